@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "salesops",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "salesops", targets: ["salesops"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        // C system libraries, each wrapped by exactly one Swift module below.
+        .systemLibrary(name: "CCSV", path: "Sources/CCSV", providers: [.apt(["libcsv-dev"])]),
+        .systemLibrary(name: "CXLSXWriter", path: "Sources/CXLSXWriter", pkgConfig: "xlsxwriter",
+                       providers: [.apt(["libxlsxwriter-dev"])]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+
+        // Typed records, configuration model, errors; no I/O.
+        .target(name: "SalesopsCore"),
+        // Thin wrappers: no C type leaves them.
+        .target(name: "SalesopsCSV", dependencies: ["CCSV"]),
+        .target(name: "SalesopsSQLite", dependencies: ["CSQLite"]),
+        .target(name: "SalesopsXLSX", dependencies: ["CXLSXWriter"]),
+        // Strict YAML configuration loading.
+        .target(name: "SalesopsConfig", dependencies: ["SalesopsCore", .product(name: "Yams", package: "Yams")]),
+        // The stages of the house.
+        .target(name: "SalesopsExtract", dependencies: ["SalesopsCore", "SalesopsCSV"]),
+        .target(name: "SalesopsTransform", dependencies: ["SalesopsCore"]),
+        .target(name: "SalesopsLoad", dependencies: ["SalesopsCore", "SalesopsSQLite"]),
+        .target(name: "SalesopsReport", dependencies: ["SalesopsCore", "SalesopsSQLite", "SalesopsXLSX"]),
+        // Wires the stages from a pipeline file: the run, validation and reports.
+        .target(name: "SalesopsPipeline", dependencies: [
+            "SalesopsCore", "SalesopsConfig", "SalesopsExtract", "SalesopsTransform", "SalesopsLoad",
+            "SalesopsReport", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "salesops", dependencies: [
+            "SalesopsCore", "SalesopsConfig", "SalesopsLoad", "SalesopsPipeline",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "SalesopsTests", dependencies: [
+            "SalesopsCore", "SalesopsCSV", "SalesopsSQLite", "SalesopsConfig", "SalesopsExtract",
+            "SalesopsTransform", "SalesopsLoad", "SalesopsReport", "SalesopsPipeline", "salesops",
+        ]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,184 @@
+import CCSV
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Errors of the CSV reader: only I/O and parser failures; malformed rows are the caller's to judge.
+public struct CSVError: Error, CustomStringConvertible {
+    public var path: String
+    public var message: String
+    public var description: String { "\(path): \(message)" }
+}
+
+/// Streams a delimited text file through libcsv, one record at a time, with line numbers and raw text.
+///
+/// The file is read in fixed-size chunks and fed to libcsv line by line, so memory stays bounded by
+/// the longest record, and each record knows the physical line it starts on.
+public final class CSVReader {
+    public let path: String
+    private let delimiter: UInt8
+    private var parser = csv_parser()
+    private var file: UnsafeMutablePointer<FILE>?
+    private let chunkSize: Int
+
+    // Record assembly, written by the libcsv callbacks.
+    fileprivate var fieldBytes: [UInt8] = []
+    fileprivate var fieldEnds: [Int] = []
+    fileprivate var rawLine: [UInt8] = []
+    fileprivate var inRecord = false
+    fileprivate var recordLine = 0
+    fileprivate var recordOffset: Int64 = 0
+    fileprivate var body: ((CSVRecord) throws -> Void)?
+    fileprivate var failure: Error?
+    /// Records delivered so far.
+    public private(set) var recordCount = 0
+    /// Bytes consumed so far (the offset after the last complete line).
+    public private(set) var bytesRead: Int64 = 0
+    /// Physical lines consumed so far.
+    public private(set) var linesRead = 0
+
+    /// Opens `path`. Reading starts at `offset` (a line boundary), counting lines from `firstLine`.
+    public init(path: String, delimiter: UInt8 = UInt8(ascii: ","), offset: Int64 = 0, firstLine: Int = 1,
+                chunkSize: Int = 1 << 20) throws {
+        self.path = path
+        self.delimiter = delimiter
+        self.chunkSize = chunkSize
+        guard csv_init(&parser, 0) == 0 else { throw CSVError(path: path, message: "cannot initialise libcsv") }
+        csv_set_delim(&parser, delimiter)
+        csv_set_quote(&parser, UInt8(ascii: "\""))
+        // Keep spaces: libcsv trims unquoted fields by default, which would change values.
+        csv_set_space_func(&parser) { _ in 0 }
+        guard let handle = fopen(path, "rb") else {
+            csv_free(&parser)
+            throw CSVError(path: path, message: "cannot open: \(String(cString: strerror(errno)))")
+        }
+        file = handle
+        if offset > 0 { fseeko(handle, off_t(offset), SEEK_SET) }
+        bytesRead = offset
+        linesRead = firstLine - 1
+        fieldBytes.reserveCapacity(4096)
+        fieldEnds.reserveCapacity(64)
+    }
+
+    deinit { close() }
+
+    /// Releases the file and the parser; safe to call twice.
+    public func close() {
+        if let file { fclose(file) }
+        file = nil
+        csv_free(&parser)
+    }
+
+    /// Calls `body` for every record in file order. A UTF-8 BOM at the start of the file is skipped.
+    /// An error thrown by `body` stops reading and is rethrown.
+    public func forEachRecord(_ body: @escaping (CSVRecord) throws -> Void) throws {
+        guard let file else { throw CSVError(path: path, message: "reader is closed") }
+        self.body = body
+        defer { self.body = nil }
+        var buffer = [UInt8](repeating: 0, count: chunkSize)
+        var filled = 0
+        var atStart = bytesRead == 0
+        while true {
+            if filled == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
+            let n = buffer.withUnsafeMutableBytes { raw in
+                fread(raw.baseAddress! + filled, 1, raw.count - filled, file)
+            }
+            if n == 0 && ferror(file) != 0 { throw CSVError(path: path, message: "read error") }
+            filled += n
+            let eof = n == 0
+            var consumed = 0
+            try buffer.withUnsafeBufferPointer { all in
+                var start = 0
+                if atStart && filled >= 3 && all[0] == 0xEF && all[1] == 0xBB && all[2] == 0xBF {
+                    start = 3
+                    bytesRead += 3
+                }
+                if atStart && (filled >= 3 || eof) { atStart = false }
+                while start < filled {
+                    let rest = UnsafeRawPointer(all.baseAddress! + start)
+                    let lineEnd: Int
+                    if let hit = memchr(rest, Int32(UInt8(ascii: "\n")), filled - start) {
+                        lineEnd = rest.distance(to: UnsafeRawPointer(hit)) + start + 1
+                    } else if eof {
+                        lineEnd = filled
+                    } else {
+                        break
+                    }
+                    try feed(UnsafeBufferPointer(rebasing: all[start..<lineEnd]))
+                    start = lineEnd
+                }
+                consumed = start
+            }
+            if consumed > 0 {
+                buffer.withUnsafeMutableBytes { raw in
+                    memmove(raw.baseAddress!, raw.baseAddress! + consumed, filled - consumed)
+                }
+                filled -= consumed
+            }
+            if eof { break }
+        }
+        csv_fini(&parser, fieldCallback, rowCallback, Unmanaged.passUnretained(self).toOpaque())
+        if let failure { throw failure }
+    }
+
+    private func feed(_ line: UnsafeBufferPointer<UInt8>) throws {
+        linesRead += 1
+        let lineOffset = bytesRead
+        bytesRead += Int64(line.count)
+        var content = line.count
+        while content > 0 && (line[content - 1] == 0x0A || line[content - 1] == 0x0D) { content -= 1 }
+        if !inRecord {
+            if content == 0 { return }   // blank line between records
+            inRecord = true
+            recordLine = linesRead
+            recordOffset = lineOffset
+            rawLine.removeAll(keepingCapacity: true)
+        } else {
+            rawLine.append(0x0A)
+        }
+        rawLine.append(contentsOf: UnsafeBufferPointer(rebasing: line[0..<content]))
+        let parsed = csv_parse(&parser, line.baseAddress, line.count, fieldCallback, rowCallback,
+                               Unmanaged.passUnretained(self).toOpaque())
+        if let failure { throw failure }
+        if parsed != line.count {
+            throw CSVError(path: path, message: "line \(linesRead): \(String(cString: csv_strerror(csv_error(&parser))))")
+        }
+    }
+
+    fileprivate func endRecord() {
+        defer {
+            fieldBytes.removeAll(keepingCapacity: true)
+            fieldEnds.removeAll(keepingCapacity: true)
+            inRecord = false
+        }
+        guard failure == nil, let body else { return }
+        recordCount += 1
+        fieldBytes.withUnsafeBufferPointer { storage in
+            fieldEnds.withUnsafeBufferPointer { ends in
+                rawLine.withUnsafeBufferPointer { raw in
+                    do {
+                        try body(CSVRecord(line: recordLine, offset: recordOffset, storage: storage, ends: ends,
+                                           rawBytes: raw))
+                    } catch {
+                        failure = error
+                    }
+                }
+            }
+        }
+    }
+}
+
+private func fieldCallback(_ data: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
+    let reader = Unmanaged<CSVReader>.fromOpaque(context!).takeUnretainedValue()
+    if let data, length > 0 {
+        reader.fieldBytes.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
+    }
+    reader.fieldEnds.append(reader.fieldBytes.count)
+}
+
+private func rowCallback(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
+    let reader = Unmanaged<CSVReader>.fromOpaque(context!).takeUnretainedValue()
+    reader.endRecord()
+}

@@ -1,0 +1,311 @@
+import Foundation
+import SalesopsCore
+import Yams
+
+/// Loads and validates `config/*.yml` and a pipeline file strictly: every problem is collected with
+/// its file, line and key path, and a load with any problem throws ``ConfigErrors`` holding them all.
+public enum ConfigLoader {
+    /// Extractor types a telephony source may name; the CLI's registry builds them.
+    public static let telephonyTypes = ["asterisk_cdr", "freepbx_cdr", "mapped_csv"]
+    /// Canonical fields a `mapped_csv` telephony source maps to columns.
+    public static let mappedCallFields = ["call_id", "started_at", "src", "dst", "duration", "billsec",
+                                          "disposition", "direction", "answered_by", "did", "sequence"]
+
+    /// Loads every `*.yml`/`*.yaml` file of `config/` under `projectDir` and merges their sections.
+    public static func loadProject(at projectDir: URL) throws -> ProjectConfig {
+        let sink = DiagnosticSink()
+        let config = readProject(at: projectDir, sink: sink)
+        if !sink.diagnostics.isEmpty { throw ConfigErrors(diagnostics: sink.diagnostics) }
+        return config
+    }
+
+    /// Loads a pipeline file; `projectConfig` supplies defaults such as the company time zone.
+    public static func loadPipeline(at file: URL, displayName: String) throws -> PipelineConfig {
+        let sink = DiagnosticSink()
+        let pipeline = readPipeline(at: file, displayName: displayName, sink: sink)
+        if !sink.diagnostics.isEmpty { throw ConfigErrors(diagnostics: sink.diagnostics) }
+        return pipeline!
+    }
+
+    /// Validates project and pipeline together, returning every problem found (empty = valid).
+    public static func validate(projectDir: URL, pipelineFile: URL, pipelineName: String) -> [ConfigDiagnostic] {
+        let sink = DiagnosticSink()
+        _ = readProject(at: projectDir, sink: sink)
+        _ = readPipeline(at: pipelineFile, displayName: pipelineName, sink: sink)
+        return sink.diagnostics
+    }
+
+    // MARK: - Project
+
+    static func readProject(at projectDir: URL, sink: DiagnosticSink) -> ProjectConfig {
+        let dir = projectDir.appendingPathComponent("config")
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [])
+            .filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.sorted()
+        var config = ProjectConfig()
+        var seen: [String: String] = [:]
+        if names.isEmpty {
+            sink.add(file: "config", line: 0, path: "", "no configuration files (config/*.yml) found")
+        }
+        for name in names {
+            let display = "config/\(name)"
+            guard let text = readText(dir.appendingPathComponent(name), display: display, sink: sink),
+                  let root = sink.compose(text, file: display) else { continue }
+            guard let top = YAMLReader(root, file: display, path: "", sink: sink) else { continue }
+            for section in ["company", "reps", "norms", "thresholds"] where top.has(section) {
+                if let other = seen[section] {
+                    top.problem(section, "section already defined in \(other)")
+                }
+                seen[section] = display
+            }
+            if let company = top.mapping("company") { config.company = readCompany(company) }
+            if top.has("reps") { config.reps = readReps(top, sink: sink) }
+            if let norms = top.mapping("norms") { config.norms = readNorms(norms) }
+            if let thresholds = top.mapping("thresholds") { config.thresholds = readThresholds(thresholds) }
+            top.finish()
+        }
+        if seen["company"] == nil && !names.isEmpty {
+            sink.add(file: "config", line: 0, path: "company", "required section is missing")
+        }
+        crossCheck(config, teamFile: seen["reps"] ?? "config", sink: sink)
+        return config
+    }
+
+    static func readCompany(_ r: YAMLReader) -> CompanySettings {
+        var c = CompanySettings()
+        c.name = r.string("name") ?? ""
+        if let tz = r.string("time_zone", required: true) {
+            if TimeZone(identifier: tz) == nil { r.problem("time_zone", "unknown time zone '\(tz)' (use an IANA name such as Europe/Moscow)") }
+            c.timeZone = tz
+        }
+        if let country = r.string("phone_country") {
+            if country != "RU" { r.problem("phone_country", "only RU phone numbering is supported, got '\(country)'") }
+            c.phoneCountry = country
+        }
+        c.mailDomains = r.strings("mail_domains").map { $0.lowercased() }
+        if r.has("business_days") {
+            var days = Set<Int>()
+            let names = ["mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 7]
+            for day in r.strings("business_days") {
+                if let n = names[day.lowercased()] { days.insert(n) } else {
+                    r.problem("business_days", "unknown weekday '\(day)' (use mon, tue, wed, thu, fri, sat, sun)")
+                }
+            }
+            c.businessDays = days
+        }
+        c.holidays = dates(r, "holidays")
+        c.extraWorkingDays = dates(r, "extra_working_days")
+        if let lang = r.string("report_language") {
+            if let value = ReportLanguage(rawValue: lang) { c.reportLanguage = value } else {
+                r.problem("report_language", "expected ru or en, got '\(lang)'")
+            }
+        }
+        c.maxExtensionDigits = r.int("max_extension_digits", range: 2...6) ?? 4
+        c.companyNumbers = r.strings("company_numbers")
+        r.finish()
+        return c
+    }
+
+    static func dates(_ r: YAMLReader, _ key: String) -> Set<Int> {
+        var out = Set<Int>()
+        for text in r.strings(key) {
+            if let day = CivilTime.days(fromDateString: text) { out.insert(day) } else {
+                r.problem(key, "expected dates as YYYY-MM-DD, got '\(text)'")
+            }
+        }
+        return out
+    }
+
+    static func readReps(_ top: YAMLReader, sink: DiagnosticSink) -> [Rep] {
+        var reps: [Rep] = []
+        for (node, path) in top.sequence("reps") {
+            guard let r = YAMLReader(node, file: top.file, path: path, sink: sink) else { continue }
+            var rep = Rep(id: r.string("id", required: true) ?? "", name: r.string("name", required: true) ?? "",
+                          team: r.string("team") ?? "")
+            rep.extensions = r.strings("extensions")
+            rep.dids = r.strings("dids")
+            rep.emails = r.strings("emails").map { $0.lowercased() }
+            rep.crmUserIDs = r.strings("crm_user_ids")
+            rep.crmNames = r.strings("crm_names")
+            for key in ["active_from", "active_to"] {
+                guard let text = r.string(key) else { continue }
+                guard let day = CivilTime.days(fromDateString: text) else {
+                    r.problem(key, "expected a date as YYYY-MM-DD, got '\(text)'")
+                    continue
+                }
+                if key == "active_from" { rep.activeFrom = day } else { rep.activeTo = day }
+            }
+            r.finish()
+            reps.append(rep)
+        }
+        return reps
+    }
+
+    static func readNormValues(_ r: YAMLReader) -> [NormMetric: Double] {
+        var out: [NormMetric: Double] = [:]
+        for key in r.allKeys() {
+            guard let metric = NormMetric(rawValue: key) else {
+                r.problem(key, "unknown metric (known: \(NormMetric.allCases.map(\.rawValue).joined(separator: ", ")))")
+                continue
+            }
+            if let value = r.number(key) { out[metric] = value }
+        }
+        return out
+    }
+
+    static func readNorms(_ r: YAMLReader) -> Norms {
+        var norms = Norms()
+        if let perDay = r.mapping("per_day") { norms.perDay = readNormValues(perDay) }
+        let groups: [(String, WritableKeyPath<Norms, [String: [NormMetric: Double]]>)] = [("teams", \.teams), ("reps", \.reps)]
+        for (key, target) in groups {
+            guard let group = r.mapping(key) else { continue }
+            var values: [String: [NormMetric: Double]] = [:]
+            for name in group.allKeys() {
+                if let m = YAMLReader(group.node(name)!, file: r.file, path: group.keyPath(name), sink: r.sink) {
+                    values[name] = readNormValues(m)
+                }
+            }
+            norms[keyPath: target] = values
+        }
+        r.finish()
+        return norms
+    }
+
+    static func readThresholds(_ r: YAMLReader) -> Thresholds {
+        var t = Thresholds()
+        t.effectiveCallSecs = r.int("effective_call_secs", range: 0...3600) ?? t.effectiveCallSecs
+        t.callbackWindowMins = r.int("callback_window_mins", range: 1...10_080) ?? t.callbackWindowMins
+        t.declineAlertPct = r.int("decline_alert_pct", range: 1...100) ?? t.declineAlertPct
+        t.leadSLAMins = r.int("lead_sla_mins", range: 1...10_080) ?? t.leadSLAMins
+        r.finish()
+        return t
+    }
+
+    static func crossCheck(_ config: ProjectConfig, teamFile: String, sink: DiagnosticSink) {
+        var ids = Set<String>()
+        var owners: [String: String] = [:]
+        for rep in config.reps {
+            if !ids.insert(rep.id).inserted {
+                sink.add(file: teamFile, line: 0, path: "reps", "rep id '\(rep.id)' is used twice")
+            }
+            for ext in rep.extensions + rep.dids {
+                if let other = owners[ext], other != rep.id {
+                    sink.add(file: teamFile, line: 0, path: "reps",
+                             "number '\(ext)' belongs to both '\(other)' and '\(rep.id)'")
+                }
+                owners[ext] = rep.id
+            }
+        }
+        for rep in config.norms.reps.keys where !ids.contains(rep) {
+            sink.add(file: teamFile, line: 0, path: "norms.reps.\(rep)", "no rep has this id")
+        }
+    }
+
+    // MARK: - Pipeline
+
+    static func readPipeline(at file: URL, displayName: String, sink: DiagnosticSink) -> PipelineConfig? {
+        guard let text = readText(file, display: displayName, sink: sink),
+              let root = sink.compose(text, file: displayName),
+              let r = YAMLReader(root, file: displayName, path: "", sink: sink) else { return nil }
+        var pipeline = PipelineConfig(name: r.string("name") ?? file.deletingPathExtension().lastPathComponent,
+                                      sources: [])
+        var names = Set<String>()
+        for (node, path) in r.sequence("sources") {
+            guard let s = YAMLReader(node, file: displayName, path: path, sink: sink),
+                  let source = readSource(s) else { continue }
+            if !names.insert(source.name).inserted { s.problem("name", "source name '\(source.name)' is used twice") }
+            pipeline.sources.append(source)
+        }
+        if !r.has("sources") { sink.add(file: displayName, line: 1, path: "sources", "required key is missing") }
+        if let sinks = r.mapping("sinks") {
+            pipeline.warehousePath = sinks.string("warehouse") ?? pipeline.warehousePath
+            pipeline.reportsPath = sinks.string("reports") ?? pipeline.reportsPath
+            sinks.finish()
+        }
+        r.finish()
+        return pipeline
+    }
+
+    static func readSource(_ s: YAMLReader) -> SourceConfig? {
+        let name = s.string("name", required: true) ?? ""
+        var kind = SourceKind.telephony
+        if let text = s.string("kind", required: true) {
+            if let k = SourceKind(rawValue: text) { kind = k } else {
+                s.problem("kind", "unknown source kind '\(text)' (known: \(SourceKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+        }
+        let type = s.string("type", required: true) ?? ""
+        if !type.isEmpty && !telephonyTypes.contains(type) {
+            s.problem("type", "unknown extractor type '\(type)' (known: \(telephonyTypes.joined(separator: ", ")))")
+        }
+        let path = s.string("path", required: true) ?? ""
+        var source = SourceConfig(name: name, kind: kind, type: type, path: path)
+        if let tz = s.string("time_zone") {
+            if TimeZone(identifier: tz) == nil { s.problem("time_zone", "unknown time zone '\(tz)'") }
+            source.timeZone = tz
+        }
+        if let f = s.mapping("format") {
+            if let delimiter = f.string("delimiter") {
+                let bytes = Array(delimiter.replacingOccurrences(of: "\\t", with: "\t").utf8)
+                if bytes.count == 1 { source.format.delimiter = bytes[0] } else {
+                    f.problem("delimiter", "expected one ASCII character, got '\(delimiter)'")
+                }
+            }
+            if let enc = f.string("encoding") {
+                if let e = TextEncodingName(rawValue: enc.lowercased()) { source.format.encoding = e } else {
+                    f.problem("encoding", "unknown encoding '\(enc)' (known: \(TextEncodingName.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+            }
+            if let header = f.string("header") {
+                switch header.lowercased() {
+                case "true", "yes": source.format.header = true
+                case "false", "no": source.format.header = false
+                default: f.problem("header", "expected true or false")
+                }
+            }
+            if let pattern = f.string("date_format") {
+                if !(pattern.contains("yyyy") && pattern.contains("MM") && pattern.contains("dd")) {
+                    f.problem("date_format", "pattern must contain yyyy, MM and dd (e.g. dd.MM.yyyy HH:mm:ss)")
+                }
+                source.format.dateFormat = pattern
+            }
+            f.finish()
+        }
+        if let columns = s.mapping("columns") {
+            for field in columns.allKeys() {
+                if !mappedCallFields.contains(field) {
+                    columns.problem(field, "unknown field (known: \(mappedCallFields.joined(separator: ", ")))")
+                }
+                if let node = columns.node(field), case let .scalar(v) = node { source.columns[field] = v.string } else {
+                    columns.problem(field, "expected a column name or number")
+                }
+            }
+        }
+        if let values = s.mapping("values") {
+            for field in values.allKeys() {
+                guard let map = values.mapping(field) else { continue }
+                var table: [String: String] = [:]
+                for raw in map.allKeys() { table[raw] = map.string(raw) ?? "" }
+                source.values[field] = table
+            }
+        }
+        if type == "mapped_csv" {
+            for field in ["started_at", "src", "dst"] where source.columns[field] == nil {
+                s.problem("columns", "mapped_csv needs a column for '\(field)'")
+            }
+        }
+        s.finish()
+        return source
+    }
+
+    static func readText(_ url: URL, display: String, sink: DiagnosticSink) -> String? {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            sink.add(file: display, line: 0, path: "", "cannot read the file")
+            return nil
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            sink.add(file: display, line: 0, path: "", "the file is not valid UTF-8")
+            return nil
+        }
+        return text
+    }
+}

@@ -1,0 +1,89 @@
+/// How one CDR row (one leg of a call) ended.
+public enum LegDisposition: String, Sendable, Equatable {
+    case answered, noAnswer = "no_answer", busy, failed, congestion, cancel, unknown
+
+    /// Maps the PBX's disposition text (Asterisk, FreePBX) to a leg disposition.
+    public init(asterisk text: String) {
+        switch text.uppercased() {
+        case "ANSWERED": self = .answered
+        case "NO ANSWER", "NOANSWER", "": self = .noAnswer
+        case "BUSY": self = .busy
+        case "FAILED": self = .failed
+        case "CONGESTION": self = .congestion
+        case "CANCEL": self = .cancel
+        default: self = .unknown
+        }
+    }
+}
+
+/// Direction of a call relative to the company.
+public enum CallDirection: String, Sendable, Equatable {
+    case inbound, outbound, `internal`
+}
+
+/// One extracted CDR row: one leg of a phone call, as the PBX wrote it, times in UTC.
+public struct CallLeg: Sendable, Equatable {
+    public var position: SourcePosition
+    /// Name of the pipeline source that produced the leg.
+    public var source: String
+    public var uniqueID: String
+    public var linkedID: String
+    /// Asterisk's `sequence` column, when the file has it.
+    public var sequence: Int?
+    /// Caller number as written (`src`).
+    public var src: String
+    /// Dialled number or extension as written (`dst`).
+    public var dst: String
+    public var dcontext: String
+    /// Caller ID text, decoded leniently (UTF-8, else windows-1251).
+    public var clid: String
+    public var channel: String
+    public var dstChannel: String
+    public var lastApp: String
+    /// Inbound DID (FreePBX), empty when unknown.
+    public var did: String
+    /// Start of the leg, seconds since the Unix epoch (UTC).
+    public var start: Int64
+    public var answer: Int64?
+    public var duration: Int
+    public var billsec: Int
+    public var disposition: LegDisposition
+    /// Direction stated by the source itself (mapped exports such as Sipuni), else nil.
+    public var declaredDirection: CallDirection?
+    /// Extension or name of who answered, stated by the source (mapped exports), else empty.
+    public var answeredBy: String
+
+    public init(position: SourcePosition, source: String, uniqueID: String = "", linkedID: String = "",
+                sequence: Int? = nil, src: String, dst: String, dcontext: String = "", clid: String = "",
+                channel: String = "", dstChannel: String = "", lastApp: String = "", did: String = "",
+                start: Int64, answer: Int64? = nil, duration: Int, billsec: Int, disposition: LegDisposition,
+                declaredDirection: CallDirection? = nil, answeredBy: String = "") {
+        self.position = position
+        self.source = source
+        self.uniqueID = uniqueID
+        self.linkedID = linkedID
+        self.sequence = sequence
+        self.src = src
+        self.dst = dst
+        self.dcontext = dcontext
+        self.clid = clid
+        self.channel = channel
+        self.dstChannel = dstChannel
+        self.lastApp = lastApp
+        self.did = did
+        self.start = start
+        self.answer = answer
+        self.duration = duration
+        self.billsec = billsec
+        self.disposition = disposition
+        self.declaredDirection = declaredDirection
+        self.answeredBy = answeredBy
+    }
+
+    /// The key that groups legs into one call: linkedid, else uniqueid, else the calling channel and start.
+    public var callKey: String {
+        if !linkedID.isEmpty { return linkedID }
+        if !uniqueID.isEmpty { return uniqueID }
+        return "\(channel.isEmpty ? src : channel)@\(start)"
+    }
+}

@@ -1,0 +1,80 @@
+/// The family of data a source yields.
+public enum SourceKind: String, Sendable, CaseIterable {
+    case telephony
+}
+
+/// Character encoding of a text input.
+public enum TextEncodingName: String, Sendable, CaseIterable {
+    /// UTF-8 when the bytes are valid UTF-8, else windows-1251.
+    case auto
+    case utf8 = "utf-8"
+    case windows1251 = "windows-1251"
+    case koi8r = "koi8-r"
+}
+
+/// CSV dialect of a mapped source.
+public struct CSVFormat: Sendable, Equatable {
+    public var delimiter: UInt8
+    public var encoding: TextEncodingName
+    /// Whether the first row holds column names.
+    public var header: Bool
+    /// Timestamp pattern with `yyyy`, `MM`, `dd`, `HH`, `mm`, `ss` (`dd.MM.yyyy HH:mm:ss`).
+    public var dateFormat: String
+
+    public init(delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncodingName = .auto, header: Bool = true,
+                dateFormat: String = "yyyy-MM-dd HH:mm:ss") {
+        self.delimiter = delimiter
+        self.encoding = encoding
+        self.header = header
+        self.dateFormat = dateFormat
+    }
+}
+
+/// One input source of a pipeline.
+public struct SourceConfig: Sendable, Equatable {
+    /// Unique name of the source, used in the warehouse's accounting.
+    public var name: String
+    public var kind: SourceKind
+    /// Extractor type: `asterisk_cdr`, `freepbx_cdr` or `mapped_csv`.
+    public var type: String
+    /// Glob relative to the project folder (`input/telephony/asterisk/*.csv`).
+    public var path: String
+    /// Time zone of timestamps without an offset; the company's when nil.
+    public var timeZone: String?
+    public var format: CSVFormat
+    /// Field name → column name (header) or 1-based column number, for `mapped_csv`.
+    public var columns: [String: String]
+    /// Field name → (source value → canonical value), for `mapped_csv`.
+    public var values: [String: [String: String]]
+
+    public init(name: String, kind: SourceKind = .telephony, type: String, path: String, timeZone: String? = nil,
+                format: CSVFormat = CSVFormat(), columns: [String: String] = [:],
+                values: [String: [String: String]] = [:]) {
+        self.name = name
+        self.kind = kind
+        self.type = type
+        self.path = path
+        self.timeZone = timeZone
+        self.format = format
+        self.columns = columns
+        self.values = values
+    }
+}
+
+/// A pipeline file (`pipelines/*.yml`).
+public struct PipelineConfig: Sendable, Equatable {
+    public var name: String
+    public var sources: [SourceConfig]
+    /// Warehouse path relative to the project folder.
+    public var warehousePath: String
+    /// Reports folder relative to the project folder.
+    public var reportsPath: String
+
+    public init(name: String, sources: [SourceConfig], warehousePath: String = "output/warehouse.sqlite",
+                reportsPath: String = "output/reports") {
+        self.name = name
+        self.sources = sources
+        self.warehousePath = warehousePath
+        self.reportsPath = reportsPath
+    }
+}

@@ -1,0 +1,149 @@
+/// Report caption language.
+public enum ReportLanguage: String, Sendable, CaseIterable {
+    case ru, en
+}
+
+/// Company-wide settings (`config/*.yml`, section `company`).
+public struct CompanySettings: Sendable, Equatable {
+    public var name: String
+    /// IANA time zone in which periods are cut (`Europe/Moscow`).
+    public var timeZone: String
+    /// Default phone country for normalisation; `RU` is supported.
+    public var phoneCountry: String
+    /// Company mail domains (lower case).
+    public var mailDomains: [String]
+    /// Working weekdays, ISO numbers 1 = Monday … 7 = Sunday.
+    public var businessDays: Set<Int>
+    /// Holidays as day numbers since 1970-01-01.
+    public var holidays: Set<Int>
+    /// Working days that fall on a weekend (transferred working days), as day numbers.
+    public var extraWorkingDays: Set<Int>
+    public var reportLanguage: ReportLanguage
+    /// Numbers of at most this many digits are internal extensions.
+    public var maxExtensionDigits: Int
+    /// Company numbers that belong to no rep (queues, IVR, main DIDs), as written in the CDRs.
+    public var companyNumbers: [String]
+
+    public init(name: String = "", timeZone: String = "Europe/Moscow", phoneCountry: String = "RU",
+                mailDomains: [String] = [], businessDays: Set<Int> = [1, 2, 3, 4, 5], holidays: Set<Int> = [],
+                extraWorkingDays: Set<Int> = [], reportLanguage: ReportLanguage = .ru, maxExtensionDigits: Int = 4,
+                companyNumbers: [String] = []) {
+        self.name = name
+        self.timeZone = timeZone
+        self.phoneCountry = phoneCountry
+        self.mailDomains = mailDomains
+        self.businessDays = businessDays
+        self.holidays = holidays
+        self.extraWorkingDays = extraWorkingDays
+        self.reportLanguage = reportLanguage
+        self.maxExtensionDigits = maxExtensionDigits
+        self.companyNumbers = companyNumbers
+    }
+
+    /// Whether a day number is a business day: a working weekday that is not a holiday, or a
+    /// transferred working day.
+    public func isBusinessDay(_ day: Int) -> Bool {
+        if extraWorkingDays.contains(day) { return true }
+        return businessDays.contains(CivilTime.isoWeekday(days: day)) && !holidays.contains(day)
+    }
+}
+
+/// One member of the sales team (`config/*.yml`, section `reps`).
+public struct Rep: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var team: String
+    /// PBX extensions (`101`) and SIP peer names.
+    public var extensions: [String]
+    /// Direct inbound numbers owned by the rep, as written in the CDRs or in any phone format.
+    public var dids: [String]
+    public var emails: [String]
+    public var crmUserIDs: [String]
+    public var crmNames: [String]
+    /// First and last active day (day numbers), inclusive; nil = open.
+    public var activeFrom: Int?
+    public var activeTo: Int?
+
+    public init(id: String, name: String, team: String, extensions: [String] = [], dids: [String] = [],
+                emails: [String] = [], crmUserIDs: [String] = [], crmNames: [String] = [],
+                activeFrom: Int? = nil, activeTo: Int? = nil) {
+        self.id = id
+        self.name = name
+        self.team = team
+        self.extensions = extensions
+        self.dids = dids
+        self.emails = emails
+        self.crmUserIDs = crmUserIDs
+        self.crmNames = crmNames
+        self.activeFrom = activeFrom
+        self.activeTo = activeTo
+    }
+
+    /// Whether the rep works at the company on a day number.
+    public func isActive(on day: Int) -> Bool {
+        (activeFrom.map { day >= $0 } ?? true) && (activeTo.map { day <= $0 } ?? true)
+    }
+}
+
+/// A metric that has a daily norm.
+public enum NormMetric: String, Sendable, CaseIterable {
+    case callsOut = "calls_out"
+    case callsIn = "calls_in"
+    case callsEffective = "calls_effective"
+    case talkMins = "talk_mins"
+}
+
+/// Daily norms: a department default, team overrides and rep overrides (`config/*.yml`, section `norms`).
+public struct Norms: Sendable, Equatable {
+    public var perDay: [NormMetric: Double]
+    public var teams: [String: [NormMetric: Double]]
+    public var reps: [String: [NormMetric: Double]]
+
+    public init(perDay: [NormMetric: Double] = [:], teams: [String: [NormMetric: Double]] = [:],
+                reps: [String: [NormMetric: Double]] = [:]) {
+        self.perDay = perDay
+        self.teams = teams
+        self.reps = reps
+    }
+
+    /// The norm per business day for a rep: the rep override, else the team's, else the default.
+    public func perDay(_ metric: NormMetric, for rep: Rep) -> Double? {
+        reps[rep.id]?[metric] ?? teams[rep.team]?[metric] ?? perDay[metric]
+    }
+}
+
+/// Thresholds of the metric definitions (`config/*.yml`, section `thresholds`).
+public struct Thresholds: Sendable, Equatable {
+    /// A call is effective when its talk time is strictly longer than this.
+    public var effectiveCallSecs: Int
+    /// A missed call needs a callback within this many minutes (inclusive).
+    public var callbackWindowMins: Int
+    /// Decline alert when the recent average is this many percent below the earlier one.
+    public var declineAlertPct: Int
+    /// Lead response SLA in minutes.
+    public var leadSLAMins: Int
+
+    public init(effectiveCallSecs: Int = 30, callbackWindowMins: Int = 60, declineAlertPct: Int = 30,
+                leadSLAMins: Int = 15) {
+        self.effectiveCallSecs = effectiveCallSecs
+        self.callbackWindowMins = callbackWindowMins
+        self.declineAlertPct = declineAlertPct
+        self.leadSLAMins = leadSLAMins
+    }
+}
+
+/// Everything under `config/`.
+public struct ProjectConfig: Sendable, Equatable {
+    public var company: CompanySettings
+    public var reps: [Rep]
+    public var norms: Norms
+    public var thresholds: Thresholds
+
+    public init(company: CompanySettings = CompanySettings(), reps: [Rep] = [], norms: Norms = Norms(),
+                thresholds: Thresholds = Thresholds()) {
+        self.company = company
+        self.reps = reps
+        self.norms = norms
+        self.thresholds = thresholds
+    }
+}

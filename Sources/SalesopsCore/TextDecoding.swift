@@ -1,0 +1,47 @@
+/// Decodes input bytes to `String` per field, never trusting the bytes.
+public enum TextDecoding {
+    /// Decodes bytes with a single-byte code page.
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, codePage: SingleByteCodePage) -> String {
+        var allASCII = true
+        for b in bytes where b >= 0x80 { allASCII = false; break }
+        if allASCII { return String(decoding: bytes, as: UTF8.self) }
+        let table = codePage.upperHalf
+        var scalars = String.UnicodeScalarView()
+        scalars.reserveCapacity(bytes.count)
+        for b in bytes {
+            let value = b < 0x80 ? UInt32(b) : UInt32(table[Int(b) - 0x80])
+            scalars.append(Unicode.Scalar(value) ?? "\u{FFFD}")
+        }
+        return String(scalars)
+    }
+
+    /// Whether the bytes are valid UTF-8.
+    public static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue: continue
+            case .emptyInput: return true
+            case .error: return false
+            }
+        }
+    }
+
+    /// UTF-8 when the bytes are valid UTF-8, else the fallback code page (windows-1251 by default):
+    /// the rule for fields such as Asterisk's clid that carry whatever bytes a trunk sent.
+    public static func decodeLenient(_ bytes: UnsafeBufferPointer<UInt8>,
+                                     fallback: SingleByteCodePage = .windows1251) -> String {
+        isValidUTF8(bytes) ? String(decoding: bytes, as: UTF8.self) : decode(bytes, codePage: fallback)
+    }
+
+    /// Decodes with a configured encoding name.
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, encoding: TextEncodingName) -> String {
+        switch encoding {
+        case .auto: return decodeLenient(bytes)
+        case .utf8: return String(decoding: bytes, as: UTF8.self)
+        case .windows1251: return decode(bytes, codePage: .windows1251)
+        case .koi8r: return decode(bytes, codePage: .koi8r)
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import SalesopsCore
+import SalesopsCSV
+
+/// Reads Asterisk `cdr_csv` Master.csv: no header, 16 to 21 columns detected by count, every string
+/// quoted, unanswered `answer` empty without quotes, raw non-UTF-8 bytes possible in `clid`.
+public struct AsteriskCDRExtractor: CallLegExtractor {
+    /// Column positions of the optional trailing fields for one column count.
+    struct Layout: Equatable {
+        var uniqueID: Int?
+        var userField: Int?
+        var linkedID: Int?
+        var sequence: Int?
+    }
+
+    public let sourceName: String
+    public let clock: ZoneClock
+    static let pattern = TimestampPattern.iso
+
+    public init(sourceName: String, clock: ZoneClock) {
+        self.sourceName = sourceName
+        self.clock = clock
+    }
+
+    /// The layout for a column count; 17 and 20 are told apart by whether column 17 looks like a uniqueid.
+    static func layout(count: Int, record: CSVRecord) -> Layout? {
+        switch count {
+        case 16: return Layout()
+        case 17: return looksLikeUniqueID(record.bytes(16)) ? Layout(uniqueID: 16) : Layout(userField: 16)
+        case 18: return Layout(uniqueID: 16, userField: 17)
+        case 19: return Layout(linkedID: 17, sequence: 18)
+        case 20:
+            return looksLikeUniqueID(record.bytes(16)) ? Layout(uniqueID: 16, linkedID: 18, sequence: 19)
+                : Layout(userField: 16, linkedID: 18, sequence: 19)
+        case 21: return Layout(uniqueID: 16, userField: 17, linkedID: 19, sequence: 20)
+        default: return nil
+        }
+    }
+
+    /// `[systemname-]<epoch>.<counter>`.
+    static func looksLikeUniqueID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var dot = false, digitsAfter = 0, digitsBefore = 0
+        for b in bytes.reversed() {
+            if b >= 0x30 && b <= 0x39 { if dot { digitsBefore += 1 } else { digitsAfter += 1 } }
+            else if b == UInt8(ascii: ".") && !dot { dot = true }
+            else { break }
+        }
+        return dot && digitsAfter > 0 && digitsBefore >= 9
+    }
+
+    public func extract(path: String, displayPath: String, into sink: CallLegSink) throws -> Int {
+        let reader = try CSVReader(path: path, delimiter: UInt8(ascii: ","))
+        defer { reader.close() }
+        var rows = 0
+        try reader.forEachRecord { record in
+            rows += 1
+            let position = SourcePosition(file: displayPath, line: record.line)
+            func reject(_ reason: String) {
+                sink.reject(Reject(position: position, reason: reason, raw: TextDecoding.decodeLenient(record.raw)))
+            }
+            guard let layout = Self.layout(count: record.count, record: record) else {
+                return reject("wrong column count \(record.count) (cdr_csv has 16 to 21)")
+            }
+            guard let startLocal = Self.pattern.parse(record.bytes(9)) else {
+                return reject("bad start timestamp '\(record.string(9))'")
+            }
+            var answer: Int64?
+            if !record.isEmpty(10) {
+                guard let a = Self.pattern.parse(record.bytes(10)) else {
+                    return reject("bad answer timestamp '\(record.string(10))'")
+                }
+                answer = clock.utc(fromLocal: a)
+            }
+            guard let duration = ByteParsing.integer(record.bytes(12)) else {
+                return reject("duration is not a number: '\(record.string(12))'")
+            }
+            guard let billsec = ByteParsing.integer(record.bytes(13)) else {
+                return reject("billsec is not a number: '\(record.string(13))'")
+            }
+            guard duration >= 0, billsec >= 0 else {
+                return reject("negative duration (\(duration)) or billsec (\(billsec))")
+            }
+            let dst = record.string(2)
+            if dst == "h" { return sink.filter(reason: "hangup_extension", at: position) }
+            let amaflags = record.bytes(15)
+            if amaflags.elementsEqual("OMIT".utf8) { return sink.filter(reason: "amaflags_omit", at: position) }
+            var sequence: Int?
+            if let s = layout.sequence { sequence = ByteParsing.integer(record.bytes(s)) }
+            let leg = CallLeg(
+                position: position, source: sourceName,
+                uniqueID: layout.uniqueID.map { record.string($0) } ?? "",
+                linkedID: layout.linkedID.map { record.string($0) } ?? "",
+                sequence: sequence, src: record.string(1), dst: dst, dcontext: record.string(3),
+                clid: TextDecoding.decodeLenient(record.bytes(4)), channel: record.string(5),
+                dstChannel: record.string(6), lastApp: record.string(7),
+                start: clock.utc(fromLocal: startLocal), answer: answer, duration: duration, billsec: billsec,
+                disposition: LegDisposition(asterisk: record.string(14)))
+            try sink.accept(leg)
+        }
+        return rows
+    }
+}

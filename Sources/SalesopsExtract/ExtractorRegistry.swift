@@ -1,0 +1,14 @@
+import SalesopsCore
+
+/// The one table of extractor types that `pipelines/*.yml` may name, keyed by `type`.
+public enum ExtractorRegistry {
+    /// Builds the extractor for a source, with timestamps without offset read in `clock`'s zone.
+    public static func makeCallLegExtractor(for source: SourceConfig, clock: ZoneClock) throws -> CallLegExtractor {
+        switch source.type {
+        case "asterisk_cdr": return AsteriskCDRExtractor(sourceName: source.name, clock: clock)
+        case "freepbx_cdr": return FreePBXCDRExtractor(sourceName: source.name, clock: clock)
+        case "mapped_csv": return MappedCSVExtractor(source: source, clock: clock)
+        default: throw SalesopsError(.config, "unknown extractor type '\(source.type)' for source '\(source.name)'")
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import SalesopsCore
+import SalesopsCSV
+
+/// Reads any PBX's CSV through a column mapping from the pipeline file: delimiter, encoding, header,
+/// timestamp pattern and value tables (a Sipuni-style `;`, Russian-header, windows-1251 export is the
+/// reference). One row is one call leg; the source may state direction and who answered.
+public struct MappedCSVExtractor: CallLegExtractor {
+    public let source: SourceConfig
+    public let clock: ZoneClock
+    let pattern: TimestampPattern
+
+    public init(source: SourceConfig, clock: ZoneClock) {
+        self.source = source
+        self.clock = clock
+        pattern = TimestampPattern(source.format.dateFormat)
+    }
+
+    /// Resolves mapped columns to 0-based indexes from the header (names compared trimmed and
+    /// case-insensitively) or from 1-based numbers.
+    func resolveColumns(header: [String]?) throws -> [String: Int] {
+        var out: [String: Int] = [:]
+        let normalizedHeader = header?.map { $0.trimmingSpaces.lowercased() }
+        for (field, column) in source.columns {
+            if let number = Int(column), number >= 1 {
+                out[field] = number - 1
+            } else if let index = normalizedHeader?.firstIndex(of: column.trimmingSpaces.lowercased()) {
+                out[field] = index
+            } else {
+                throw SalesopsError(.input, "column '\(column)' for field '\(field)' is not in the header of source '\(source.name)'")
+            }
+        }
+        return out
+    }
+
+    func mapped(_ field: String, _ value: String) -> String {
+        guard let table = source.values[field] else { return value }
+        let key = value.trimmingSpaces
+        return table[key] ?? table.first(where: { $0.key.lowercased() == key.lowercased() })?.value ?? key
+    }
+
+    public func extract(path: String, displayPath: String, into sink: CallLegSink) throws -> Int {
+        let reader = try CSVReader(path: path, delimiter: source.format.delimiter)
+        defer { reader.close() }
+        var rows = 0
+        var columns: [String: Int]? = source.format.header ? nil : try resolveColumns(header: nil)
+        let encoding = source.format.encoding
+        try reader.forEachRecord { record in
+            func text(_ index: Int) -> String { TextDecoding.decode(record.bytes(index), encoding: encoding) }
+            guard let col = columns else {
+                do {
+                    columns = try resolveColumns(header: (0..<record.count).map(text))
+                } catch var error as SalesopsError {
+                    error.position = SourcePosition(file: displayPath, line: record.line)
+                    throw error
+                }
+                return
+            }
+            rows += 1
+            let position = SourcePosition(file: displayPath, line: record.line)
+            func reject(_ reason: String) {
+                sink.reject(Reject(position: position, reason: reason,
+                                   raw: TextDecoding.decode(record.raw, encoding: encoding)))
+            }
+            let needed = col.values.max() ?? 0
+            guard record.count > needed else {
+                return reject("wrong column count \(record.count) (the mapping needs \(needed + 1))")
+            }
+            func field(_ name: String) -> String { col[name].map { text($0).trimmingSpaces } ?? "" }
+            guard let startLocal = pattern.parse(record.bytes(col["started_at"]!)) else {
+                return reject("bad timestamp '\(field("started_at"))' (expected \(pattern.text))")
+            }
+            var numbers: [String: Int] = [:]
+            for name in ["duration", "billsec"] {
+                guard let index = col[name] else { numbers[name] = 0; continue }
+                guard let value = record.isEmpty(index) ? 0 : ByteParsing.integer(record.bytes(index)) else {
+                    return reject("\(name) is not a number: '\(field(name))'")
+                }
+                guard value >= 0 else { return reject("negative \(name) (\(value))") }
+                numbers[name] = value
+            }
+            let duration = numbers["duration"]!, billsec = numbers["billsec"]!
+            var disposition: LegDisposition = billsec > 0 ? .answered : .noAnswer
+            if col["disposition"] != nil {
+                let value = mapped("disposition", field("disposition"))
+                guard let d = LegDisposition(rawValue: value) else {
+                    return reject("unknown disposition '\(field("disposition"))' (map it under values.disposition)")
+                }
+                disposition = d
+            }
+            var direction: CallDirection?
+            if col["direction"] != nil {
+                let value = mapped("direction", field("direction"))
+                guard let d = CallDirection(rawValue: value) else {
+                    return reject("unknown direction '\(field("direction"))' (map it under values.direction)")
+                }
+                direction = d
+            }
+            let start = clock.utc(fromLocal: startLocal)
+            let leg = CallLeg(
+                position: position, source: source.name, uniqueID: field("call_id"),
+                sequence: col["sequence"].flatMap { ByteParsing.integer(record.bytes($0)) },
+                src: field("src"), dst: field("dst"), did: field("did"), start: start,
+                answer: disposition == .answered ? start + Int64(max(0, duration - billsec)) : nil,
+                duration: max(duration, billsec), billsec: billsec, disposition: disposition,
+                declaredDirection: direction, answeredBy: field("answered_by"))
+            try sink.accept(leg)
+        }
+        return rows
+    }
+}
+
+extension String {
+    /// The string without leading and trailing spaces, tabs and non-breaking spaces.
+    var trimmingSpaces: String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\u{00A0}" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(self[first...last])
+    }
+}

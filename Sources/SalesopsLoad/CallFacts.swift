@@ -1,0 +1,177 @@
+import SalesopsCore
+import SalesopsSQLite
+
+/// The derived call relations: `calls` from `call_legs`, then `missed_calls` and `rep_daily` in SQL.
+extension Warehouse {
+    /// Regroups the calls whose legs were loaded by `runID` (every call when `full`), writing `calls`.
+    /// `group` turns the legs of one call key into a call. Returns the number of calls written.
+    public func regroupCalls(runID: Int64, full: Bool, group: ([CallLegFacts]) -> Call) throws -> Int {
+        try db.execute("""
+            DROP TABLE IF EXISTS temp.touched_dates;
+            CREATE TEMP TABLE touched_dates(local_date TEXT PRIMARY KEY);
+            """)
+        let filter = full ? "" : "WHERE call_id IN (SELECT call_id FROM call_legs WHERE run_id = ?1)"
+        if !full {
+            // Dates the regrouped calls had before, in case a call moves to another date.
+            try db.query("""
+                INSERT OR IGNORE INTO touched_dates SELECT DISTINCT local_date FROM calls
+                WHERE call_id IN (SELECT call_id FROM call_legs WHERE run_id = ?)
+                """, [.integer(runID)])
+        } else {
+            try db.execute("INSERT OR IGNORE INTO touched_dates SELECT DISTINCT local_date FROM calls")
+        }
+        let legs = try db.prepare("""
+            SELECT call_id, src_file, src_line, sequence, start_epoch, duration, billsec, disposition, direction,
+                   caller_kind, callee_kind, caller_rep, callee_rep, external_raw, external_e164, source
+            FROM call_legs \(filter) ORDER BY call_id
+            """)
+        let upsert = try db.prepare("""
+            INSERT INTO calls(call_id, started_at, start_epoch, local_date, direction, rep_id, client_phone,
+                raw_number, disposition, ring_secs, talk_secs, is_effective, legs, source, src_file, src_line, run_id)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            ON CONFLICT(call_id) DO UPDATE SET started_at = excluded.started_at, start_epoch = excluded.start_epoch,
+                local_date = excluded.local_date, direction = excluded.direction, rep_id = excluded.rep_id,
+                client_phone = excluded.client_phone, raw_number = excluded.raw_number,
+                disposition = excluded.disposition, ring_secs = excluded.ring_secs, talk_secs = excluded.talk_secs,
+                is_effective = excluded.is_effective, legs = excluded.legs, source = excluded.source,
+                src_file = excluded.src_file, src_line = excluded.src_line, run_id = excluded.run_id
+            """)
+        let touch = try db.prepare("INSERT OR IGNORE INTO touched_dates(local_date) VALUES (?)")
+        defer { legs.finalize(); upsert.finalize(); touch.finalize() }
+        if !full { try legs.bind(1, runID) }
+        var pending: [CallLegFacts] = []
+        var pendingSource = ""
+        var written = 0
+        func flush() throws {
+            guard !pending.isEmpty else { return }
+            let call = group(pending)
+            try upsert.run([
+                .text(call.callID), .text(CivilTime.utcString(epoch: call.start)), .integer(call.start),
+                .text(call.localDate), .text(call.direction.rawValue), call.repID.map(SQLValue.text) ?? .null,
+                call.clientPhone.map(SQLValue.text) ?? .null, call.rawNumber.map(SQLValue.text) ?? .null,
+                .text(call.disposition.rawValue), .integer(Int64(call.ringSecs)), .integer(Int64(call.talkSecs)),
+                .integer(call.isEffective ? 1 : 0), .integer(Int64(call.legs)), .text(pendingSource),
+                .text(call.position.file), .integer(Int64(call.position.line)), .integer(runID),
+            ])
+            try touch.run([.text(call.localDate)])
+            written += 1
+            pending.removeAll(keepingCapacity: true)
+        }
+        while try legs.step() {
+            let key = legs.text(0) ?? ""
+            if let last = pending.last, last.callKey != key { try flush() }
+            if pending.isEmpty { pendingSource = legs.text(15) ?? "" }
+            pending.append(CallLegFacts(
+                callKey: key, position: SourcePosition(file: legs.text(1) ?? "", line: Int(legs.int(2))),
+                sequence: legs.isNull(3) ? nil : Int(legs.int(3)), start: legs.int(4),
+                duration: Int(legs.int(5)), billsec: Int(legs.int(6)),
+                disposition: LegDisposition(rawValue: legs.text(7) ?? "") ?? .unknown,
+                callerKind: PartyKind(rawValue: legs.text(9) ?? "") ?? .external,
+                calleeKind: PartyKind(rawValue: legs.text(10) ?? "") ?? .external,
+                callerRep: legs.text(11), calleeRep: legs.text(12), externalRaw: legs.text(13),
+                externalE164: legs.text(14), direction: CallDirection(rawValue: legs.text(8) ?? "") ?? .internal))
+        }
+        try flush()
+        return written
+    }
+
+    /// Rebuilds `missed_calls` for the missed calls regrouped by `runID` and for every missed call of
+    /// a client number that run touched (a new call may be their callback); all when `full`.
+    public func rebuildMissedCalls(runID: Int64, full: Bool, windowMins: Int) throws {
+        try db.execute("""
+            DROP TABLE IF EXISTS temp.touched_phones;
+            CREATE TEMP TABLE touched_phones(phone TEXT PRIMARY KEY);
+            """)
+        let scope: String
+        if full {
+            try db.execute("DELETE FROM missed_calls")
+            scope = "1"
+        } else {
+            try db.query("INSERT OR IGNORE INTO touched_phones SELECT client_phone FROM calls WHERE run_id = ? AND client_phone IS NOT NULL",
+                         [.integer(runID)])
+            try db.query("""
+                DELETE FROM missed_calls WHERE call_id IN (SELECT call_id FROM calls WHERE run_id = ?1)
+                    OR client_phone IN (SELECT phone FROM touched_phones)
+                """, [.integer(runID)])
+            scope = "(m.run_id = ?1 OR m.client_phone IN (SELECT phone FROM touched_phones))"
+        }
+        try db.query("""
+            INSERT INTO missed_calls(call_id, rep_id, client_phone, raw_number, missed_at, local_date,
+                callback_call_id, callback_at, callback_mins, within_window, src_file, src_line)
+            SELECT m.call_id, m.rep_id, m.client_phone, m.raw_number, m.started_at, m.local_date,
+                   cb.call_id, cb.started_at, (cb.start_epoch - m.start_epoch) / 60,
+                   COALESCE((cb.start_epoch - m.start_epoch) / 60 <= ?2, 0), m.src_file, m.src_line
+            FROM calls m
+            LEFT JOIN calls cb ON cb.call_id = (
+                SELECT c.call_id FROM calls c
+                WHERE c.client_phone = m.client_phone AND c.start_epoch > m.start_epoch
+                  AND (c.direction = 'outbound' OR (c.direction = 'inbound' AND c.disposition = 'answered'))
+                ORDER BY c.start_epoch, c.call_id LIMIT 1)
+            WHERE m.direction = 'inbound' AND m.disposition != 'answered' AND \(scope)
+            """, [.integer(runID), .integer(Int64(windowMins))])
+    }
+
+    /// Rebuilds `rep_daily` for the dates in `temp.touched_dates` (filled by ``regroupCalls``): call
+    /// counts per rep and date, plus a zero row for every active rep on every touched business day.
+    public func rebuildRepDaily() throws {
+        try db.execute("""
+            DELETE FROM rep_daily WHERE local_date IN (SELECT local_date FROM temp.touched_dates);
+            INSERT INTO rep_daily(rep_id, local_date, calls_out, calls_in, calls_out_effective, calls_in_effective,
+                                  talk_secs, missed_in)
+            SELECT rep_id, local_date,
+                   SUM(direction = 'outbound'), SUM(direction = 'inbound'),
+                   SUM(direction = 'outbound' AND is_effective), SUM(direction = 'inbound' AND is_effective),
+                   SUM(talk_secs), SUM(direction = 'inbound' AND disposition != 'answered')
+            FROM calls
+            WHERE rep_id IS NOT NULL AND direction != 'internal'
+              AND local_date IN (SELECT local_date FROM temp.touched_dates)
+            GROUP BY rep_id, local_date;
+            INSERT OR IGNORE INTO rep_daily(rep_id, local_date)
+            SELECT r.rep_id, c.local_date FROM reps r JOIN calendar c
+              ON c.is_business_day = 1 AND c.local_date IN (SELECT local_date FROM temp.touched_dates)
+             AND (r.active_from IS NULL OR c.local_date >= r.active_from)
+             AND (r.active_to IS NULL OR c.local_date <= r.active_to);
+            """)
+    }
+}
+
+/// The as-of day's department figures for the run summary, read from `rep_daily`, `norms` and `missed_calls`.
+public struct DayHeadline: Sendable, Equatable {
+    public var callsOut = 0
+    public var callsIn = 0
+    public var effective = 0
+    public var effectiveNorm = 0.0
+    public var missed = 0
+    public var missedWithoutCallback = 0
+
+    public init(callsOut: Int = 0, callsIn: Int = 0, effective: Int = 0, effectiveNorm: Double = 0, missed: Int = 0,
+                missedWithoutCallback: Int = 0) {
+        self.callsOut = callsOut
+        self.callsIn = callsIn
+        self.effective = effective
+        self.effectiveNorm = effectiveNorm
+        self.missed = missed
+        self.missedWithoutCallback = missedWithoutCallback
+    }
+}
+
+extension Warehouse {
+    /// Department totals for one local date.
+    public func dayHeadline(localDate: String) throws -> DayHeadline {
+        let row = try db.query("""
+            SELECT COALESCE(SUM(calls_out), 0), COALESCE(SUM(calls_in), 0),
+                   COALESCE(SUM(calls_out_effective + calls_in_effective), 0),
+                   (SELECT COALESCE(SUM(n.per_day), 0) FROM norms n JOIN calendar c ON c.local_date = ?1
+                      AND c.is_business_day = 1 JOIN reps r ON r.rep_id = n.rep_id
+                      AND (r.active_from IS NULL OR r.active_from <= ?1) AND (r.active_to IS NULL OR r.active_to >= ?1)
+                    WHERE n.metric = 'calls_effective'),
+                   (SELECT COUNT(*) FROM missed_calls WHERE local_date = ?1),
+                   (SELECT COUNT(*) FROM missed_calls WHERE local_date = ?1 AND within_window = 0)
+            FROM rep_daily WHERE local_date = ?1
+            """, [.text(localDate)]).first ?? []
+        guard row.count == 6 else { return DayHeadline() }
+        return DayHeadline(callsOut: row[0].int ?? 0, callsIn: row[1].int ?? 0, effective: row[2].int ?? 0,
+                           effectiveNorm: row[3].double ?? 0, missed: row[4].int ?? 0,
+                           missedWithoutCallback: row[5].int ?? 0)
+    }
+}

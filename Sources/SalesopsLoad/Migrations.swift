@@ -1,0 +1,213 @@
+import SalesopsSQLite
+
+/// Named schema migrations, applied in order and recorded in `schema_migrations`.
+/// A migration that has shipped is never edited; changes come as new migrations.
+public enum Migrations {
+    public static let all: [(name: String, sql: String)] = [
+        ("001_foundation", foundation),
+    ]
+
+    /// Applies every migration not yet recorded, each in its own transaction.
+    public static func migrate(_ db: SQLiteDatabase) throws {
+        try db.execute("""
+            CREATE TABLE IF NOT EXISTS schema_migrations (  -- one row per applied migration
+                name TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))
+            """)
+        let applied = Set(try db.query("SELECT name FROM schema_migrations").compactMap { $0[0].string })
+        for migration in all where !applied.contains(migration.name) {
+            try db.transaction {
+                try db.execute(migration.sql)
+                try db.query("INSERT INTO schema_migrations(name) VALUES (?)", [.text(migration.name)])
+            }
+        }
+    }
+
+    static let foundation = """
+    -- one row per run of `salesops run`
+    CREATE TABLE etl_runs (
+        run_id        INTEGER PRIMARY KEY,
+        pipeline      TEXT NOT NULL,
+        started_at    TEXT NOT NULL,
+        finished_at   TEXT,
+        as_of         TEXT NOT NULL,
+        status        TEXT NOT NULL CHECK (status IN ('running','ok','failed')),
+        files_read    INTEGER NOT NULL DEFAULT 0,
+        files_skipped INTEGER NOT NULL DEFAULT 0,
+        rows_read     INTEGER NOT NULL DEFAULT 0,
+        rows_loaded   INTEGER NOT NULL DEFAULT 0,
+        rows_filtered INTEGER NOT NULL DEFAULT 0,
+        rows_rejected INTEGER NOT NULL DEFAULT 0,
+        message       TEXT
+    );
+    -- one row per run and source: rows_read = rows_loaded + rows_filtered + rows_rejected
+    CREATE TABLE etl_sources (
+        run_id        INTEGER NOT NULL REFERENCES etl_runs(run_id),
+        source        TEXT NOT NULL,
+        kind          TEXT NOT NULL,
+        files_read    INTEGER NOT NULL,
+        files_skipped INTEGER NOT NULL,
+        rows_read     INTEGER NOT NULL,
+        rows_loaded   INTEGER NOT NULL,
+        rows_filtered INTEGER NOT NULL,
+        rows_rejected INTEGER NOT NULL,
+        PRIMARY KEY (run_id, source),
+        CHECK (rows_read = rows_loaded + rows_filtered + rows_rejected)
+    );
+    -- one row per run, source and filter reason
+    CREATE TABLE etl_filtered (
+        run_id INTEGER NOT NULL REFERENCES etl_runs(run_id),
+        source TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        rows   INTEGER NOT NULL,
+        PRIMARY KEY (run_id, source, reason)
+    );
+    -- one row per input file version (path and content hash)
+    CREATE TABLE etl_files (
+        path    TEXT NOT NULL,
+        sha256  TEXT NOT NULL,
+        bytes   INTEGER NOT NULL,
+        rows    INTEGER NOT NULL,
+        source  TEXT NOT NULL,
+        run_id  INTEGER NOT NULL REFERENCES etl_runs(run_id),
+        PRIMARY KEY (path, sha256)
+    );
+    -- one row per rejected input row
+    CREATE TABLE rejects (
+        reject_id INTEGER PRIMARY KEY,
+        run_id    INTEGER NOT NULL REFERENCES etl_runs(run_id),
+        source    TEXT NOT NULL,
+        src_file  TEXT NOT NULL,
+        src_line  INTEGER NOT NULL,
+        reason    TEXT NOT NULL,
+        raw       TEXT NOT NULL
+    );
+    -- one row per rep (from config)
+    CREATE TABLE reps (
+        rep_id      TEXT PRIMARY KEY,
+        name        TEXT NOT NULL,
+        team        TEXT NOT NULL,
+        active_from TEXT,
+        active_to   TEXT
+    );
+    -- one row per rep and number (extension or DID)
+    CREATE TABLE rep_numbers (
+        rep_id TEXT NOT NULL REFERENCES reps(rep_id),
+        kind   TEXT NOT NULL CHECK (kind IN ('extension','did')),
+        number TEXT NOT NULL,
+        PRIMARY KEY (kind, number)
+    );
+    -- one row per rep and metric: the norm per business day in force
+    CREATE TABLE norms (
+        rep_id  TEXT NOT NULL REFERENCES reps(rep_id),
+        metric  TEXT NOT NULL,
+        per_day REAL NOT NULL,
+        PRIMARY KEY (rep_id, metric)
+    );
+    -- one row per local date around the data: business day flags in the company calendar
+    CREATE TABLE calendar (
+        local_date      TEXT PRIMARY KEY,
+        iso_weekday     INTEGER NOT NULL,
+        is_business_day INTEGER NOT NULL CHECK (is_business_day IN (0,1))
+    );
+    -- one row per setting used by the last run (time zone, thresholds)
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    -- one row per CDR leg (several legs make one call)
+    CREATE TABLE call_legs (
+        leg_key       TEXT PRIMARY KEY,
+        call_id       TEXT NOT NULL,
+        source        TEXT NOT NULL,
+        src_file      TEXT NOT NULL,
+        src_line      INTEGER NOT NULL,
+        run_id        INTEGER NOT NULL,
+        sequence      INTEGER,
+        started_at    TEXT NOT NULL,
+        start_epoch   INTEGER NOT NULL,
+        src           TEXT NOT NULL,
+        dst           TEXT NOT NULL,
+        clid          TEXT NOT NULL,
+        channel       TEXT NOT NULL,
+        dstchannel    TEXT NOT NULL,
+        duration      INTEGER NOT NULL CHECK (duration >= 0),
+        billsec       INTEGER NOT NULL CHECK (billsec >= 0),
+        disposition   TEXT NOT NULL,
+        direction     TEXT NOT NULL,
+        caller_kind   TEXT NOT NULL,
+        callee_kind   TEXT NOT NULL,
+        caller_rep    TEXT,
+        callee_rep    TEXT,
+        external_raw  TEXT,
+        external_e164 TEXT,
+        unmatched     TEXT
+    );
+    CREATE INDEX call_legs_call ON call_legs(call_id);
+    CREATE INDEX call_legs_run ON call_legs(run_id);
+    -- one row per call (legs grouped by linkedid, else uniqueid)
+    CREATE TABLE calls (
+        call_id      TEXT PRIMARY KEY,
+        started_at   TEXT NOT NULL,
+        start_epoch  INTEGER NOT NULL,
+        local_date   TEXT NOT NULL,
+        direction    TEXT NOT NULL CHECK (direction IN ('inbound','outbound','internal')),
+        rep_id       TEXT,
+        client_phone TEXT,
+        raw_number   TEXT,
+        disposition  TEXT NOT NULL CHECK (disposition IN ('answered','busy','failed','missed')),
+        ring_secs    INTEGER NOT NULL,
+        talk_secs    INTEGER NOT NULL,
+        is_effective INTEGER NOT NULL CHECK (is_effective IN (0,1)),
+        legs         INTEGER NOT NULL,
+        source       TEXT NOT NULL,
+        src_file     TEXT NOT NULL,
+        src_line     INTEGER NOT NULL,
+        run_id       INTEGER NOT NULL
+    );
+    CREATE INDEX calls_date ON calls(local_date, rep_id);
+    CREATE INDEX calls_client ON calls(client_phone, start_epoch);
+    -- one row per missed inbound call, with its first callback
+    CREATE TABLE missed_calls (
+        call_id          TEXT PRIMARY KEY REFERENCES calls(call_id),
+        rep_id           TEXT,
+        client_phone     TEXT,
+        raw_number       TEXT,
+        missed_at        TEXT NOT NULL,
+        local_date       TEXT NOT NULL,
+        callback_call_id TEXT,
+        callback_at      TEXT,
+        callback_mins    INTEGER,
+        within_window    INTEGER NOT NULL CHECK (within_window IN (0,1)),
+        src_file         TEXT NOT NULL,
+        src_line         INTEGER NOT NULL
+    );
+    CREATE INDEX missed_calls_date ON missed_calls(local_date);
+    -- one row per rep and local date
+    CREATE TABLE rep_daily (
+        rep_id             TEXT NOT NULL,
+        local_date         TEXT NOT NULL,
+        calls_out          INTEGER NOT NULL DEFAULT 0,
+        calls_in           INTEGER NOT NULL DEFAULT 0,
+        calls_out_effective INTEGER NOT NULL DEFAULT 0,
+        calls_in_effective INTEGER NOT NULL DEFAULT 0,
+        talk_secs          INTEGER NOT NULL DEFAULT 0,
+        missed_in          INTEGER NOT NULL DEFAULT 0,
+        emails_out         INTEGER NOT NULL DEFAULT 0,
+        proposals          INTEGER NOT NULL DEFAULT 0,
+        meetings           INTEGER NOT NULL DEFAULT 0,
+        meeting_mins       INTEGER NOT NULL DEFAULT 0,
+        chats              INTEGER NOT NULL DEFAULT 0,
+        leads_new          INTEGER NOT NULL DEFAULT 0,
+        leads_junk         INTEGER NOT NULL DEFAULT 0,
+        deals_won          INTEGER NOT NULL DEFAULT 0,
+        revenue_won        REAL NOT NULL DEFAULT 0,
+        payments_amount    REAL NOT NULL DEFAULT 0,
+        PRIMARY KEY (rep_id, local_date)
+    );
+    -- one row per unmatched company-side number (extension not in the roster), per source
+    CREATE VIEW unmatched_numbers AS
+        SELECT source, unmatched AS number, COUNT(*) AS legs, MIN(started_at) AS first_seen,
+               MAX(started_at) AS last_seen
+        FROM call_legs WHERE unmatched IS NOT NULL GROUP BY source, unmatched;
+    """
+}

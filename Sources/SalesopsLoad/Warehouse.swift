@@ -1,0 +1,167 @@
+import SalesopsCore
+import SalesopsSQLite
+
+/// The SQLite warehouse: schema, run ledger, bulk loads and the SQL that derives calls' metrics.
+///
+/// A run happens inside one transaction (``run(_:)``), so a killed run leaves the warehouse as it was.
+public final class Warehouse {
+    public let db: SQLiteDatabase
+
+    /// Opens or creates the warehouse at `path` and applies pending migrations.
+    public init(path: String) throws {
+        db = try SQLiteDatabase(path: path)
+        try db.execute("PRAGMA foreign_keys = OFF; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;")
+        try Migrations.migrate(db)
+    }
+
+    public func close() { db.close() }
+
+    /// Runs `body` in one transaction.
+    public func run<T>(_ body: () throws -> T) throws -> T { try db.transaction(body) }
+
+    // MARK: - Run ledger
+
+    /// Inserts the run's row with status `running` and returns its id.
+    public func beginRun(pipeline: String, asOf: String, startedAt: String) throws -> Int64 {
+        let next = (try db.scalar("SELECT COALESCE(MAX(run_id), 0) + 1 FROM etl_runs")?.int) ?? 1
+        try db.query("INSERT INTO etl_runs(run_id, pipeline, started_at, as_of, status) VALUES (?,?,?,?, 'running')",
+                     [.integer(Int64(next)), .text(pipeline), .text(startedAt), .text(asOf)])
+        return Int64(next)
+    }
+
+    /// Records per-source accounting and closes the run's row.
+    public func finishRun(_ runID: Int64, stats: [SourceStats], kind: String, status: String, finishedAt: String,
+                          message: String? = nil) throws {
+        let source = try db.prepare("""
+            INSERT INTO etl_sources(run_id, source, kind, files_read, files_skipped, rows_read, rows_loaded,
+                                    rows_filtered, rows_rejected) VALUES (?,?,?,?,?,?,?,?,?)
+            """)
+        let filtered = try db.prepare("INSERT INTO etl_filtered(run_id, source, reason, rows) VALUES (?,?,?,?)")
+        defer { source.finalize(); filtered.finalize() }
+        for s in stats {
+            try source.run([.integer(runID), .text(s.source), .text(kind), .integer(Int64(s.filesRead)),
+                            .integer(Int64(s.filesSkipped)), .integer(Int64(s.rowsRead)),
+                            .integer(Int64(s.rowsLoaded)), .integer(Int64(s.rowsFiltered)),
+                            .integer(Int64(s.rowsRejected))])
+            for (reason, rows) in s.filtered.sorted(by: { $0.key < $1.key }) {
+                try filtered.run([.integer(runID), .text(s.source), .text(reason), .integer(Int64(rows))])
+            }
+        }
+        try db.query("""
+            UPDATE etl_runs SET status = ?, finished_at = ?, message = ?,
+                files_read = ?, files_skipped = ?, rows_read = ?, rows_loaded = ?, rows_filtered = ?, rows_rejected = ?
+            WHERE run_id = ?
+            """, [.text(status), .text(finishedAt), message.map(SQLValue.text) ?? .null,
+                  .integer(Int64(stats.reduce(0) { $0 + $1.filesRead })),
+                  .integer(Int64(stats.reduce(0) { $0 + $1.filesSkipped })),
+                  .integer(Int64(stats.reduce(0) { $0 + $1.rowsRead })),
+                  .integer(Int64(stats.reduce(0) { $0 + $1.rowsLoaded })),
+                  .integer(Int64(stats.reduce(0) { $0 + $1.rowsFiltered })),
+                  .integer(Int64(stats.reduce(0) { $0 + $1.rowsRejected })), .integer(runID)])
+    }
+
+    /// Records a run that failed (after its transaction was rolled back), so the ledger shows it.
+    public func recordFailedRun(pipeline: String, asOf: String, startedAt: String, finishedAt: String,
+                                message: String) throws {
+        try db.transaction {
+            let id = try beginRun(pipeline: pipeline, asOf: asOf, startedAt: startedAt)
+            try db.query("UPDATE etl_runs SET status = 'failed', finished_at = ?, message = ? WHERE run_id = ?",
+                         [.text(finishedAt), .text(message), .integer(id)])
+        }
+    }
+
+    // MARK: - Reference data
+
+    /// Writes reps, their numbers, norms, the calendar and the settings the metrics depend on.
+    /// Returns true when a setting that changes derived rows (time zone, thresholds) changed, so the
+    /// caller rebuilds every derived row instead of only the touched ones.
+    @discardableResult
+    public func refreshReference(config: ProjectConfig, calendar days: ClosedRange<Int>) throws -> Bool {
+        let rep = try db.prepare("""
+            INSERT INTO reps(rep_id, name, team, active_from, active_to) VALUES (?,?,?,?,?)
+            ON CONFLICT(rep_id) DO UPDATE SET name = excluded.name, team = excluded.team,
+                active_from = excluded.active_from, active_to = excluded.active_to
+            WHERE (name, team, active_from, active_to) IS NOT (excluded.name, excluded.team,
+                excluded.active_from, excluded.active_to)
+            """)
+        let number = try db.prepare("INSERT INTO rep_numbers(rep_id, kind, number) VALUES (?,?,?)")
+        let norm = try db.prepare("INSERT INTO norms(rep_id, metric, per_day) VALUES (?,?,?)")
+        defer { rep.finalize(); number.finalize(); norm.finalize() }
+        try db.execute("DELETE FROM rep_numbers; DELETE FROM norms;")
+        for r in config.reps {
+            try rep.run([.text(r.id), .text(r.name), .text(r.team),
+                         r.activeFrom.map { .text(CivilTime.dateString(days: $0)) } ?? .null,
+                         r.activeTo.map { .text(CivilTime.dateString(days: $0)) } ?? .null])
+            for e in Set(r.extensions).sorted() { try number.run([.text(r.id), .text("extension"), .text(e)]) }
+            for d in Set(r.dids).sorted() { try number.run([.text(r.id), .text("did"), .text(d)]) }
+            for metric in NormMetric.allCases {
+                if let value = config.norms.perDay(metric, for: r) {
+                    try norm.run([.text(r.id), .text(metric.rawValue), .real(value)])
+                }
+            }
+        }
+        let day = try db.prepare("""
+            INSERT INTO calendar(local_date, iso_weekday, is_business_day) VALUES (?,?,?)
+            ON CONFLICT(local_date) DO UPDATE SET is_business_day = excluded.is_business_day
+            WHERE is_business_day != excluded.is_business_day
+            """)
+        defer { day.finalize() }
+        for d in days {
+            try day.run([.text(CivilTime.dateString(days: d)), .integer(Int64(CivilTime.isoWeekday(days: d))),
+                         .integer(config.company.isBusinessDay(d) ? 1 : 0)])
+        }
+        let settings: [(String, String)] = [
+            ("time_zone", config.company.timeZone),
+            ("effective_call_secs", String(config.thresholds.effectiveCallSecs)),
+            ("callback_window_mins", String(config.thresholds.callbackWindowMins)),
+            ("max_extension_digits", String(config.company.maxExtensionDigits)),
+        ]
+        var changed = false
+        for (key, value) in settings {
+            let old = try db.scalar("SELECT value FROM settings WHERE key = ?", [.text(key)])?.string
+            if old != nil && old != value { changed = true }
+            if old != value {
+                try db.query("INSERT INTO settings(key, value) VALUES (?,?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                             [.text(key), .text(value)])
+            }
+        }
+        return changed
+    }
+
+    // MARK: - Files and rejects
+
+    /// Whether this exact file version (path and hash) was loaded by an earlier run.
+    public func isLoaded(path: String, sha256: String) throws -> Bool {
+        try db.scalar("SELECT 1 FROM etl_files WHERE path = ? AND sha256 = ?", [.text(path), .text(sha256)]) != nil
+    }
+
+    /// Records a loaded file version.
+    public func recordFile(path: String, sha256: String, bytes: Int64, rows: Int, source: String, runID: Int64) throws {
+        try db.query("INSERT OR REPLACE INTO etl_files(path, sha256, bytes, rows, source, run_id) VALUES (?,?,?,?,?,?)",
+                     [.text(path), .text(sha256), .integer(bytes), .integer(Int64(rows)), .text(source), .integer(runID)])
+    }
+
+    /// A prepared writer of rejects for one run.
+    public func makeRejectWriter(runID: Int64) throws -> RejectWriter { try RejectWriter(db: db, runID: runID) }
+
+    /// A prepared writer of call legs for one run.
+    public func makeLegWriter(runID: Int64) throws -> CallLegWriter { try CallLegWriter(db: db, runID: runID) }
+}
+
+/// Inserts rejected rows with a prepared statement.
+public final class RejectWriter {
+    let statement: SQLiteStatement
+    let runID: Int64
+
+    init(db: SQLiteDatabase, runID: Int64) throws {
+        self.runID = runID
+        statement = try db.prepare("INSERT INTO rejects(run_id, source, src_file, src_line, reason, raw) VALUES (?,?,?,?,?,?)")
+    }
+
+    public func write(_ reject: Reject, source: String) throws {
+        try statement.run([.integer(runID), .text(source), .text(reject.position.file),
+                           .integer(Int64(reject.position.line)), .text(reject.reason), .text(reject.raw)])
+    }
+
+    public func close() { statement.finalize() }
+}

@@ -1,0 +1,57 @@
+import SalesopsSQLite
+import SalesopsXLSX
+
+/// Data quality of the last successful run: accounting per source, filters, unmatched numbers, rejects.
+enum DataQualitySheet {
+    static func write(book: XLSXWorkbook, context c: ReportContext) throws {
+        let t = c.captions
+        let sheet = try book.addSheet(t("sheet.quality"))
+        sheet.write(0, 0, "\(t("title.quality")) \(c.runID.map(String.init) ?? "—")", ReportContext.title)
+        let run: SQLValue = c.runID.map { .integer(Int64($0)) } ?? .null
+        c.header(sheet, row: 2, [
+            (t("source"), 28), (t("files_read"), 12), (t("files_skipped"), 14), (t("rows_read"), 12),
+            (t("rows_loaded"), 12), (t("rows_filtered"), 12), (t("rows_rejected"), 12),
+        ])
+        var row = 3
+        for r in try c.db.query("""
+            SELECT source, files_read, files_skipped, rows_read, rows_loaded, rows_filtered, rows_rejected
+            FROM etl_sources WHERE run_id = ? ORDER BY source
+            """, [run]) {
+            for (col, v) in r.enumerated() { c.writeValue(sheet, row, col, v) }
+            row += 1
+        }
+        sheet.freeze(rows: 3)
+        sheet.autofilter(firstRow: 2, firstCol: 0, lastRow: max(row - 1, 3), lastCol: 6)
+        row = section(sheet, c, row + 1, t("filtered_by_reason"), [t("source"), t("reason"), t("rows")], """
+            SELECT source, reason, rows FROM etl_filtered WHERE run_id = ? ORDER BY source, reason
+            """, [run])
+        row = section(sheet, c, row, t("unmatched"), [t("source"), t("number"), t("legs"), t("first_seen"), t("last_seen")], """
+            SELECT source, number, legs, first_seen, last_seen FROM unmatched_numbers ORDER BY legs DESC, source, number
+            """, [])
+        row = section(sheet, c, row, t("calls_without_rep"), [t("source"), t("direction"), t("calls")], """
+            SELECT source, direction, COUNT(*) FROM calls WHERE rep_id IS NULL AND direction != 'internal'
+            GROUP BY source, direction ORDER BY source, direction
+            """, [])
+        row = section(sheet, c, row, t("unnormalised"), [t("source"), t("raw_number"), t("calls")], """
+            SELECT source, raw_number, COUNT(*) FROM calls WHERE client_phone IS NULL AND raw_number IS NOT NULL
+            GROUP BY source, raw_number ORDER BY COUNT(*) DESC, source, raw_number LIMIT 200
+            """, [])
+        _ = section(sheet, c, row, t("rejects"), [t("source"), t("file"), t("line"), t("reason"), t("raw")], """
+            SELECT source, src_file, src_line, reason, raw FROM rejects WHERE run_id = ?
+            ORDER BY src_file, src_line LIMIT 200
+            """, [run])
+    }
+
+    /// Writes a titled table of query results and returns the next free row.
+    static func section(_ sheet: XLSXSheet, _ c: ReportContext, _ start: Int, _ title: String, _ headers: [String],
+                        _ sql: String, _ args: [SQLValue]) -> Int {
+        sheet.write(start, 0, title, ReportContext.title)
+        for (i, h) in headers.enumerated() { sheet.write(start + 1, i, h, ReportContext.header) }
+        var row = start + 2
+        for r in (try? c.db.query(sql, args)) ?? [] {
+            for (col, v) in r.enumerated() { c.writeValue(sheet, row, col, v) }
+            row += 1
+        }
+        return row + 1
+    }
+}

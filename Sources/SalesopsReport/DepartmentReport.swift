@@ -1,0 +1,156 @@
+import Foundation
+import SalesopsCore
+import SalesopsSQLite
+import SalesopsXLSX
+
+/// Writes `department.xlsx` for an as-of date from the warehouse relations (`rep_daily`, `norms`,
+/// `calendar`, `missed_calls`, `etl_*`). Every figure is read with SQL; this code only lays it out.
+public struct DepartmentReport {
+    public let warehousePath: String
+    public let asOf: Int
+    public let company: CompanySettings
+    /// Business days shown in the Activity sheet, ending at the as-of date.
+    public let activityDays: Int
+
+    public init(warehousePath: String, asOf: Int, company: CompanySettings, activityDays: Int = 20) {
+        self.warehousePath = warehousePath
+        self.asOf = asOf
+        self.company = company
+        self.activityDays = activityDays
+    }
+
+    /// Writes the workbook to `path` through a temporary file renamed into place.
+    public func write(to path: String) throws {
+        let db = try SQLiteDatabase(path: warehousePath, readOnly: true)
+        defer { db.close() }
+        let temporary = path + ".tmp-\(getpid())"
+        let (y, m, d) = CivilTime.civilFromDays(asOf)
+        let created = Date(timeIntervalSince1970: TimeInterval(asOf) * 86_400)
+        let captions = Captions(language: company.reportLanguage)
+        do {
+            let book = try XLSXWorkbook(path: temporary, created: created,
+                                        title: "\(captions("title.summary")) \(CivilTime.dateString(days: asOf))",
+                                        company: company.name)
+            let context = try ReportContext(db: db, asOf: asOf, year: y, month: m, day: d, captions: captions,
+                                            clock: ZoneClock(identifier: company.timeZone)!, activityDays: activityDays)
+            try SummarySheet.write(book: book, context: context)
+            try ActivitySheet.write(book: book, context: context)
+            try MissedCallsSheet.write(book: book, context: context)
+            try DataQualitySheet.write(book: book, context: context)
+            try DefinitionsSheet.write(book: book, context: context)
+            try book.close()
+            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+            try FileManager.default.moveItem(atPath: temporary, toPath: path)
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+    }
+}
+
+/// What every sheet needs: the warehouse, the period bounds and the captions.
+struct ReportContext {
+    let db: SQLiteDatabase
+    let asOf: Int
+    let asOfText: String
+    let weekStart: String
+    let monthStart: String
+    let captions: Captions
+    let clock: ZoneClock
+    /// Business days of the Activity window, oldest first.
+    let windowDays: [String]
+    let effectiveSecs: Int
+    let callbackWindowMins: Int
+    /// The last successful run, if any.
+    let runID: Int?
+
+    init(db: SQLiteDatabase, asOf: Int, year: Int, month: Int, day: Int, captions: Captions, clock: ZoneClock,
+         activityDays: Int) throws {
+        self.db = db
+        self.asOf = asOf
+        asOfText = CivilTime.dateString(days: asOf)
+        weekStart = CivilTime.dateString(days: asOf - (CivilTime.isoWeekday(days: asOf) - 1))
+        monthStart = CivilTime.dateString(days: CivilTime.daysFromCivil(year: year, month: month, day: 1))
+        self.captions = captions
+        self.clock = clock
+        windowDays = try db.query("""
+            SELECT local_date FROM calendar
+            WHERE is_business_day = 1 AND local_date <= ?1
+              AND local_date >= COALESCE((SELECT MIN(local_date) FROM rep_daily), ?1)
+            ORDER BY local_date DESC LIMIT ?2
+            """, [.text(asOfText), .integer(Int64(activityDays))]).compactMap { $0[0].string }.reversed()
+        effectiveSecs = try db.scalar("SELECT value FROM settings WHERE key = 'effective_call_secs'")?.string.flatMap { Int($0) } ?? 30
+        callbackWindowMins = try db.scalar("SELECT value FROM settings WHERE key = 'callback_window_mins'")?.string.flatMap { Int($0) } ?? 60
+        runID = try db.scalar("SELECT MAX(run_id) FROM etl_runs WHERE status = 'ok'")?.int
+    }
+
+    static let header = CellStyle(bold: true, background: 0xDDE5F0, wrap: true, border: true)
+    static let title = CellStyle(bold: true)
+    static let count = CellStyle(numberFormat: "0")
+    static let decimal = CellStyle(numberFormat: "0.0")
+    static let percent = CellStyle(numberFormat: "0%")
+    static let date = CellStyle(numberFormat: "yyyy-mm-dd")
+    static let dateTime = CellStyle(numberFormat: "yyyy-mm-dd hh:mm")
+    static let totalText = CellStyle(bold: true, border: true)
+    static let totalCount = CellStyle(bold: true, numberFormat: "0", border: true)
+    static let totalDecimal = CellStyle(bold: true, numberFormat: "0.0", border: true)
+    static let totalPercent = CellStyle(bold: true, numberFormat: "0%", border: true)
+    static let red = CellStyle(background: 0xF8CBAD)
+    static let yellow = CellStyle(background: 0xFFEB9C)
+    static let green = CellStyle(background: 0xC6EFCE)
+
+    /// Writes a header row and sets column widths.
+    func header(_ sheet: XLSXSheet, row: Int, _ titles: [(String, Double)]) {
+        for (i, (title, width)) in titles.enumerated() {
+            sheet.write(row, i, title, Self.header)
+            sheet.setColumn(i, i, width: width)
+        }
+    }
+
+    /// Writes a UTC instant as a local Excel date-time.
+    func writeLocalTime(_ sheet: XLSXSheet, _ row: Int, _ col: Int, epoch: Int64) {
+        let local = epoch + Int64(clock.offset(atUTC: epoch))
+        let days = Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
+        let secs = Int(local - Int64(days) * 86_400)
+        let (y, m, d) = CivilTime.civilFromDays(days)
+        sheet.writeDate(row, col, year: y, month: m, day: d, hour: secs / 3600, minute: secs % 3600 / 60,
+                        second: secs % 60, Self.dateTime)
+    }
+
+    /// Writes `YYYY-MM-DD` as an Excel date.
+    func writeDate(_ sheet: XLSXSheet, _ row: Int, _ col: Int, _ text: String) {
+        guard let days = CivilTime.days(fromDateString: text) else { return sheet.write(row, col, text) }
+        let (y, m, d) = CivilTime.civilFromDays(days)
+        sheet.writeDate(row, col, year: y, month: m, day: d, Self.date)
+    }
+
+    /// Writes a SQL value as a typed cell: numbers as numbers, text as text, NULL as blank.
+    func writeValue(_ sheet: XLSXSheet, _ row: Int, _ col: Int, _ value: SQLValue, _ style: CellStyle? = nil) {
+        switch value {
+        case let .integer(v): sheet.write(row, col, Double(v), style ?? Self.count)
+        case let .real(v): sheet.write(row, col, v, style ?? Self.decimal)
+        case let .text(v): sheet.write(row, col, v, style)
+        case .null: sheet.writeBlank(row, col, style)
+        }
+    }
+
+    /// Colours a column of fractions of a norm: red under 80 %, yellow under 100 %, green at or above.
+    func normColours(_ sheet: XLSXSheet, col: Int, firstRow: Int, lastRow: Int) {
+        guard lastRow >= firstRow else { return }
+        sheet.conditional(firstRow: firstRow, firstCol: col, lastRow: lastRow, lastCol: col, .lessThan(0.8), style: Self.red)
+        sheet.conditional(firstRow: firstRow, firstCol: col, lastRow: lastRow, lastCol: col, .between(0.8, 0.99999), style: Self.yellow)
+        sheet.conditional(firstRow: firstRow, firstCol: col, lastRow: lastRow, lastCol: col, .greaterThanOrEqual(1), style: Self.green)
+    }
+
+    /// Quotes a sheet name for a range reference.
+    static func ref(_ sheet: String, _ range: String) -> String {
+        "='\(sheet.replacingOccurrences(of: "'", with: "''"))'!\(range)"
+    }
+
+    /// Excel column letters for a 0-based index.
+    static func column(_ index: Int) -> String {
+        var n = index + 1, s = ""
+        while n > 0 { let r = (n - 1) % 26; s = String(UnicodeScalar(65 + r)!) + s; n = (n - 1) / 26 }
+        return s
+    }
+}

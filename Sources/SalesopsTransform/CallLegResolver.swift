@@ -1,0 +1,156 @@
+import SalesopsCore
+
+/// Resolves the two ends of a leg against the roster: which rep, which company number, which client,
+/// and the leg's direction. Unmatched extensions are reported so data quality can count them.
+public struct CallLegResolver: Sendable {
+    let normalizer: PhoneNormalizer
+    /// Extension or SIP peer name → rep id.
+    let extensions: [String: String]
+    /// DID (as written and in E.164) → rep id.
+    let dids: [String: String]
+    /// Company numbers owned by no rep (as written and in E.164).
+    let companyNumbers: Set<String>
+
+    public init(config: ProjectConfig) {
+        let normalizer = PhoneNormalizer(maxExtensionDigits: config.company.maxExtensionDigits)
+        self.normalizer = normalizer
+        var extensions: [String: String] = [:]
+        var dids: [String: String] = [:]
+        for rep in config.reps {
+            for ext in rep.extensions { extensions[ext] = rep.id }
+            for did in rep.dids {
+                dids[did] = rep.id
+                if let e164 = normalizer.normalize(did).e164 { dids[e164] = rep.id }
+            }
+        }
+        self.extensions = extensions
+        self.dids = dids
+        var company = Set<String>()
+        for number in config.company.companyNumbers {
+            company.insert(number)
+            if let e164 = normalizer.normalize(number).e164 { company.insert(e164) }
+        }
+        companyNumbers = company
+    }
+
+    /// One end of a leg after resolution.
+    public struct Party: Sendable, Equatable {
+        public var kind: PartyKind
+        public var repID: String?
+        /// The number as written (for an external end) or the unmatched extension.
+        public var raw: String
+        public var e164: String?
+        /// An extension-like number that is not in the roster.
+        public var unmatchedExtension: Bool
+    }
+
+    /// A resolved leg: facts to store plus the unmatched numbers seen.
+    public struct Resolved: Sendable, Equatable {
+        public var facts: CallLegFacts
+        public var direction: CallDirection
+        /// Extensions or numbers of the company side that matched no rep.
+        public var unmatched: [String]
+    }
+
+    /// The peer name of a channel: `SIP/101-0000000a` → `101`, `PJSIP/101-00000002` → `101`,
+    /// `Local/101@from-queue-00000001;1` → `101`.
+    public static func peer(ofChannel channel: String) -> String {
+        guard let slash = channel.firstIndex(of: "/") else { return channel }
+        var rest = channel[channel.index(after: slash)...]
+        if let at = rest.firstIndex(of: "@") { return String(rest[..<at]) }
+        if let semi = rest.lastIndex(of: ";") { rest = rest[..<semi] }
+        if let dash = rest.lastIndex(of: "-") { rest = rest[..<dash] }
+        return String(rest)
+    }
+
+    func party(number: String, channel: String, preferNumber: Bool = false) -> Party {
+        let peer = channel.isEmpty ? "" : Self.peer(ofChannel: channel)
+        if !preferNumber, let rep = extensions[peer] {
+            return Party(kind: .rep, repID: rep, raw: peer, e164: nil, unmatchedExtension: false)
+        }
+        if let rep = extensions[number] {
+            return Party(kind: .rep, repID: rep, raw: number, e164: nil, unmatchedExtension: false)
+        }
+        if preferNumber, let rep = extensions[peer] {
+            return Party(kind: .rep, repID: rep, raw: peer, e164: nil, unmatchedExtension: false)
+        }
+        let parsed = normalizer.normalize(number)
+        switch parsed {
+        case let .extension(ext):
+            return Party(kind: .company, repID: nil, raw: ext, e164: nil, unmatchedExtension: true)
+        case let .e164(e164):
+            if let rep = dids[number] ?? dids[e164] {
+                return Party(kind: .rep, repID: rep, raw: number, e164: e164, unmatchedExtension: false)
+            }
+            if companyNumbers.contains(number) || companyNumbers.contains(e164) {
+                return Party(kind: .company, repID: nil, raw: number, e164: e164, unmatchedExtension: false)
+            }
+            return Party(kind: .external, repID: nil, raw: number, e164: e164, unmatchedExtension: false)
+        case .local, .unknown:
+            if let rep = dids[number] {
+                return Party(kind: .rep, repID: rep, raw: number, e164: nil, unmatchedExtension: false)
+            }
+            if companyNumbers.contains(number) {
+                return Party(kind: .company, repID: nil, raw: number, e164: nil, unmatchedExtension: false)
+            }
+            if case .unknown = parsed, number.isEmpty || number.utf8.contains(where: { $0 > 0x39 }) {
+                // `s`, `anonymous`, IVR names: a dialplan target inside the company, or a hidden caller.
+                return Party(kind: .company, repID: nil, raw: number, e164: nil, unmatchedExtension: false)
+            }
+            return Party(kind: .external, repID: nil, raw: number, e164: nil, unmatchedExtension: false)
+        }
+    }
+
+    /// Resolves a leg. A hidden or non-numeric caller on an inbound context is treated as external.
+    public func resolve(_ leg: CallLeg) -> Resolved {
+        var caller = party(number: leg.src, channel: leg.channel)
+        var callee: Party
+        if !leg.answeredBy.isEmpty, let rep = extensions[leg.answeredBy] {
+            callee = Party(kind: .rep, repID: rep, raw: leg.answeredBy, e164: nil, unmatchedExtension: false)
+        } else if !leg.did.isEmpty && leg.dstChannel.isEmpty {
+            callee = party(number: leg.did, channel: "")
+        } else {
+            callee = party(number: leg.dst, channel: leg.dstChannel)
+            if callee.kind != .rep && !leg.did.isEmpty {
+                let byDID = party(number: leg.did, channel: "")
+                if byDID.kind == .rep { callee = byDID }
+            }
+        }
+        let inboundContext = ["from-pstn", "from-trunk", "from-external", "from-did", "incoming"]
+            .contains(where: { leg.dcontext.contains($0) })
+        if inboundContext && caller.kind == .company && !caller.unmatchedExtension {
+            caller.kind = .external
+        }
+        let direction: CallDirection
+        if let declared = leg.declaredDirection {
+            direction = declared
+            switch declared {
+            case .inbound:
+                if caller.kind != .external { caller = Party(kind: .external, repID: nil, raw: leg.src,
+                                                             e164: normalizer.normalize(leg.src).e164,
+                                                             unmatchedExtension: false) }
+            case .outbound:
+                if callee.kind != .external { callee = Party(kind: .external, repID: nil, raw: leg.dst,
+                                                             e164: normalizer.normalize(leg.dst).e164,
+                                                             unmatchedExtension: false) }
+            case .internal: break
+            }
+        } else {
+            switch (caller.kind == .external, callee.kind == .external) {
+            case (true, false): direction = .inbound
+            case (false, true): direction = .outbound
+            case (false, false): direction = .internal
+            case (true, true): direction = inboundContext ? .inbound : .outbound
+            }
+        }
+        let external: Party? = direction == .inbound ? caller : direction == .outbound ? callee : nil
+        var unmatched: [String] = []
+        for p in [caller, callee] where p.unmatchedExtension { unmatched.append(p.raw) }
+        let facts = CallLegFacts(
+            callKey: leg.callKey, position: leg.position, sequence: leg.sequence, start: leg.start,
+            duration: leg.duration, billsec: leg.billsec, disposition: leg.disposition,
+            callerKind: caller.kind, calleeKind: callee.kind, callerRep: caller.repID, calleeRep: callee.repID,
+            externalRaw: external?.raw, externalE164: external?.e164, direction: direction)
+        return Resolved(facts: facts, direction: direction, unmatched: unmatched)
+    }
+}

@@ -1,0 +1,194 @@
+import CXLSXWriter
+import Foundation
+
+/// A failure writing a workbook.
+public struct XLSXError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+/// A cell style; equal styles share one workbook format.
+public struct CellStyle: Hashable, Sendable {
+    public var bold = false
+    public var numberFormat: String?
+    /// Background colour as 0xRRGGBB.
+    public var background: UInt32?
+    public var fontColor: UInt32?
+    public var wrap = false
+    public var border = false
+
+    public init(bold: Bool = false, numberFormat: String? = nil, background: UInt32? = nil, fontColor: UInt32? = nil,
+                wrap: Bool = false, border: Bool = false) {
+        self.bold = bold
+        self.numberFormat = numberFormat
+        self.background = background
+        self.fontColor = fontColor
+        self.wrap = wrap
+        self.border = border
+    }
+}
+
+/// Comparison for a conditional format on numbers.
+public enum CellCriterion: Sendable {
+    case lessThan(Double)
+    case greaterThanOrEqual(Double)
+    case between(Double, Double)
+}
+
+/// An XLSX workbook written through libxlsxwriter. No C type leaves this wrapper; call ``close()``.
+public final class XLSXWorkbook {
+    private var workbook: UnsafeMutablePointer<lxw_workbook>?
+    private var formats: [CellStyle: UnsafeMutablePointer<lxw_format>] = [:]
+    public let path: String
+
+    /// Creates the workbook at `path`. `constantMemory` streams rows to disk (rows must be written in
+    /// order); `created` fixes the document date so that re-runs produce the same content.
+    public init(path: String, constantMemory: Bool = false, created: Date, title: String = "", company: String = "") throws {
+        self.path = path
+        var options = lxw_workbook_options(constant_memory: constantMemory ? 1 : 0, tmpdir: nil, use_zip64: 0)
+        guard let wb = workbook_new_opt(path, &options) else {
+            throw XLSXError(message: "cannot create workbook \(path)")
+        }
+        workbook = wb
+        title.withCString { t in
+            company.withCString { c in
+                var props = lxw_doc_properties()
+                props.title = UnsafeMutablePointer(mutating: t)
+                props.company = UnsafeMutablePointer(mutating: c)
+                props.created = time_t(created.timeIntervalSince1970)
+                _ = workbook_set_properties(wb, &props)
+            }
+        }
+    }
+
+    deinit {
+        if workbook != nil { _ = try? close() }
+    }
+
+    /// Adds a worksheet (name ≤ 31 characters, no `[]:*?/\`).
+    public func addSheet(_ name: String) throws -> XLSXSheet {
+        guard let wb = workbook, let ws = workbook_add_worksheet(wb, name) else {
+            throw XLSXError(message: "cannot add worksheet '\(name)'")
+        }
+        return XLSXSheet(ws, workbook: self)
+    }
+
+    func format(_ style: CellStyle?) -> UnsafeMutablePointer<lxw_format>? {
+        guard let style, let wb = workbook else { return nil }
+        if let existing = formats[style] { return existing }
+        let f = workbook_add_format(wb)!
+        if style.bold { format_set_bold(f) }
+        if let nf = style.numberFormat { format_set_num_format(f, nf) }
+        if let bg = style.background { format_set_bg_color(f, bg) }
+        if let fc = style.fontColor { format_set_font_color(f, fc) }
+        if style.wrap { format_set_text_wrap(f) }
+        if style.border { format_set_border(f, UInt8(LXW_BORDER_THIN.rawValue)) }
+        formats[style] = f
+        return f
+    }
+
+    /// A line chart over ranges of a sheet: one series per (name, categories, values) with ranges
+    /// written as `Sheet!$A$2:$A$10`.
+    public func addLineChart(title: String, series: [(name: String, categories: String, values: String)],
+                             xTitle: String = "", yTitle: String = "") -> XLSXChart? {
+        guard let wb = workbook, let chart = workbook_add_chart(wb, UInt8(LXW_CHART_LINE.rawValue)) else { return nil }
+        for s in series {
+            let added = chart_add_series(chart, s.categories, s.values)
+            chart_series_set_name(added, s.name)
+        }
+        chart_title_set_name(chart, title)
+        if !xTitle.isEmpty { chart_axis_set_name(chart.pointee.x_axis, xTitle) }
+        if !yTitle.isEmpty { chart_axis_set_name(chart.pointee.y_axis, yTitle) }
+        return XLSXChart(chart)
+    }
+
+    /// Writes and closes the file.
+    public func close() throws {
+        guard let wb = workbook else { return }
+        workbook = nil
+        let rc = workbook_close(wb)
+        guard rc == LXW_NO_ERROR else {
+            throw XLSXError(message: "cannot write \(path): \(String(cString: lxw_strerror(rc)))")
+        }
+    }
+}
+
+/// A chart to insert into a sheet.
+public final class XLSXChart {
+    let chart: UnsafeMutablePointer<lxw_chart>
+    init(_ chart: UnsafeMutablePointer<lxw_chart>) { self.chart = chart }
+}
+
+/// One worksheet. Rows and columns are 0-based.
+public final class XLSXSheet {
+    private let sheet: UnsafeMutablePointer<lxw_worksheet>
+    private unowned let workbook: XLSXWorkbook
+
+    init(_ sheet: UnsafeMutablePointer<lxw_worksheet>, workbook: XLSXWorkbook) {
+        self.sheet = sheet
+        self.workbook = workbook
+    }
+
+    /// Writes text as text: a value that begins with `=`, `+`, `-` or `@` is never a formula.
+    public func write(_ row: Int, _ col: Int, _ text: String, _ style: CellStyle? = nil) {
+        worksheet_write_string(sheet, lxw_row_t(row), lxw_col_t(col), text, workbook.format(style))
+    }
+
+    public func write(_ row: Int, _ col: Int, _ number: Double, _ style: CellStyle? = nil) {
+        worksheet_write_number(sheet, lxw_row_t(row), lxw_col_t(col), number, workbook.format(style))
+    }
+
+    public func write(_ row: Int, _ col: Int, _ number: Int, _ style: CellStyle? = nil) {
+        write(row, col, Double(number), style)
+    }
+
+    public func writeBlank(_ row: Int, _ col: Int, _ style: CellStyle? = nil) {
+        worksheet_write_blank(sheet, lxw_row_t(row), lxw_col_t(col), workbook.format(style))
+    }
+
+    /// Writes an Excel date-time; give the style a date number format.
+    public func writeDate(_ row: Int, _ col: Int, year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0,
+                          second: Int = 0, _ style: CellStyle? = nil) {
+        var dt = lxw_datetime(year: Int32(year), month: Int32(month), day: Int32(day), hour: Int32(hour),
+                              min: Int32(minute), sec: Double(second))
+        worksheet_write_datetime(sheet, lxw_row_t(row), lxw_col_t(col), &dt, workbook.format(style))
+    }
+
+    public func freeze(rows: Int, cols: Int = 0) {
+        worksheet_freeze_panes(sheet, lxw_row_t(rows), lxw_col_t(cols))
+    }
+
+    public func autofilter(firstRow: Int, firstCol: Int, lastRow: Int, lastCol: Int) {
+        worksheet_autofilter(sheet, lxw_row_t(firstRow), lxw_col_t(firstCol), lxw_row_t(lastRow), lxw_col_t(lastCol))
+    }
+
+    public func setColumn(_ first: Int, _ last: Int, width: Double) {
+        worksheet_set_column(sheet, lxw_col_t(first), lxw_col_t(last), width, nil)
+    }
+
+    /// Colours cells of a range whose number meets `criterion`.
+    public func conditional(firstRow: Int, firstCol: Int, lastRow: Int, lastCol: Int, _ criterion: CellCriterion,
+                            style: CellStyle) {
+        var cf = lxw_conditional_format()
+        cf.type = UInt8(LXW_CONDITIONAL_TYPE_CELL.rawValue)
+        switch criterion {
+        case let .lessThan(v):
+            cf.criteria = UInt8(LXW_CONDITIONAL_CRITERIA_LESS_THAN.rawValue)
+            cf.value = v
+        case let .greaterThanOrEqual(v):
+            cf.criteria = UInt8(LXW_CONDITIONAL_CRITERIA_GREATER_THAN_OR_EQUAL_TO.rawValue)
+            cf.value = v
+        case let .between(a, b):
+            cf.criteria = UInt8(LXW_CONDITIONAL_CRITERIA_BETWEEN.rawValue)
+            cf.min_value = a
+            cf.max_value = b
+        }
+        cf.format = workbook.format(style)
+        worksheet_conditional_format_range(sheet, lxw_row_t(firstRow), lxw_col_t(firstCol), lxw_row_t(lastRow),
+                                           lxw_col_t(lastCol), &cf)
+    }
+
+    public func insert(_ chart: XLSXChart, row: Int, col: Int) {
+        worksheet_insert_chart(sheet, lxw_row_t(row), lxw_col_t(col), chart.chart)
+    }
+}

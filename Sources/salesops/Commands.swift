@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SalesopsConfig
+import SalesopsCore
+import SalesopsLoad
+import SalesopsPipeline
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the nightly job: load new input files into the warehouse and write the reports.",
+        discussion: """
+            Files already loaded (same path and SHA-256) are skipped, so running a night twice changes no \
+            row. Bad rows go to the `rejects` table with file, line and reason; the run still succeeds. \
+            The load is one transaction: a killed run leaves the warehouse as it was.
+            """)
+
+    @OptionGroup var options: ProjectOptions
+    @OptionGroup var asOfOption: AsOfOption
+
+    @Flag(name: .customLong("no-report"), help: "Load the warehouse only; write no reports.")
+    var noReport = false
+
+    func run() throws {
+        let logger = options.makeLogger()
+        let (config, pipeline) = try options.loadConfiguration()
+        let asOf = asOfOption.day(timeZone: config.company.timeZone)
+        let runner = PipelineRunner(projectDir: options.projectURL, config: config, pipeline: pipeline, asOf: asOf,
+                                    logger: logger)
+        do {
+            var outcome = try runner.run(writeReports: !noReport)
+            outcome.print(asOf: asOf, warehouse: runner.warehousePath)
+        } catch {
+            throw failureExitCode(for: error, logger: logger)
+        }
+    }
+}
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check the configuration and read every input file without loading anything.",
+        discussion: "Prints every configuration problem with file, line and key path, then per source the rows that would be loaded, filtered and rejected. Exits 64 when the configuration has problems.")
+
+    @OptionGroup var options: ProjectOptions
+
+    func run() throws {
+        let logger = options.makeLogger()
+        let problems = ConfigLoader.validate(projectDir: options.projectURL, pipelineFile: options.pipelineURL,
+                                             pipelineName: options.pipeline)
+        if !problems.isEmpty {
+            print("configuration has \(problems.count) problem(s):")
+            for p in problems { print("  \(p)") }
+            throw ExitCode(64)
+        }
+        let (config, pipeline) = try options.loadConfiguration()
+        let runner = PipelineRunner(projectDir: options.projectURL, config: config, pipeline: pipeline, asOf: 0,
+                                    logger: logger)
+        do {
+            let stats = try runner.dryExtract()
+            print("configuration ok: \(config.reps.count) reps, \(pipeline.sources.count) sources")
+            for s in stats {
+                print("  \(s.source): \(s.filesRead) files, \(s.rowsRead) rows: \(s.rowsLoaded) would load, \(s.rowsFiltered) filtered, \(s.rowsRejected) rejected")
+            }
+        } catch {
+            throw failureExitCode(for: error, logger: logger)
+        }
+    }
+}
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write the XLSX reports for an as-of date from the warehouse, loading nothing.",
+        discussion: "Writes output/reports/<as-of>/department.xlsx (through a temporary file renamed into place).")
+
+    @OptionGroup var options: ProjectOptions
+    @OptionGroup var asOfOption: AsOfOption
+
+    func run() throws {
+        let logger = options.makeLogger()
+        let (config, pipeline) = try options.loadConfiguration()
+        let asOf = asOfOption.day(timeZone: config.company.timeZone)
+        let runner = PipelineRunner(projectDir: options.projectURL, config: config, pipeline: pipeline, asOf: asOf,
+                                    logger: logger)
+        do {
+            let path = try runner.writeReports(asOf: asOf)
+            print("report written: \(path)")
+        } catch {
+            throw failureExitCode(for: error, logger: logger)
+        }
+    }
+}
+
+extension RunOutcome {
+    /// The one-screen run summary on stdout.
+    func print(asOf: Int, warehouse: String) {
+        Swift.print("salesops run \(runID) as of \(CivilTime.dateString(days: asOf))")
+        func cell(_ text: String, _ width: Int, left: Bool = false) -> String {
+            let pad = String(repeating: " ", count: max(0, width - text.count))
+            return left ? text + pad : pad + text
+        }
+        let width = max(22, stats.map(\.source.count).max() ?? 0)
+        Swift.print("  " + cell("source", width, left: true) + cell("files", 7) + cell("skipped", 9) + cell("read", 10)
+                    + cell("loaded", 10) + cell("filtered", 10) + cell("rejected", 10))
+        for s in stats {
+            Swift.print("  " + cell(s.source, width, left: true) + cell("\(s.filesRead)", 7) + cell("\(s.filesSkipped)", 9)
+                        + cell("\(s.rowsRead)", 10) + cell("\(s.rowsLoaded)", 10) + cell("\(s.rowsFiltered)", 10)
+                        + cell("\(s.rowsRejected)", 10))
+        }
+        Swift.print("  calls (re)built: \(callsWritten)")
+        let h = headline
+        Swift.print("  \(CivilTime.dateString(days: asOf)): calls out \(h.callsOut), in \(h.callsIn), effective \(h.effective)"
+                    + " (norm \(Int(h.effectiveNorm.rounded()))), missed \(h.missed) (\(h.missedWithoutCallback) not called back in time)")
+        Swift.print("  warehouse: \(warehouse)")
+        if let reportPath { Swift.print("  report: \(reportPath)") }
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SalesopsCore
+
+@main
+struct Salesops: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "salesops",
+        abstract: "Nightly sales ETL: PBX call logs into a SQLite warehouse and XLSX reports.",
+        discussion: """
+            Exit codes: 0 ok (rejected rows do not fail a run); 64 usage or configuration error; \
+            66 an input file cannot be read; 70 internal error; 73 a report or the output folder cannot \
+            be written; 74 warehouse (SQLite) error; 75 another run holds the lock (try again later).
+            """,
+        subcommands: [RunCommand.self, ValidateCommand.self, ReportCommand.self])
+}
+
+/// Options every command shares.
+struct ProjectOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Project folder holding config/, pipelines/ and input/; outputs go to DIR/output/.", valueName: "DIR"))
+    var project: String = "."
+
+    @Option(name: .long, help: ArgumentHelp("Pipeline file, relative to the project folder.", valueName: "FILE"))
+    var pipeline: String = "pipelines/nightly.yml"
+
+    @Flag(name: .shortAndLong, help: "Log every step (debug level) on stderr.")
+    var verbose = false
+
+    var projectURL: URL { URL(fileURLWithPath: project).standardizedFileURL }
+
+    var pipelineURL: URL {
+        pipeline.hasPrefix("/") ? URL(fileURLWithPath: pipeline) : projectURL.appendingPathComponent(pipeline)
+    }
+
+    func validate() throws {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: projectURL.path, isDirectory: &isDir), isDir.boolValue else {
+            throw ValidationError("project folder '\(project)' does not exist")
+        }
+    }
+
+    func makeLogger() -> Logger {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "salesops")
+        logger.logLevel = verbose ? .debug : .info
+        return logger
+    }
+
+    /// Loads config/ and the pipeline, turning problems into exit code 64 with every problem printed.
+    func loadConfiguration() throws -> (ProjectConfig, PipelineConfig) {
+        do {
+            let config = try ConfigFacade.loadProject(at: projectURL)
+            let pipeline = try ConfigFacade.loadPipeline(at: pipelineURL, displayName: self.pipeline)
+            return (config, pipeline)
+        } catch let error as ConfigFacade.Failure {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(64)
+        }
+    }
+}
+
+/// The as-of option shared by run and report.
+struct AsOfOption: ParsableArguments {
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Report date YYYY-MM-DD (default: the last completed day in the company time zone).", valueName: "DATE"))
+    var asOf: String?
+
+    func validate() throws {
+        if let asOf, CivilTime.days(fromDateString: asOf) == nil {
+            throw ValidationError("--as-of must be a date as YYYY-MM-DD, got '\(asOf)'")
+        }
+    }
+
+    /// The as-of day number: the given date, else yesterday in `timeZone`.
+    func day(timeZone: String) -> Int {
+        if let asOf, let day = CivilTime.days(fromDateString: asOf) { return day }
+        let clock = ZoneClock(identifier: timeZone)!
+        return clock.localDay(ofUTC: Int64(Date().timeIntervalSince1970)) - 1
+    }
+}
+
+/// Prints a failure and maps it to its documented exit code.
+func failureExitCode(for error: Error, logger: Logger) -> ExitCode {
+    if let error = error as? SalesopsError {
+        logger.error("\(error.description)")
+        return ExitCode(error.exitCode)
+    }
+    logger.error("\(String(describing: error))")
+    return ExitCode(70)
+}

@@ -1,0 +1,146 @@
+import Foundation
+import XCTest
+
+/// Runs the real `salesops` executable and reads the warehouse back with SQL and the workbook back
+/// with openpyxl.
+final class CLITests: XCTestCase {
+    struct Sheet: Decodable {
+        var title: String
+        var freeze: String?
+        var filter: String?
+        var charts: Int
+        var rows: [[Cell]]
+    }
+
+    struct Cell: Decodable, Equatable {
+        var type: String
+        var text: String?
+        var number: Double?
+
+        init(from decoder: Decoder) throws {
+            var c = try decoder.unkeyedContainer()
+            type = try c.decode(String.self)
+            if type == "n" { number = try c.decode(Double.self) } else { text = try? c.decode(String.self) }
+        }
+    }
+
+    func dump(_ path: String) throws -> [Sheet] {
+        let tool = Fixtures.root.deletingLastPathComponent().appendingPathComponent("tools/dump_xlsx.py").path
+        let (code, out, err) = try runProcess("/usr/bin/env", ["python3", tool, path])
+        XCTAssertEqual(code, 0, err)
+        struct Book: Decodable { var sheets: [Sheet] }
+        return try JSONDecoder().decode(Book.self, from: Data(out.utf8)).sheets
+    }
+
+    func testRunOnFixturesThenCheckWarehouseAndWorkbook() throws {
+        let project = try TestProject.asterisk("ring_group_one_answer.csv", "callback_window.csv", "malformed_rows.csv",
+                                               "billsec_30_vs_31.csv")
+        defer { project.remove() }
+        let (code, out, err) = try runProcess(salesopsBinary, ["run", "--project", project.dir.path, "--as-of", "2026-11-10"])
+        XCTAssertEqual(code, 0, err)
+        XCTAssertTrue(out.contains("salesops run 1 as of 2026-11-10"), out)
+        XCTAssertTrue(err.contains("input/pbx/malformed_rows.csv:3"), err)
+
+        XCTAssertEqual(try project.rows("""
+            SELECT rep_id, calls_out, calls_in, calls_out_effective, calls_in_effective, talk_secs, missed_in
+            FROM rep_daily WHERE local_date = '2026-11-10' ORDER BY rep_id
+            """), [
+                ["r01", "5", "3", "4", "0", "241", "3"],
+                ["r02", "1", "1", "0", "1", "95", "0"],
+                ["r03", "0", "1", "0", "1", "120", "0"],
+            ])
+        XCTAssertEqual(try project.rows("SELECT SUM(rows_read), SUM(rows_loaded), SUM(rows_filtered), SUM(rows_rejected) FROM etl_sources"),
+                       [["17", "13", "1", "3"]])
+
+        let book = project.dir.appendingPathComponent("output/reports/2026-11-10/department.xlsx").path
+        let sheets = try dump(book)
+        XCTAssertEqual(sheets.map(\.title), ["Summary", "Activity", "Missed calls", "Data quality", "Definitions"])
+        let summary = sheets[0]
+        XCTAssertEqual(summary.freeze, "C4")
+        XCTAssertEqual(summary.filter, "A3:P6")   // the reps, not the total row
+        let anna = summary.rows[3]
+        XCTAssertEqual(anna[0].text, "r01")
+        XCTAssertEqual(anna[1].text, "Anna")
+        XCTAssertEqual(anna[3...8].map(\.number), [5, 3, 4, 241.0 / 60, 3, 2])
+        XCTAssertEqual(anna[9].number, 2)
+        let total = summary.rows[6]
+        XCTAssertEqual(total[1].text, "Department total")
+        XCTAssertEqual(total[3...8].map(\.number), [6, 5, 6, 456.0 / 60, 3, 6])
+        XCTAssertEqual(total[9].number, 1)
+
+        let activity = sheets[1]
+        XCTAssertEqual(activity.charts, 1)
+        XCTAssertEqual(activity.rows[3][0].type, "d")
+        XCTAssertEqual(activity.rows[3][0].text, "2026-11-10T00:00:00")
+        XCTAssertEqual(activity.rows[3][1...3].map(\.number), [4, 1, 1])
+
+        let missed = sheets[2]
+        XCTAssertEqual(missed.rows.count, 6)
+        XCTAssertEqual(missed.rows[3][0].text, "2026-11-10T10:00:00")
+        XCTAssertEqual(missed.rows[3][3].type, "s")
+        XCTAssertEqual(missed.rows[3][3].text, "+79160000001")
+        XCTAssertEqual(missed.rows[3...5].map { $0[6].number }, [45, 75, 60])
+        XCTAssertEqual(missed.rows[3...5].map { $0[7].text }, ["yes", "no", "yes"])
+
+        let quality = sheets[3]
+        XCTAssertEqual(quality.rows[3].map { $0.number ?? -1 }.dropFirst(), [4, 0, 17, 13, 1, 3])
+        let rejects = quality.rows.filter { $0.count > 2 && $0[1].text == "input/pbx/malformed_rows.csv" }
+        XCTAssertEqual(rejects.map { $0[2].number }, [2, 3, 4])
+
+        // The same as-of on the same inputs gives the same workbook content.
+        let (again, _, againErr) = try runProcess(salesopsBinary, ["report", "--project", project.dir.path, "--as-of", "2026-11-10"])
+        XCTAssertEqual(again, 0, againErr)
+        XCTAssertEqual(try dump(book).map(\.rows), sheets.map(\.rows))
+    }
+
+    func testWorkbookConvertsWithLibreOffice() throws {
+        let soffice = ["/usr/bin/soffice", "/usr/bin/libreoffice"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        try XCTSkipIf(soffice == nil, "LibreOffice is not installed")
+        let project = try TestProject.asterisk("ring_group_one_answer.csv", "callback_window.csv")
+        defer { project.remove() }
+        XCTAssertEqual(try runProcess(salesopsBinary, ["run", "--project", project.dir.path, "--as-of", "2026-11-10"]).0, 0)
+        let book = project.dir.appendingPathComponent("output/reports/2026-11-10/department.xlsx").path
+        let outDir = project.dir.appendingPathComponent("pdf").path
+        let (code, _, err) = try runProcess(soffice!, ["--headless", "--convert-to", "pdf", "--outdir", outDir, book])
+        XCTAssertEqual(code, 0, err)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: outDir + "/department.pdf"))
+    }
+
+    func testValidateReportsLocatedConfigErrorsAndExits64() throws {
+        let dir = Fixtures.root.appendingPathComponent("config_errors").path
+        let (code, out, _) = try runProcess(salesopsBinary, ["validate", "--project", dir])
+        XCTAssertEqual(code, 64)
+        XCTAssertTrue(out.contains("configuration has 13 problem(s)"), out)
+        XCTAssertTrue(out.contains("config/company.yml:5: company.busines_days: unknown key"), out)
+    }
+
+    func testValidateCountsWithoutLoading() throws {
+        let project = try TestProject.asterisk("malformed_rows.csv")
+        defer { project.remove() }
+        let (code, out, err) = try runProcess(salesopsBinary, ["validate", "--project", project.dir.path])
+        XCTAssertEqual(code, 0, err)
+        XCTAssertTrue(out.contains("pbx: 1 files, 6 rows: 2 would load, 1 filtered, 3 rejected"), out)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: project.warehouse))
+    }
+
+    func testHelpAndUsageErrors() throws {
+        let (code, out, _) = try runProcess(salesopsBinary, ["run", "--help"])
+        XCTAssertEqual(code, 0)
+        for option in ["--project <DIR>", "--pipeline <FILE>", "--as-of <DATE>", "--no-report"] {
+            XCTAssertTrue(out.contains(option), "\(option) missing from:\n\(out)")
+        }
+        let (top, topOut, _) = try runProcess(salesopsBinary, ["--help"])
+        XCTAssertEqual(top, 0)
+        XCTAssertTrue(topOut.contains("Exit codes"), topOut)
+        XCTAssertEqual(try runProcess(salesopsBinary, ["run", "--as-of", "2026-13-01"]).0, 64)
+        XCTAssertEqual(try runProcess(salesopsBinary, ["frobnicate"]).0, 64)
+    }
+
+    func testReportWithoutWarehouseFailsClearly() throws {
+        let project = try TestProject.asterisk("billsec_30_vs_31.csv")
+        defer { project.remove() }
+        let (code, _, err) = try runProcess(salesopsBinary, ["report", "--project", project.dir.path, "--as-of", "2026-11-10"])
+        XCTAssertEqual(code, 66)
+        XCTAssertTrue(err.contains("run `salesops run` first"), err)
+    }
+}

@@ -1,0 +1,181 @@
+import SalesopsCore
+import XCTest
+
+/// The whole run in-process on small fixture files, read back with SQL.
+final class CallPipelineTests: XCTestCase {
+    func testRingGroupWithOneAnswerIsOneAnsweredCall() throws {
+        let project = try TestProject.asterisk("ring_group_one_answer.csv")
+        defer { project.remove() }
+        try project.run()
+        XCTAssertEqual(try project.rows("""
+            SELECT call_id, started_at, local_date, direction, rep_id, client_phone, raw_number, disposition,
+                   ring_secs, talk_secs, is_effective, legs, src_file, src_line FROM calls
+            """), [["1762761600.10", "2026-11-10T08:00:00Z", "2026-11-10", "inbound", "r02", "+74951112233",
+                    "84951112233", "answered", "12", "95", "1", "3", "input/pbx/ring_group_one_answer.csv", "1"]])
+        XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM missed_calls"), [["0"]])
+        XCTAssertEqual(try project.rows("""
+            SELECT rep_id, calls_out, calls_in, calls_out_effective, calls_in_effective, talk_secs, missed_in
+            FROM rep_daily WHERE local_date = '2026-11-10' ORDER BY rep_id
+            """), [["r01", "0", "0", "0", "0", "0", "0"], ["r02", "0", "1", "0", "1", "95", "0"],
+                   ["r03", "0", "0", "0", "0", "0", "0"]])
+    }
+
+    func testFullyMissedInboundBelongsToTheRepThatRangFirst() throws {
+        let project = try TestProject.asterisk("missed_inbound.csv")
+        defer { project.remove() }
+        try project.run()
+        XCTAssertEqual(try project.rows("SELECT direction, rep_id, disposition, talk_secs, ring_secs, legs, client_phone FROM calls"),
+                       [["inbound", "r03", "missed", "0", "30", "3", "+79167654321"]])
+        XCTAssertEqual(try project.rows("""
+            SELECT call_id, rep_id, client_phone, missed_at, callback_call_id, callback_mins, within_window FROM missed_calls
+            """), [["1762765200.20", "r03", "+79167654321", "2026-11-10T09:00:00Z", "NULL", "NULL", "0"]])
+        XCTAssertEqual(try project.rows("SELECT calls_in, missed_in FROM rep_daily WHERE rep_id = 'r03'"), [["1", "1"]])
+    }
+
+    func testCallbacksInsideAndOutsideTheWindow() throws {
+        let project = try TestProject.asterisk("callback_window.csv")
+        defer { project.remove() }
+        try project.run()
+        XCTAssertEqual(try project.rows("""
+            SELECT call_id, client_phone, callback_call_id, callback_mins, within_window FROM missed_calls ORDER BY missed_at
+            """), [
+                ["1762758000.1", "+79160000001", "1762760700.2", "45", "1"],
+                ["1762765200.3", "+79160000002", "1762769700.4", "75", "0"],
+                ["1762772400.5", "+79160000003", "1762776000.6", "60", "1"],
+            ])
+    }
+
+    func testInternalCallCountsInNeitherDirection() throws {
+        let project = try TestProject.asterisk("internal_call.csv")
+        defer { project.remove() }
+        try project.run()
+        XCTAssertEqual(try project.rows("SELECT direction, rep_id, client_phone, is_effective FROM calls"),
+                       [["internal", "r01", "NULL", "1"]])
+        XCTAssertEqual(try project.rows("SELECT SUM(calls_out + calls_in + talk_secs) FROM rep_daily"), [["0"]])
+    }
+
+    func testCallAcrossLocalMidnightIsDatedByItsStart() throws {
+        let project = try TestProject.asterisk("call_across_midnight.csv")
+        defer { project.remove() }
+        try project.run()
+        XCTAssertEqual(try project.rows("SELECT started_at, local_date, talk_secs, is_effective FROM calls"),
+                       [["2026-11-10T20:58:30Z", "2026-11-10", "300", "1"]])
+        XCTAssertEqual(try project.rows("SELECT local_date, calls_out FROM rep_daily WHERE rep_id = 'r03' AND calls_out > 0"),
+                       [["2026-11-10", "1"]])
+    }
+
+    func testBillsecThirtyIsNotEffectiveButThirtyOneIs() throws {
+        let project = try TestProject.asterisk("billsec_30_vs_31.csv")
+        defer { project.remove() }
+        try project.run()
+        XCTAssertEqual(try project.rows("SELECT client_phone, talk_secs, is_effective FROM calls ORDER BY started_at"),
+                       [["+79165550030", "30", "0"], ["+79165550031", "31", "1"]])
+        XCTAssertEqual(try project.rows("SELECT calls_out, calls_out_effective FROM rep_daily WHERE rep_id = 'r01'"),
+                       [["2", "1"]])
+    }
+
+    func testSixteenColumnRowsGroupByChannelAndStart() throws {
+        let project = try TestProject.asterisk("cdr_csv_16_columns.csv")
+        defer { project.remove() }
+        try project.run()
+        XCTAssertEqual(try project.rows("SELECT call_id, direction, rep_id, client_phone, talk_secs FROM calls"),
+                       [["SIP/101-00000001@1794294000", "outbound", "r01", "+79161234567", "100"]])
+    }
+
+    func testMalformedRowsLandInRejectsAndTheAccountingBalances() throws {
+        let project = try TestProject.asterisk("malformed_rows.csv")
+        defer { project.remove() }
+        let outcome = try project.run()
+        XCTAssertEqual(outcome.stats.map(\.rowsRead), [6])
+        XCTAssertEqual(try project.rows("SELECT src_file, src_line, reason FROM rejects ORDER BY src_line"), [
+            ["input/pbx/malformed_rows.csv", "2", "wrong column count 15 (cdr_csv has 16 to 21)"],
+            ["input/pbx/malformed_rows.csv", "3", "bad start timestamp '2026-11-31 18:00:00'"],
+            ["input/pbx/malformed_rows.csv", "4", "negative duration (-10) or billsec (0)"],
+        ])
+        XCTAssertEqual(try project.rows("""
+            SELECT source, rows_read, rows_loaded, rows_filtered, rows_rejected FROM etl_sources
+            """), [["pbx", "6", "2", "1", "3"]])
+        XCTAssertEqual(try project.rows("SELECT reason, rows FROM etl_filtered"), [["hangup_extension", "1"]])
+        XCTAssertEqual(try project.rows("""
+            SELECT status, rows_read = rows_loaded + rows_filtered + rows_rejected FROM etl_runs
+            """), [["ok", "1"]])
+        XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM calls"), [["2"]])
+    }
+
+    func testFreePBXQueueCallAndSipuniExportLoadTogether() throws {
+        let sipuni = """
+                time_zone: Asia/Yekaterinburg
+                format: {delimiter: ";", encoding: windows-1251, header: true, date_format: "dd.MM.yyyy HH:mm:ss"}
+                columns: {call_id: ID записи, started_at: Время, direction: Тип, disposition: Статус, src: Откуда,
+                          dst: Куда, answered_by: Кто ответил, duration: "Длительность звонка, сек",
+                          billsec: "Длительность разговора, сек"}
+                values:
+                  direction: {входящий: inbound, исходящий: outbound}
+                  disposition: {отвечен: answered, не отвечен: no_answer}
+
+            """
+        let project = try TestProject(sources: [
+            ("spb", "freepbx_cdr", ["freepbx_header.csv"], ""),
+            ("regions", "mapped_csv", ["sipuni_cp1251.csv"], sipuni),
+        ])
+        defer { project.remove() }
+        try project.run()
+        XCTAssertEqual(try project.rows("""
+            SELECT source, direction, rep_id, client_phone, disposition, talk_secs, legs FROM calls ORDER BY started_at, source
+            """), [
+                // 12:00, 12:30, 12:40 in Yekaterinburg (UTC+5) come before 11:00, 11:30 in Moscow (UTC+3).
+                ["regions", "outbound", "r01", "+79161234567", "answered", "45", "1"],
+                ["regions", "inbound", "NULL", "+79161234568", "missed", "0", "1"],
+                ["regions", "inbound", "r02", "+79161234568", "answered", "90", "1"],
+                ["spb", "inbound", "r01", "+74951113344", "answered", "70", "2"],
+                ["spb", "outbound", "r03", "+79031112233", "answered", "40", "1"],
+            ])
+        XCTAssertEqual(try project.rows("SELECT client_phone, callback_mins, within_window FROM missed_calls"),
+                       [["+79161234568", "10", "1"]])
+    }
+
+    func testSecondRunChangesNoRow() throws {
+        let project = try TestProject.asterisk("ring_group_one_answer.csv", "callback_window.csv", "malformed_rows.csv")
+        defer { project.remove() }
+        try project.run()
+        let tables = ["calls", "call_legs", "missed_calls", "rep_daily", "rejects", "etl_files", "reps", "calendar", "norms"]
+        func snapshot() throws -> [[[String]]] { try tables.map { try project.rows("SELECT * FROM \($0) ORDER BY 1, 2") } }
+        let before = try snapshot()
+        let second = try project.run()
+        XCTAssertEqual(second.stats.map(\.filesSkipped), [3])
+        XCTAssertEqual(second.stats.map(\.rowsRead), [0])
+        XCTAssertEqual(try snapshot(), before)
+        XCTAssertEqual(try project.rows("SELECT run_id, status, files_read, files_skipped FROM etl_runs"),
+                       [["1", "ok", "3", "0"], ["2", "ok", "0", "3"]])
+    }
+
+    func testChangedFileIsReloadedWithoutDuplicates() throws {
+        let project = try TestProject.asterisk("billsec_30_vs_31.csv")
+        defer { project.remove() }
+        try project.run()
+        // The PBX appends a row: the file's hash changes, its rows upsert on their natural keys.
+        let file = project.dir.appendingPathComponent("input/pbx/billsec_30_vs_31.csv")
+        let extra = try String(contentsOfFile: Fixtures.telephony("unanswered_row.csv"), encoding: .utf8)
+        let handle = try FileHandle(forWritingTo: file)
+        handle.seekToEndOfFile()
+        handle.write(Data(extra.utf8))
+        try handle.close()
+        try project.run()
+        XCTAssertEqual(try project.rows("SELECT COUNT(*), SUM(is_effective) FROM calls"), [["3", "1"]])
+        XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM call_legs"), [["3"]])
+        XCTAssertEqual(try project.rows("SELECT rep_id, calls_out FROM rep_daily WHERE calls_out > 0 ORDER BY rep_id"),
+                       [["r01", "2"], ["r02", "1"]])
+    }
+
+    func testWarehouseHonoursTheAnalystContract() throws {
+        let project = try TestProject.asterisk("ring_group_one_answer.csv")
+        defer { project.remove() }
+        try project.run()
+        let checker = Fixtures.root.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("shared/tools/check_warehouse.py").path
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: checker), "shared/tools not beside the repository")
+        let (code, out, _) = try runProcess("/usr/bin/env", ["python3", checker, project.warehouse,
+                                                            "reps,calls,missed_calls,rep_daily,etl_runs,etl_files,rejects"])
+        XCTAssertEqual(code, 0, out)
+    }
+}

@@ -1,0 +1,315 @@
+#!/usr/bin/env python3
+"""Generate salesops's demo input: two weeks of calls of 7 reps in three real telephony formats.
+
+  scripts/gen_demo.py [--out DIR] [--seed N]
+
+Writes, under DIR/input/telephony/ (DIR defaults to the repository root):
+  asterisk/Master.csv               Asterisk cdr_csv, 21 columns, Moscow local time, LF, no header
+  freepbx/cdr__1763672400pbx-spb.csv FreePBX "CDR Reports" CSV, 26-column header, PHP fputcsv quoting
+  sipuni/sipuni_export.csv          Sipuni-style ';' export, Russian header, windows-1251, dd.mm.yyyy
+
+Every trap the extractors handle is present: ring groups with one answer, fully missed inbound calls,
+callbacks inside and outside the 60-minute window, internal calls, a call across local midnight,
+billsec 30 vs 31, clid with quotes and commas, raw windows-1251 bytes in clid, unanswered rows with an
+empty answer, post-dial 'h' rows, an unknown extension, phone numbers in every RU form, and a few
+malformed rows (wrong column count, bad date, negative duration) that must land in `rejects`.
+The output is deterministic for a seed.
+"""
+import argparse
+import datetime as dt
+import os
+import random
+
+MSK = dt.timezone(dt.timedelta(hours=3))
+EKB = dt.timezone(dt.timedelta(hours=5))
+DAYS = [dt.date(2026, 11, 9) + dt.timedelta(days=i) for i in range(14)]
+BUSINESS = [d for d in DAYS if d.weekday() < 5]
+
+MOSCOW = {"101": 30, "102": 24, "103": 34}      # extension -> outbound calls per day
+SPB = {"201": 26, "202": 22}
+REGIONS = {"301": 20, "302": 16}
+
+
+def client_number(rng, form=None):
+    """A client's number in one of the forms real PBXs write."""
+    mobile = "9" + "".join(rng.choice("0123456789") for _ in range(9))
+    form = form if form is not None else rng.randrange(10)
+    if form < 4:
+        return "8" + mobile
+    if form < 6:
+        return "7" + mobile
+    if form == 6:
+        return "+7" + mobile
+    if form == 7:
+        return mobile
+    if form == 8:
+        return "8 (%s) %s-%s-%s" % (mobile[:3], mobile[3:6], mobile[6:8], mobile[8:])
+    return "810" + "7" + mobile
+
+
+def talk_seconds(rng):
+    """Talk time: many short calls, a long tail."""
+    r = rng.random()
+    if r < 0.35:
+        return rng.randint(3, 30)
+    if r < 0.8:
+        return rng.randint(31, 240)
+    return rng.randint(241, 1500)
+
+
+class Asterisk:
+    """Asterisk cdr_csv rows (21 columns) in local time."""
+
+    def __init__(self, rng):
+        self.rng = rng
+        self.rows = []
+        self.counter = 0
+
+    def uid(self, start):
+        self.counter += 1
+        return "mskpbx-%d.%d" % (int(start.timestamp()), self.counter)
+
+    @staticmethod
+    def q(v):
+        return '"' + v.replace('"', '""') + '"'
+
+    def row(self, src, dst, dcontext, clid, channel, dstchannel, lastapp, lastdata, start, answer, end,
+            billsec, disposition, uniqueid, linkedid, sequence, clid_bytes=None):
+        fmt = lambda t: t.astimezone(MSK).strftime("%Y-%m-%d %H:%M:%S")
+        duration = int((end - start).total_seconds())
+        clid_field = self.q(clid).encode("utf-8") if clid_bytes is None else b'"' + clid_bytes + b'"'
+        parts = [self.q(""), self.q(src), self.q(dst), self.q(dcontext)]
+        line = (",".join(parts).encode() + b"," + clid_field + b"," + ",".join([
+            self.q(channel), self.q(dstchannel), self.q(lastapp), self.q(lastdata), self.q(fmt(start)),
+            self.q(fmt(answer)) if answer else "", self.q(fmt(end)), str(duration), str(billsec),
+            self.q(disposition), self.q("DOCUMENTATION"), self.q(uniqueid), self.q(""), self.q(""),
+            self.q(linkedid), str(sequence)]).encode())
+        self.rows.append((end, line))
+
+    def outbound(self, ext, number, start, talk, answered=True, clid=None):
+        ring = self.rng.randint(4, 25)
+        answer = start + dt.timedelta(seconds=ring) if answered else None
+        end = (answer + dt.timedelta(seconds=talk)) if answered else start + dt.timedelta(seconds=ring)
+        uid = self.uid(start)
+        self.row(ext, number, "from-internal", clid or '"%s" <%s>' % (ext, ext), "SIP/%s-%08x" % (ext, self.counter),
+                 "SIP/trunk-msk-%08x" % self.counter, "Dial", "SIP/trunk-msk/%s,60,tT" % number, start, answer, end,
+                 talk if answered else 0, "ANSWERED" if answered else self.rng.choice(["NO ANSWER", "NO ANSWER", "BUSY"]),
+                 uid, uid, self.counter)
+
+    def inbound_group(self, number, start, answer_ext, talk, clid=None, clid_bytes=None, hangup_row=False):
+        """A call to the main number ringing group 600 (101, 102, 103): one leg per phone."""
+        uid = self.uid(start)
+        ring = self.rng.randint(5, 20)
+        seq0 = self.counter
+        for i, ext in enumerate(["101", "102", "103"]):
+            answered = ext == answer_ext
+            answer = start + dt.timedelta(seconds=ring) if answered else None
+            end = start + dt.timedelta(seconds=ring + (talk if answered else 0)) if answered else \
+                start + dt.timedelta(seconds=ring if answer_ext else 30)
+            self.row(number, "600", "from-pstn", clid or '"" <%s>' % number, "SIP/trunk-msk-%08x" % seq0,
+                     "SIP/%s-%08x" % (ext, seq0 + i + 1), "Dial", "SIP/101&SIP/102&SIP/103,30", start, answer, end,
+                     talk if answered else 0, "ANSWERED" if answered else "NO ANSWER", uid, uid, seq0 + i,
+                     clid_bytes=clid_bytes)
+        if hangup_row:
+            end = start + dt.timedelta(seconds=ring + talk + 1)
+            self.row(number, "h", "from-pstn", '"" <%s>' % number, "SIP/trunk-msk-%08x" % seq0, "", "Hangup", "",
+                     start, None, end, 0, "NO ANSWER", uid, uid, seq0 + 4)
+        self.counter += 4
+
+    def internal(self, a, b, start, talk):
+        uid = self.uid(start)
+        answer = start + dt.timedelta(seconds=3)
+        self.row(a, b, "from-internal", '"%s" <%s>' % (a, a), "SIP/%s-%08x" % (a, self.counter),
+                 "SIP/%s-%08x" % (b, self.counter + 1), "Dial", "SIP/%s,20" % b, start, answer,
+                 answer + dt.timedelta(seconds=talk), talk, "ANSWERED", uid, uid, self.counter)
+
+    def write(self, path):
+        self.rows.sort(key=lambda r: r[0])
+        with open(path, "wb") as f:
+            for _, line in self.rows:
+                f.write(line + b"\n")
+            # Malformed rows a real file can hold: each must be rejected with its line number.
+            f.write(b'"","101","89161112233","from-internal","""101"" <101>","SIP/101-0000ffff","",'
+                    b'"Dial","","2026-11-20 18:00:00",,"2026-11-20 18:00:10",10,0,"NO ANSWER"\n')
+            f.write(b'"","102","89161112233","from-internal","""102"" <102>","SIP/102-0000fffe","SIP/trunk-msk-0000fffe",'
+                    b'"Dial","","2026-11-31 18:00:00",,"2026-11-31 18:00:10",10,0,"NO ANSWER","DOCUMENTATION",'
+                    b'"mskpbx-1.1","","","mskpbx-1.1",1\n')
+            f.write(b'"","103","89161112233","from-internal","""103"" <103>","SIP/103-0000fffd","SIP/trunk-msk-0000fffd",'
+                    b'"Dial","","2026-11-20 18:01:00",,"2026-11-20 18:01:10",-10,0,"NO ANSWER","DOCUMENTATION",'
+                    b'"mskpbx-2.1","","","mskpbx-2.1",1\n')
+
+
+def php_csv(values):
+    """PHP fputcsv: quote only when needed (delimiter, quote, space, tab, CR, LF)."""
+    out = []
+    for v in values:
+        if any(c in v for c in ',"\t\r\n '):
+            out.append('"' + v.replace('"', '""') + '"')
+        else:
+            out.append(v)
+    return ",".join(out)
+
+
+FREEPBX_HEADER = ["calldate", "clid", "src", "dst", "dcontext", "channel", "dstchannel", "lastapp", "lastdata",
+                  "duration", "billsec", "disposition", "amaflags", "accountcode", "uniqueid", "userfield", "did",
+                  "cnum", "cnam", "outbound_cnum", "outbound_cnam", "dst_cnam", "recordingfile", "linkedid",
+                  "peeraccount", "sequence"]
+
+
+class FreePBX:
+    def __init__(self, rng):
+        self.rng = rng
+        self.rows = []
+        self.counter = 0
+
+    def add(self, start, clid, src, dst, dcontext, channel, dstchannel, lastapp, duration, billsec, disposition,
+            uid, did, linkedid, seq):
+        rec = {"calldate": start.astimezone(MSK).strftime("%Y-%m-%d %H:%M:%S"), "clid": clid, "src": src, "dst": dst,
+               "dcontext": dcontext, "channel": channel, "dstchannel": dstchannel, "lastapp": lastapp,
+               "lastdata": "", "duration": str(duration), "billsec": str(billsec), "disposition": disposition,
+               "amaflags": "3", "accountcode": "", "uniqueid": uid, "userfield": "", "did": did, "cnum": src,
+               "cnam": "", "outbound_cnum": "", "outbound_cnam": "", "dst_cnam": "", "recordingfile": "",
+               "linkedid": linkedid, "peeraccount": "", "sequence": str(seq)}
+        self.rows.append((start, seq, [rec[h] for h in FREEPBX_HEADER]))
+
+    def outbound(self, ext, number, start, talk, answered=True):
+        self.counter += 1
+        uid = "%d.%d" % (int(start.timestamp()), self.counter)
+        ring = self.rng.randint(4, 25)
+        self.add(start, '"%s" <%s>' % (ext, ext), ext, number, "from-internal", "PJSIP/%s-%08x" % (ext, self.counter),
+                 ("PJSIP/%s-%08x" % (number, self.counter + 1) if len(number) <= 4 else "PJSIP/trunk-spb-%08x" % self.counter),
+                 "Dial", ring + (talk if answered else 0),
+                 talk if answered else 0, "ANSWERED" if answered else "NO ANSWER", uid, "", uid, self.counter)
+
+    def inbound_queue(self, number, start, answer_ext, talk, clid=None):
+        """A call to the SPb main number through queue 700 ringing 201 and 202."""
+        self.counter += 1
+        uid = "%d.%d" % (int(start.timestamp()), self.counter)
+        ring = self.rng.randint(5, 25)
+        for i, ext in enumerate(["201", "202"]):
+            answered = ext == answer_ext
+            self.add(start, clid or '"" <%s>' % number, number, "700", "from-pstn", "PJSIP/trunk-spb-%08x" % self.counter,
+                     "Local/%s@from-queue-%08x;1" % (ext, self.counter + i), "Queue",
+                     ring + (talk if answered else 0), talk if answered else 0,
+                     "ANSWERED" if answered else "NO ANSWER", uid, "78121230000", uid, self.counter * 10 + i)
+
+    def write(self, path):
+        self.rows.sort(key=lambda r: (r[0], r[1]))
+        with open(path, "w", encoding="utf-8", newline="\n") as f:
+            f.write(",".join(FREEPBX_HEADER) + "\n")
+            for _, _, values in self.rows:
+                f.write(php_csv(values) + "\n")
+
+
+SIPUNI_HEADER = ["Тип", "Статус", "Время", "Схема", "Откуда", "Куда", "Кто ответил", "Длительность звонка, сек",
+                 "Длительность разговора, сек", "Время ответа, сек", "Оценка", "ID записи", "Метка", "Теги",
+                 "ID заказа звонка", "Запись существует", "Новый клиент"]
+
+
+class Sipuni:
+    def __init__(self, rng):
+        self.rng = rng
+        self.rows = []
+
+    def add(self, kind, answered, start, src, dst, who, talk):
+        ring = self.rng.randint(3, 20)
+        rec_id = "%d.%d" % (int(start.timestamp()), self.rng.randint(100000, 999999))
+        self.rows.append((start, [kind, "отвечен" if answered else "не отвечен",
+                                  start.astimezone(EKB).strftime("%d.%m.%Y %H:%M:%S"), "Основная", src, dst, who,
+                                  str(ring + (talk if answered else 0)), str(talk if answered else 0), str(ring), "",
+                                  rec_id, "", "", "", "1" if answered else "0", "0"]))
+
+    def write(self, path):
+        self.rows.sort(key=lambda r: r[0])
+        with open(path, "wb") as f:
+            f.write((";".join(SIPUNI_HEADER) + ";\r\n").encode("cp1251"))
+            for _, values in self.rows:
+                f.write((";".join(values) + ";\r\n").encode("cp1251"))
+
+
+def at(day, hh, mm, ss=0, tz=MSK):
+    return dt.datetime(day.year, day.month, day.day, hh, mm, ss, tzinfo=tz)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    ap.add_argument("--seed", type=int, default=20261120)
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
+    ast, fpbx, sip = Asterisk(rng), FreePBX(rng), Sipuni(rng)
+
+    for di, day in enumerate(BUSINESS):
+        second_week = di >= 5
+        for ext, per_day in MOSCOW.items():
+            n = per_day if not (ext == "102" and second_week) else per_day // 2   # r02 declines in week 2
+            for _ in range(n):
+                start = at(day, rng.randint(9, 18), rng.randint(0, 59), rng.randint(0, 59))
+                ast.outbound(ext, client_number(rng), start, talk_seconds(rng), answered=rng.random() < 0.7)
+        for ext, per_day in SPB.items():
+            for _ in range(per_day):
+                start = at(day, rng.randint(9, 18), rng.randint(0, 59), rng.randint(0, 59))
+                fpbx.outbound(ext, client_number(rng), start, talk_seconds(rng), answered=rng.random() < 0.65)
+        for ext, per_day in REGIONS.items():
+            for _ in range(per_day):
+                start = at(day, rng.randint(9, 18), rng.randint(0, 59), rng.randint(0, 59), EKB)
+                answered = rng.random() < 0.7
+                sip.add("исходящий", answered, start, ext, client_number(rng), "", talk_seconds(rng))
+        # Inbound calls to the main lines.
+        for _ in range(8):
+            start = at(day, rng.randint(9, 18), rng.randint(0, 59), rng.randint(0, 59))
+            ast.inbound_group(client_number(rng), start, rng.choice(["101", "102", "103"]), talk_seconds(rng),
+                              hangup_row=rng.random() < 0.3)
+        for _ in range(6):
+            start = at(day, rng.randint(9, 18), rng.randint(0, 59), rng.randint(0, 59))
+            fpbx.inbound_queue(client_number(rng), start, rng.choice(["201", "202"]), talk_seconds(rng))
+        for _ in range(5):
+            start = at(day, rng.randint(9, 18), rng.randint(0, 59), rng.randint(0, 59), EKB)
+            answered = rng.random() < 0.8
+            sip.add("входящий", answered, start, client_number(rng), "+7 (343) 123-00-00",
+                    rng.choice(["301", "302"]) if answered else "", talk_seconds(rng))
+        # Missed calls: one called back within the window, one too late, one never.
+        for k, delay in enumerate([rng.randint(5, 55), rng.randint(70, 180), None]):
+            number = client_number(rng, form=k)
+            start = at(day, 10 + k * 2, rng.randint(0, 59))
+            ast.inbound_group(number, start, None, 0)
+            if delay is not None:
+                ast.outbound(rng.choice(list(MOSCOW)), number, start + dt.timedelta(minutes=delay), talk_seconds(rng))
+        number = client_number(rng, form=0)
+        start = at(day, 15, rng.randint(0, 59))
+        fpbx.inbound_queue(number, start, None, 0)
+        fpbx.outbound(rng.choice(list(SPB)), number, start + dt.timedelta(minutes=rng.randint(5, 50)), talk_seconds(rng))
+        number = client_number(rng, form=1)
+        start = at(day, 12, rng.randint(0, 59), tz=EKB)
+        sip.add("входящий", False, start, number, "+7 (343) 123-00-00", "", 0)
+        # Internal calls.
+        ast.internal("101", "102", at(day, 9, 5), rng.randint(20, 200))
+        fpbx.outbound("201", "202", at(day, 9, 10), rng.randint(20, 200))
+        # An extension that is not in the roster (a new hire not yet configured).
+        ast.outbound("104", client_number(rng), at(day, 11, rng.randint(0, 59)), talk_seconds(rng))
+
+    first = BUSINESS[0]
+    # billsec 30 (not effective) and 31 (effective).
+    ast.outbound("101", "+7 916 555-00-30", at(first, 16, 0), 30)
+    ast.outbound("101", "+7 916 555-00-31", at(first, 16, 5), 31)
+    # A call across local midnight: dated by its start.
+    ast.outbound("103", "89165550000", at(BUSINESS[2], 23, 58, 30), 300)
+    # clid with quotes and commas, and raw windows-1251 bytes from a trunk.
+    ast.inbound_group("84951112233", at(first, 11, 11), "102", 95, clid='"Иванов, Пётр ""ИП""" <84951112233>')
+    ast.inbound_group("84951112244", at(first, 11, 21), "103", 45,
+                      clid_bytes=b'""' + "ООО Ромашка".encode("cp1251") + b'"" <84951112244>')
+    # A local city number and an international one.
+    ast.outbound("102", "2149430", at(first, 12, 30), 40)
+    ast.outbound("102", "810375291234567", at(first, 12, 40), 200)
+
+    base = os.path.abspath(args.out)
+    for sub in ("asterisk", "freepbx", "sipuni"):
+        os.makedirs(os.path.join(base, "input", "telephony", sub), exist_ok=True)
+    ast.write(os.path.join(base, "input/telephony/asterisk/Master.csv"))
+    fpbx.write(os.path.join(base, "input/telephony/freepbx/cdr__1763672400pbx-spb.csv"))
+    sip.write(os.path.join(base, "input/telephony/sipuni/sipuni_export.csv"))
+    print("demo written under", os.path.join(base, "input"))
+
+
+if __name__ == "__main__":
+    main()
