@@ -28,6 +28,7 @@ struct Captions {
         "calls_out": ("Исходящие", "Calls out"),
         "calls_in": ("Входящие", "Calls in"),
         "effective": ("Результативные (>%d с)", "Effective (>%d s)"),
+        "talk_over": ("разговор > %d с", "talk > %d s"),
         "talk_mins": ("Разговор, мин", "Talk, min"),
         "missed": ("Пропущено", "Missed"),
         "norm": ("Норма", "Norm"),

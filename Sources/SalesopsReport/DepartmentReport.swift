@@ -99,8 +99,10 @@ struct ReportContext {
     static let yellow = CellStyle(background: 0xFFEB9C)
     static let green = CellStyle(background: 0xC6EFCE)
 
-    /// Writes a header row and sets column widths.
+    /// Writes a header row, sets column widths and prints the sheet landscape on one page width.
     func header(_ sheet: XLSXSheet, row: Int, _ titles: [(String, Double)]) {
+        sheet.printLandscapeFitWidth()
+        sheet.setRowHeight(row, 32)
         for (i, (title, width)) in titles.enumerated() {
             sheet.write(row, i, title, Self.header)
             sheet.setColumn(i, i, width: width)
@@ -122,6 +124,15 @@ struct ReportContext {
         guard let days = CivilTime.days(fromDateString: text) else { return sheet.write(row, col, text) }
         let (y, m, d) = CivilTime.civilFromDays(days)
         sheet.writeDate(row, col, year: y, month: m, day: d, Self.date)
+    }
+
+    /// A short text label of a date: `09.11 пн`.
+    func dayLabel(_ text: String) -> String {
+        guard let days = CivilTime.days(fromDateString: text) else { return text }
+        let (_, m, d) = CivilTime.civilFromDays(days)
+        let names = captions.language == .ru ? ["пн", "вт", "ср", "чт", "пт", "сб", "вс"]
+            : ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        return String(format: "%02d.%02d ", d, m) + names[CivilTime.isoWeekday(days: days) - 1]
     }
 
     /// Writes a SQL value as a typed cell: numbers as numbers, text as text, NULL as blank.

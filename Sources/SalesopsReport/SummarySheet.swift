@@ -53,7 +53,7 @@ enum SummarySheet {
         sheet.write(1, 10, "\(t("wtd")) \(c.weekStart)…", ReportContext.title)
         sheet.write(1, 13, "\(t("mtd")) \(c.monthStart)…", ReportContext.title)
         c.header(sheet, row: 2, [
-            (t("rep_id"), 8), (t("rep"), 24), (t("team"), 12), (t("calls_out"), 11), (t("calls_in"), 11),
+            (t("rep_id"), 8), (t("rep"), 24), (t("team"), 18), (t("calls_out"), 11), (t("calls_in"), 11),
             (effective, 14), (t("talk_mins"), 11), (t("missed"), 11), (t("norm"), 9), (t("pct_norm"), 9),
             (effective, 14), (t("norm"), 9), (t("pct_norm"), 9), (effective, 14), (t("norm"), 9), (t("pct_norm"), 9),
         ])

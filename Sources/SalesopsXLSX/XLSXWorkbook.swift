@@ -90,7 +90,7 @@ public final class XLSXWorkbook {
     /// A line chart over ranges of a sheet: one series per (name, categories, values) with ranges
     /// written as `Sheet!$A$2:$A$10`.
     public func addLineChart(title: String, series: [(name: String, categories: String, values: String)],
-                             xTitle: String = "", yTitle: String = "") -> XLSXChart? {
+                             xTitle: String = "", yTitle: String = "", categoryFormat: String? = nil) -> XLSXChart? {
         guard let wb = workbook, let chart = workbook_add_chart(wb, UInt8(LXW_CHART_LINE.rawValue)) else { return nil }
         for s in series {
             let added = chart_add_series(chart, s.categories, s.values)
@@ -98,6 +98,7 @@ public final class XLSXWorkbook {
         }
         chart_title_set_name(chart, title)
         if !xTitle.isEmpty { chart_axis_set_name(chart.pointee.x_axis, xTitle) }
+        if let categoryFormat { chart_axis_set_num_format(chart.pointee.x_axis, categoryFormat) }
         if !yTitle.isEmpty { chart_axis_set_name(chart.pointee.y_axis, yTitle) }
         return XLSXChart(chart)
     }
@@ -188,7 +189,22 @@ public final class XLSXSheet {
                                            lxw_col_t(lastCol), &cf)
     }
 
-    public func insert(_ chart: XLSXChart, row: Int, col: Int) {
-        worksheet_insert_chart(sheet, lxw_row_t(row), lxw_col_t(col), chart.chart)
+    /// Prints landscape, all columns on one page width.
+    public func printLandscapeFitWidth() {
+        worksheet_set_landscape(sheet)
+        worksheet_fit_to_pages(sheet, 1, 0)
+    }
+
+    /// Inserts a chart at a cell, scaled from the default 480 × 288 pixels.
+    public func insert(_ chart: XLSXChart, row: Int, col: Int, xScale: Double = 1, yScale: Double = 1) {
+        var options = lxw_chart_options()
+        options.x_scale = xScale
+        options.y_scale = yScale
+        worksheet_insert_chart_opt(sheet, lxw_row_t(row), lxw_col_t(col), chart.chart, &options)
+    }
+
+    /// Sets a row's height in points.
+    public func setRowHeight(_ row: Int, _ height: Double) {
+        worksheet_set_row(sheet, lxw_row_t(row), height, nil)
     }
 }

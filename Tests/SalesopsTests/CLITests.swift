@@ -72,7 +72,8 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(activity.charts, 1)
         XCTAssertEqual(activity.rows[3][0].type, "d")
         XCTAssertEqual(activity.rows[3][0].text, "2026-11-10T00:00:00")
-        XCTAssertEqual(activity.rows[3][1...3].map(\.number), [4, 1, 1])
+        XCTAssertEqual(activity.rows[3][1].text, "10.11 Tue")
+        XCTAssertEqual(activity.rows[3][2...4].map(\.number), [4, 1, 1])
 
         let missed = sheets[2]
         XCTAssertEqual(missed.rows.count, 6)
