@@ -5,6 +5,8 @@
 
 Writes, under DIR/input/telephony/ (DIR defaults to the repository root):
   asterisk/Master.csv               Asterisk cdr_csv, 21 columns, Moscow local time, LF, no header
+  asterisk/Master.csv-20261110      the rotated log of 2026-11-09, 18 columns (before newcdrcolumns=yes:
+                                    no linkedid, legs group by uniqueid)
   freepbx/cdr__1763672400pbx-spb.csv FreePBX "CDR Reports" CSV, 26-column header, PHP fputcsv quoting
   sipuni/sipuni_export.csv          Sipuni-style ';' export, Russian header, windows-1251, dd.mm.yyyy
 
@@ -82,9 +84,9 @@ class Asterisk:
         line = (",".join(parts).encode() + b"," + clid_field + b"," + ",".join([
             self.q(channel), self.q(dstchannel), self.q(lastapp), self.q(lastdata), self.q(fmt(start)),
             self.q(fmt(answer)) if answer else "", self.q(fmt(end)), str(duration), str(billsec),
-            self.q(disposition), self.q("DOCUMENTATION"), self.q(uniqueid), self.q(""), self.q(""),
-            self.q(linkedid), str(sequence)]).encode())
-        self.rows.append((end, line))
+            self.q(disposition), self.q("DOCUMENTATION"), self.q(uniqueid), self.q("")]).encode(),
+            ("," + ",".join([self.q(""), self.q(linkedid), str(sequence)])).encode())
+        self.rows.append((end, start, line))
 
     def outbound(self, ext, number, start, talk, answered=True, clid=None):
         ring = self.rng.randint(4, 25)
@@ -123,11 +125,17 @@ class Asterisk:
                  "SIP/%s-%08x" % (b, self.counter + 1), "Dial", "SIP/%s,20" % b, start, answer,
                  answer + dt.timedelta(seconds=talk), talk, "ANSWERED", uid, uid, self.counter)
 
-    def write(self, path):
+    def write(self, path, rotated_path, rotated_day):
+        """Rows of `rotated_day` go to the rotated log in the 18-column layout; the rest to Master.csv."""
         self.rows.sort(key=lambda r: r[0])
+        with open(rotated_path, "wb") as f:
+            for _, start, (head, tail) in self.rows:
+                if start.astimezone(MSK).date() == rotated_day:
+                    f.write(head + b"\n")
         with open(path, "wb") as f:
-            for _, line in self.rows:
-                f.write(line + b"\n")
+            for _, start, (head, tail) in self.rows:
+                if start.astimezone(MSK).date() != rotated_day:
+                    f.write(head + tail + b"\n")
             # Malformed rows a real file can hold: each must be rejected with its line number.
             f.write(b'"","101","89161112233","from-internal","""101"" <101>","SIP/101-0000ffff","",'
                     b'"Dial","","2026-11-20 18:00:00",,"2026-11-20 18:00:10",10,0,"NO ANSWER"\n')
@@ -305,7 +313,8 @@ def main():
     base = os.path.abspath(args.out)
     for sub in ("asterisk", "freepbx", "sipuni"):
         os.makedirs(os.path.join(base, "input", "telephony", sub), exist_ok=True)
-    ast.write(os.path.join(base, "input/telephony/asterisk/Master.csv"))
+    ast.write(os.path.join(base, "input/telephony/asterisk/Master.csv"),
+              os.path.join(base, "input/telephony/asterisk/Master.csv-20261110"), BUSINESS[0])
     fpbx.write(os.path.join(base, "input/telephony/freepbx/cdr__1763672400pbx-spb.csv"))
     sip.write(os.path.join(base, "input/telephony/sipuni/sipuni_export.csv"))
     print("demo written under", os.path.join(base, "input"))
