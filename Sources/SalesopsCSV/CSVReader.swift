@@ -38,6 +38,11 @@ public final class CSVReader {
     public private(set) var bytesRead: Int64 = 0
     /// Physical lines consumed so far.
     public private(set) var linesRead = 0
+    /// Offset just after the last complete (LF-terminated) line: where an appending writer's next
+    /// record starts, so a later read of the grown file can resume there.
+    public private(set) var resumeOffset: Int64 = 0
+    /// Number of complete lines before ``resumeOffset``.
+    public private(set) var resumeLine = 0
 
     /// Opens `path`. Reading starts at `offset` (a line boundary), counting lines from `firstLine`.
     public init(path: String, delimiter: UInt8 = UInt8(ascii: ","), offset: Int64 = 0, firstLine: Int = 1,
@@ -58,6 +63,8 @@ public final class CSVReader {
         if offset > 0 { fseeko(handle, off_t(offset), SEEK_SET) }
         bytesRead = offset
         linesRead = firstLine - 1
+        resumeOffset = offset
+        resumeLine = firstLine - 1
         fieldBytes.reserveCapacity(4096)
         fieldEnds.reserveCapacity(64)
     }
@@ -127,6 +134,10 @@ public final class CSVReader {
         linesRead += 1
         let lineOffset = bytesRead
         bytesRead += Int64(line.count)
+        if line.last == 0x0A {
+            resumeOffset = bytesRead
+            resumeLine = linesRead
+        }
         var content = line.count
         while content > 0 && (line[content - 1] == 0x0A || line[content - 1] == 0x0D) { content -= 1 }
         if !inRecord {

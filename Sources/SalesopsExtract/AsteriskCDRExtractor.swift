@@ -47,8 +47,12 @@ public struct AsteriskCDRExtractor: CallLegExtractor {
         return dot && digitsAfter > 0 && digitsBefore >= 9
     }
 
-    public func extract(path: String, displayPath: String, into sink: CallLegSink) throws -> Int {
-        let reader = try CSVReader(path: path, delimiter: UInt8(ascii: ","))
+    /// cdr_csv has no header: a grown Master.csv is read from where the last run stopped.
+    public var supportsResume: Bool { true }
+
+    public func extract(path: String, displayPath: String, resume: ResumePoint?, into sink: CallLegSink) throws -> ExtractResult {
+        let reader = try CSVReader(path: path, delimiter: UInt8(ascii: ","), offset: resume?.offset ?? 0,
+                                   firstLine: resume?.line ?? 1)
         defer { reader.close() }
         var rows = 0
         try reader.forEachRecord { record in
@@ -96,6 +100,6 @@ public struct AsteriskCDRExtractor: CallLegExtractor {
                 disposition: LegDisposition(asterisk: record.string(14)))
             try sink.accept(leg)
         }
-        return rows
+        return ExtractResult(rows: rows, resume: ResumePoint(offset: reader.resumeOffset, line: reader.resumeLine + 1))
     }
 }

@@ -14,7 +14,8 @@ public struct FreePBXCDRExtractor: CallLegExtractor {
         self.clock = clock
     }
 
-    public func extract(path: String, displayPath: String, into sink: CallLegSink) throws -> Int {
+    public func extract(path: String, displayPath: String, resume: ResumePoint?, into sink: CallLegSink) throws -> ExtractResult {
+        precondition(resume == nil, "a file with a header row is always read whole")
         let reader = try CSVReader(path: path, delimiter: UInt8(ascii: ","))
         defer { reader.close() }
         var rows = 0
@@ -69,6 +70,6 @@ public struct FreePBXCDRExtractor: CallLegExtractor {
                 duration: duration, billsec: billsec, disposition: LegDisposition(asterisk: text("disposition")))
             try sink.accept(leg)
         }
-        return rows
+        return ExtractResult(rows: rows, resume: ResumePoint(offset: reader.resumeOffset, line: reader.resumeLine + 1))
     }
 }

@@ -9,6 +9,8 @@ public struct InputFile: Sendable, Equatable {
     public var displayPath: String
     public var bytes: Int64
     public var sha256: String
+    /// SHA-256 of the first `prefixLength` bytes asked for, when the file is at least that long.
+    public var prefixSHA256: String?
 }
 
 /// Finds a source's files and fingerprints them.
@@ -34,23 +36,61 @@ public enum InputFiles {
         return results.sorted()
     }
 
-    /// Size and SHA-256 of a file, read in 1 MiB chunks.
-    public static func fingerprint(path: String, projectDir: URL) throws -> InputFile {
+    /// Size and SHA-256 of a file, read in 1 MiB chunks; with `prefixLength`, also the SHA-256 of that
+    /// many first bytes (to tell whether a file only grew since it was loaded), in the same pass.
+    public static func fingerprint(path: String, projectDir: URL, prefixLength: Int64? = nil) throws -> InputFile {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw SalesopsError(.input, "cannot open input file \(path)")
         }
         defer { try? handle.close() }
         var hasher = SHA256()
+        var prefix: String?
         var total: Int64 = 0
+        if prefixLength == 0 {
+            var empty = SHA256()
+            prefix = empty.finalizeHex()
+        }
         while true {
             let chunk = handle.readData(ofLength: 1 << 20)
             if chunk.isEmpty { break }
+            chunk.withUnsafeBytes { raw in
+                if let cut = prefixLength, prefix == nil, total + Int64(raw.count) >= cut {
+                    let head = Int(cut - total)
+                    hasher.update(UnsafeRawBufferPointer(rebasing: raw[0..<head]))
+                    var copy = hasher
+                    prefix = copy.finalizeHex()
+                    hasher.update(UnsafeRawBufferPointer(rebasing: raw[head...]))
+                } else {
+                    hasher.update(raw)
+                }
+            }
             total += Int64(chunk.count)
-            chunk.withUnsafeBytes { hasher.update($0) }
         }
-        let prefix = projectDir.standardizedFileURL.path + "/"
-        let display = path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
-        return InputFile(path: path, displayPath: display, bytes: total, sha256: hasher.finalizeHex())
+        return InputFile(path: path, displayPath: displayPath(path, in: projectDir), bytes: total,
+                         sha256: hasher.finalizeHex(), prefixSHA256: prefix)
+    }
+
+    /// The path relative to the project folder when inside it, as stored in the warehouse.
+    public static func displayPath(_ path: String, in projectDir: URL) -> String {
+        let root = projectDir.standardizedFileURL.path + "/"
+        return path.hasPrefix(root) ? String(path.dropFirst(root.count)) : path
+    }
+
+    /// SHA-256 of the first `length` bytes of a file.
+    public static func sha256(path: String, length: Int64) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw SalesopsError(.input, "cannot open input file \(path)")
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        var left = length
+        while left > 0 {
+            let chunk = handle.readData(ofLength: Int(min(left, 1 << 20)))
+            if chunk.isEmpty { break }
+            chunk.withUnsafeBytes { hasher.update($0) }
+            left -= Int64(chunk.count)
+        }
+        return hasher.finalizeHex()
     }
 }
 

@@ -38,7 +38,8 @@ public struct MappedCSVExtractor: CallLegExtractor {
         return table[key] ?? table.first(where: { $0.key.lowercased() == key.lowercased() })?.value ?? key
     }
 
-    public func extract(path: String, displayPath: String, into sink: CallLegSink) throws -> Int {
+    public func extract(path: String, displayPath: String, resume: ResumePoint?, into sink: CallLegSink) throws -> ExtractResult {
+        precondition(resume == nil, "a file with a header row is always read whole")
         let reader = try CSVReader(path: path, delimiter: source.format.delimiter)
         defer { reader.close() }
         var rows = 0
@@ -105,7 +106,7 @@ public struct MappedCSVExtractor: CallLegExtractor {
                 declaredDirection: direction, answeredBy: field("answered_by"))
             try sink.accept(leg)
         }
-        return rows
+        return ExtractResult(rows: rows, resume: ResumePoint(offset: reader.resumeOffset, line: reader.resumeLine + 1))
     }
 }
 

@@ -5,6 +5,7 @@ import SalesopsSQLite
 public enum Migrations {
     public static let all: [(name: String, sql: String)] = [
         ("001_foundation", foundation),
+        ("002_file_resume", fileResume),
     ]
 
     /// Applies every migration not yet recorded, each in its own transaction.
@@ -21,6 +22,13 @@ public enum Migrations {
             }
         }
     }
+
+    /// Where a later run may continue reading a file that only grew (append-only CDR logs).
+    static let fileResume = """
+    ALTER TABLE etl_files ADD COLUMN resume_offset INTEGER;   -- offset after the last complete line
+    ALTER TABLE etl_files ADD COLUMN resume_line INTEGER;     -- 1-based line number found there
+    ALTER TABLE etl_files ADD COLUMN resume_sha256 TEXT;      -- SHA-256 of the first resume_offset bytes
+    """
 
     static let foundation = """
     -- one row per run of `salesops run`

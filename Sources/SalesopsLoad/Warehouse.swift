@@ -135,10 +135,46 @@ public final class Warehouse {
         try db.scalar("SELECT 1 FROM etl_files WHERE path = ? AND sha256 = ?", [.text(path), .text(sha256)]) != nil
     }
 
-    /// Records a loaded file version.
-    public func recordFile(path: String, sha256: String, bytes: Int64, rows: Int, source: String, runID: Int64) throws {
-        try db.query("INSERT OR REPLACE INTO etl_files(path, sha256, bytes, rows, source, run_id) VALUES (?,?,?,?,?,?)",
-                     [.text(path), .text(sha256), .integer(bytes), .integer(Int64(rows)), .text(source), .integer(runID)])
+    /// A file version loaded earlier, as recorded in `etl_files`.
+    public struct FileVersion: Sendable, Equatable {
+        public var path: String
+        public var sha256: String
+        public var bytes: Int64
+        /// Where a grown version of the file may be read on from, if recorded.
+        public var resume: ResumePoint?
+        /// SHA-256 of the bytes before the resume offset.
+        public var resumeSHA256: String?
+    }
+
+    /// The newest version of `path` loaded, if any.
+    public func lastVersion(path: String) throws -> FileVersion? {
+        try version("WHERE path = ? ORDER BY run_id DESC, rowid DESC LIMIT 1", [.text(path)])
+    }
+
+    /// A version with this content loaded under any path (a rotated log keeps its content but not its name).
+    public func version(withContent sha256: String) throws -> FileVersion? {
+        try version("WHERE sha256 = ? ORDER BY run_id LIMIT 1", [.text(sha256)])
+    }
+
+    private func version(_ filter: String, _ args: [SQLValue]) throws -> FileVersion? {
+        guard let r = try db.query("""
+            SELECT path, sha256, bytes, resume_offset, resume_line, resume_sha256 FROM etl_files \(filter)
+            """, args).first else { return nil }
+        var resume: ResumePoint?
+        if let offset = r[3].int, let line = r[4].int { resume = ResumePoint(offset: Int64(offset), line: line) }
+        return FileVersion(path: r[0].string ?? "", sha256: r[1].string ?? "", bytes: Int64(r[2].int ?? 0),
+                           resume: resume, resumeSHA256: r[5].string)
+    }
+
+    /// Records a loaded file version and where a grown version of it may be read on from.
+    public func recordFile(path: String, sha256: String, bytes: Int64, rows: Int, source: String, runID: Int64,
+                           resume: ResumePoint?, resumeSHA256: String?) throws {
+        try db.query("""
+            INSERT OR REPLACE INTO etl_files(path, sha256, bytes, rows, source, run_id, resume_offset, resume_line,
+                                             resume_sha256) VALUES (?,?,?,?,?,?,?,?,?)
+            """, [.text(path), .text(sha256), .integer(bytes), .integer(Int64(rows)), .text(source), .integer(runID),
+                  resume.map { .integer($0.offset) } ?? .null, resume.map { .integer(Int64($0.line)) } ?? .null,
+                  resumeSHA256.map(SQLValue.text) ?? .null])
     }
 
     /// A prepared writer of rejects for one run.

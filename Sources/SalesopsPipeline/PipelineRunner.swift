@@ -82,16 +82,15 @@ public struct PipelineRunner {
     /// Reads every source without loading anything: the counts `salesops validate` prints.
     public func dryExtract() throws -> [SourceStats] {
         let resolver = CallLegResolver(config: config)
-        return try extractAll(
-            makeSink: { CallLegLoader(source: $0.name, resolver: resolver, writer: nil, rejects: nil,
-                                      stats: SourceStats(source: $0.name)) },
-            skip: { _ in false }, loaded: { _, _, _ in })
+        return try extractAll(ledger: nil) {
+            CallLegLoader(source: $0.name, resolver: resolver, writer: nil, rejects: nil, stats: SourceStats(source: $0.name))
+        }
     }
 
-    /// Reads every source into `makeSink`'s sinks; used by both run and validate.
-    public func extractAll(makeSink: (SourceConfig) throws -> CallLegLoader,
-                    skip: (InputFile) throws -> Bool,
-                    loaded: (InputFile, SourceConfig, Int) throws -> Void) throws -> [SourceStats] {
+    /// Reads every source into the sinks `makeSink` builds. With a ledger, files already loaded are
+    /// skipped, grown append-only files are read on from where the last run stopped, and every file
+    /// read is recorded; without one (validate), every file is read whole.
+    func extractAll(ledger: FileLedger?, makeSink: (SourceConfig) throws -> CallLegLoader) throws -> [SourceStats] {
         var all: [SourceStats] = []
         for source in pipeline.sources {
             let extractor = try ExtractorRegistry.makeCallLegExtractor(for: source, clock: clock(for: source))
@@ -101,27 +100,38 @@ public struct PipelineRunner {
                 logger.warning("no input files match", metadata: ["source": "\(source.name)", "path": "\(source.path)"])
             }
             for path in paths {
-                let file = try InputFiles.fingerprint(path: path, projectDir: projectDir)
-                if try skip(file) {
+                let display = InputFiles.displayPath(path, in: projectDir)
+                let previous = try ledger?.lastVersion(path: display)
+                let file = try InputFiles.fingerprint(path: path, projectDir: projectDir,
+                                                      prefixLength: previous?.resume?.offset)
+                let plan = try ledger?.plan(file, source: source.name, previous: previous, canResume: extractor.supportsResume) ?? .readWhole
+                var resume: ResumePoint?
+                switch plan {
+                case let .skip(reason):
                     sink.stats.filesSkipped += 1
-                    logger.info("file already loaded, skipped", metadata: ["source": "\(source.name)", "file": "\(file.displayPath)"])
+                    logger.info("file skipped", metadata: ["source": "\(source.name)", "file": "\(display)", "reason": "\(reason)"])
                     continue
+                case let .readFrom(point):
+                    resume = point
+                    logger.info("file grew: reading on", metadata: ["source": "\(source.name)", "file": "\(display)", "line": "\(point.line)"])
+                case .readWhole:
+                    break
                 }
                 let before = sink.stats
-                let rows: Int
+                let result: ExtractResult
                 do {
-                    rows = try extractor.extract(path: path, displayPath: file.displayPath, into: sink)
+                    result = try extractor.extract(path: path, displayPath: display, resume: resume, into: sink)
                 } catch let error as SalesopsError {
                     throw error
                 } catch {
-                    throw SalesopsError(.input, "cannot read \(file.displayPath)", cause: String(describing: error))
+                    throw SalesopsError(.input, "cannot read \(display)", cause: String(describing: error))
                 }
                 try sink.checkFailure()
-                sink.stats.rowsRead += rows
+                sink.stats.rowsRead += result.rows
                 sink.stats.filesRead += 1
-                try loaded(file, source, rows)
+                try ledger?.record(file, source: source.name, result: result)
                 logger.info("file read", metadata: [
-                    "source": "\(source.name)", "file": "\(file.displayPath)", "rows": "\(rows)",
+                    "source": "\(source.name)", "file": "\(display)", "rows": "\(result.rows)",
                     "loaded": "\(sink.stats.rowsLoaded - before.rowsLoaded)",
                     "filtered": "\(sink.stats.rowsFiltered - before.rowsFiltered)",
                     "rejected": "\(sink.stats.rowsRejected - before.rowsRejected)",
@@ -166,14 +176,10 @@ public struct PipelineRunner {
                 let legs = try warehouse.makeLegWriter(runID: runID)
                 let rejects = try warehouse.makeRejectWriter(runID: runID)
                 defer { legs.close(); rejects.close() }
-                let stats = try extractAll(
-                    makeSink: { CallLegLoader(source: $0.name, resolver: resolver, writer: legs, rejects: rejects,
-                                              stats: SourceStats(source: $0.name)) },
-                    skip: { try warehouse.isLoaded(path: $0.displayPath, sha256: $0.sha256) },
-                    loaded: { file, source, rows in
-                        try warehouse.recordFile(path: file.displayPath, sha256: file.sha256, bytes: file.bytes,
-                                                 rows: rows, source: source.name, runID: runID)
-                    })
+                let stats = try extractAll(ledger: WarehouseLedger(warehouse: warehouse, runID: runID)) {
+                    CallLegLoader(source: $0.name, resolver: resolver, writer: legs, rejects: rejects,
+                                  stats: SourceStats(source: $0.name))
+                }
                 let calls = try warehouse.regroupCalls(runID: runID, full: full) { grouper.group($0) }
                 if let earliest = try warehouse.db.scalar("SELECT MIN(local_date) FROM calls")?.string,
                    let day = CivilTime.days(fromDateString: earliest), day < asOf - 400 {

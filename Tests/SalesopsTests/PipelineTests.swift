@@ -149,22 +149,74 @@ final class CallPipelineTests: XCTestCase {
                        [["1", "ok", "3", "0"], ["2", "ok", "0", "3"]])
     }
 
-    func testChangedFileIsReloadedWithoutDuplicates() throws {
+    func append(_ text: String, to file: URL) throws {
+        let handle = try FileHandle(forWritingTo: file)
+        handle.seekToEndOfFile()
+        handle.write(Data(text.utf8))
+        try handle.close()
+    }
+
+    func testGrownMasterCsvIsReadOnFromWhereTheLastRunStopped() throws {
         let project = try TestProject.asterisk("billsec_30_vs_31.csv")
         defer { project.remove() }
         try project.run()
-        // The PBX appends a row: the file's hash changes, its rows upsert on their natural keys.
+        // The PBX appends a row: only the new line is read, with its real line number.
         let file = project.dir.appendingPathComponent("input/pbx/billsec_30_vs_31.csv")
-        let extra = try String(contentsOfFile: Fixtures.telephony("unanswered_row.csv"), encoding: .utf8)
-        let handle = try FileHandle(forWritingTo: file)
-        handle.seekToEndOfFile()
-        handle.write(Data(extra.utf8))
-        try handle.close()
-        try project.run()
+        try append(try String(contentsOfFile: Fixtures.telephony("unanswered_row.csv"), encoding: .utf8), to: file)
+        let second = try project.run()
+        XCTAssertEqual(second.stats.map(\.rowsRead), [1])
         XCTAssertEqual(try project.rows("SELECT COUNT(*), SUM(is_effective) FROM calls"), [["3", "1"]])
-        XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM call_legs"), [["3"]])
+        XCTAssertEqual(try project.rows("SELECT src_line, run_id FROM call_legs ORDER BY src_line"),
+                       [["1", "1"], ["2", "1"], ["3", "2"]])
         XCTAssertEqual(try project.rows("SELECT rep_id, calls_out FROM rep_daily WHERE calls_out > 0 ORDER BY rep_id"),
                        [["r01", "2"], ["r02", "1"]])
+        XCTAssertEqual(try project.rows("SELECT rows, resume_line FROM etl_files ORDER BY run_id"), [["2", "3"], ["1", "4"]])
+    }
+
+    func testALineStillBeingWrittenIsReadAgainOnceComplete() throws {
+        let project = try TestProject.asterisk("billsec_30_vs_31.csv")
+        defer { project.remove() }
+        let file = project.dir.appendingPathComponent("input/pbx/billsec_30_vs_31.csv")
+        let row = try String(contentsOfFile: Fixtures.telephony("unanswered_row.csv"), encoding: .utf8)
+        let cut = row.index(row.startIndex, offsetBy: 60)
+        try append(String(row[..<cut]), to: file)          // the PBX is mid-write: no final LF
+        let first = try project.run()
+        XCTAssertEqual(first.stats.map(\.rowsRejected), [1])
+        try append(String(row[cut...]), to: file)          // the line is complete now
+        let second = try project.run()
+        XCTAssertEqual(second.stats.map(\.rowsRead), [1])
+        XCTAssertEqual(second.stats.map(\.rowsLoaded), [1])
+        XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM calls"), [["3"]])
+        XCTAssertEqual(try project.rows("SELECT run_id, src_line, reason FROM rejects"),
+                       [["1", "3", "wrong column count 6 (cdr_csv has 16 to 21)"]])
+    }
+
+    func testRotatedLogWithTheSameContentIsNotReadAgain() throws {
+        let project = try TestProject.asterisk("billsec_30_vs_31.csv")
+        defer { project.remove() }
+        try project.run()
+        let folder = project.dir.appendingPathComponent("input/pbx")
+        try FileManager.default.moveItem(at: folder.appendingPathComponent("billsec_30_vs_31.csv"),
+                                         to: folder.appendingPathComponent("billsec_30_vs_31-20261111.csv"))
+        let second = try project.run()
+        XCTAssertEqual(second.stats.map(\.filesSkipped), [1])
+        XCTAssertEqual(second.stats.map(\.rowsRead), [0])
+    }
+
+    func testRewrittenFileIsReadWholeWithoutDuplicates() throws {
+        let project = try TestProject.asterisk("billsec_30_vs_31.csv")
+        defer { project.remove() }
+        try project.run()
+        // A changed first line: not an append, so the file is read whole; rows upsert on their keys.
+        let file = project.dir.appendingPathComponent("input/pbx/billsec_30_vs_31.csv")
+        var text = try String(contentsOf: file, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"DOCUMENTATION\"", with: "\"BILLING\"")
+        text += try String(contentsOfFile: Fixtures.telephony("unanswered_row.csv"), encoding: .utf8)
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let second = try project.run()
+        XCTAssertEqual(second.stats.map(\.rowsRead), [3])
+        XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM call_legs"), [["3"]])
+        XCTAssertEqual(try project.rows("SELECT COUNT(*), SUM(is_effective) FROM calls"), [["3", "1"]])
     }
 
     func testWarehouseHonoursTheAnalystContract() throws {
