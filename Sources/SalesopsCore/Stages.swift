@@ -27,10 +27,13 @@ public struct ExtractResult: Sendable, Equatable {
     public var rows: Int
     /// Where a later read of the grown file may continue (after the last complete line).
     public var resume: ResumePoint
+    /// Findings about the whole file worth a human's look (a time zone that does not fit, say).
+    public var warnings: [String]
 
-    public init(rows: Int, resume: ResumePoint) {
+    public init(rows: Int, resume: ResumePoint, warnings: [String] = []) {
         self.rows = rows
         self.resume = resume
+        self.warnings = warnings
     }
 }
 

@@ -50,11 +50,51 @@ public struct AsteriskCDRExtractor: CallLegExtractor {
     /// cdr_csv has no header: a grown Master.csv is read from where the last run stopped.
     public var supportsResume: Bool { true }
 
+    /// The epoch seconds inside a uniqueid (`[systemname-]<epoch>.<counter>`), if any.
+    static func uniqueIDEpoch(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard let dot = bytes.lastIndex(of: UInt8(ascii: ".")) else { return nil }
+        var start = dot
+        while start > 0 && bytes[start - 1] >= 0x30 && bytes[start - 1] <= 0x39 { start -= 1 }
+        guard dot - start >= 9 else { return nil }
+        return ByteParsing.integer(UnsafeBufferPointer(rebasing: bytes[start..<dot])).map(Int64.init)
+    }
+
+    /// Cross-checks the configured time zone: Asterisk writes local time unless `usegmtime=yes`, and
+    /// the uniqueid carries the true UTC epoch of the channel, so start − epoch reveals the file's offset.
+    struct ZoneCheck {
+        var agree = 0
+        var disagree: [Int: Int] = [:]
+
+        mutating func add(localNaive: Int64, epoch: Int64, expected: Int) {
+            let diff = localNaive - epoch
+            guard abs(diff) <= 15 * 3600 else { return }   // a uniqueid from another day: no evidence
+            let rounded = Int((Double(diff) / 900).rounded()) * 900
+            if rounded == expected { agree += 1 } else { disagree[rounded, default: 0] += 1 }
+        }
+
+        func warning(zone: String, expected: Int) -> String? {
+            guard let (offset, count) = disagree.max(by: { $0.value < $1.value }), count >= 3, count > agree else {
+                return nil
+            }
+            return "timestamps look like UTC\(Self.format(offset)) (start minus the uniqueid epoch in \(count) rows), "
+                + "but the source's time_zone is \(zone) (UTC\(Self.format(expected))): check time_zone "
+                + "(Asterisk's usegmtime writes UTC)"
+        }
+
+        static func format(_ seconds: Int) -> String {
+            let sign = seconds < 0 ? "-" : "+"
+            let m = abs(seconds) / 60
+            return sign + (m / 60 < 10 ? "0" : "") + "\(m / 60):" + (m % 60 < 10 ? "0" : "") + "\(m % 60)"
+        }
+    }
+
     public func extract(path: String, displayPath: String, resume: ResumePoint?, into sink: CallLegSink) throws -> ExtractResult {
         let reader = try CSVReader(path: path, delimiter: UInt8(ascii: ","), offset: resume?.offset ?? 0,
                                    firstLine: resume?.line ?? 1)
         defer { reader.close() }
         var rows = 0
+        var zoneCheck = ZoneCheck()
+        var lastExpected = 0
         try reader.forEachRecord { record in
             rows += 1
             let position = SourcePosition(file: displayPath, line: record.line)
@@ -83,6 +123,11 @@ public struct AsteriskCDRExtractor: CallLegExtractor {
             guard duration >= 0, billsec >= 0 else {
                 return reject("negative duration (\(duration)) or billsec (\(billsec))")
             }
+            let start = clock.utc(fromLocal: startLocal)
+            if let u = layout.uniqueID, let epoch = Self.uniqueIDEpoch(record.bytes(u)) {
+                lastExpected = clock.offset(atUTC: start)
+                zoneCheck.add(localNaive: startLocal, epoch: epoch, expected: lastExpected)
+            }
             let dst = record.string(2)
             if dst == "h" { return sink.filter(reason: "hangup_extension", at: position) }
             let amaflags = record.bytes(15)
@@ -96,10 +141,12 @@ public struct AsteriskCDRExtractor: CallLegExtractor {
                 sequence: sequence, src: record.string(1), dst: dst, dcontext: record.string(3),
                 clid: TextDecoding.decodeLenient(record.bytes(4)), channel: record.string(5),
                 dstChannel: record.string(6), lastApp: record.string(7),
-                start: clock.utc(fromLocal: startLocal), answer: answer, duration: duration, billsec: billsec,
+                start: start, answer: answer, duration: duration, billsec: billsec,
                 disposition: LegDisposition(asterisk: record.string(14)))
             try sink.accept(leg)
         }
-        return ExtractResult(rows: rows, resume: ResumePoint(offset: reader.resumeOffset, line: reader.resumeLine + 1))
+        let warning = zoneCheck.warning(zone: clock.timeZone.identifier, expected: lastExpected)
+        return ExtractResult(rows: rows, resume: ResumePoint(offset: reader.resumeOffset, line: reader.resumeLine + 1),
+                             warnings: warning.map { [$0] } ?? [])
     }
 }

@@ -6,6 +6,7 @@ public enum Migrations {
     public static let all: [(name: String, sql: String)] = [
         ("001_foundation", foundation),
         ("002_file_resume", fileResume),
+        ("003_etl_notes", etlNotes),
     ]
 
     /// Applies every migration not yet recorded, each in its own transaction.
@@ -28,6 +29,16 @@ public enum Migrations {
     ALTER TABLE etl_files ADD COLUMN resume_offset INTEGER;   -- offset after the last complete line
     ALTER TABLE etl_files ADD COLUMN resume_line INTEGER;     -- 1-based line number found there
     ALTER TABLE etl_files ADD COLUMN resume_sha256 TEXT;      -- SHA-256 of the first resume_offset bytes
+    """
+
+    static let etlNotes = """
+    -- one row per finding about an input file that needs a human's look (e.g. a time zone that does not fit)
+    CREATE TABLE etl_notes (
+        run_id   INTEGER NOT NULL REFERENCES etl_runs(run_id),
+        source   TEXT NOT NULL,
+        src_file TEXT NOT NULL,
+        message  TEXT NOT NULL
+    );
     """
 
     static let foundation = """

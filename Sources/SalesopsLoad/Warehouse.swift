@@ -177,6 +177,12 @@ public final class Warehouse {
                   resumeSHA256.map(SQLValue.text) ?? .null])
     }
 
+    /// Records a finding about an input file.
+    public func recordNote(runID: Int64, source: String, file: String, message: String) throws {
+        try db.query("INSERT INTO etl_notes(run_id, source, src_file, message) VALUES (?,?,?,?)",
+                     [.integer(runID), .text(source), .text(file), .text(message)])
+    }
+
     /// A prepared writer of rejects for one run.
     public func makeRejectWriter(runID: Int64) throws -> RejectWriter { try RejectWriter(db: db, runID: runID) }
 

@@ -49,5 +49,8 @@ struct WarehouseLedger: FileLedger {
             : try InputFiles.sha256(path: file.path, length: result.resume.offset)
         try warehouse.recordFile(path: file.displayPath, sha256: file.sha256, bytes: file.bytes, rows: result.rows,
                                  source: source, runID: runID, resume: result.resume, resumeSHA256: resumeSHA)
+        for warning in result.warnings {
+            try warehouse.recordNote(runID: runID, source: source, file: file.displayPath, message: warning)
+        }
     }
 }

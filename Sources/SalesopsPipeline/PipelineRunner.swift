@@ -136,6 +136,9 @@ public struct PipelineRunner {
                     "filtered": "\(sink.stats.rowsFiltered - before.rowsFiltered)",
                     "rejected": "\(sink.stats.rowsRejected - before.rowsRejected)",
                 ])
+                for w in result.warnings {
+                    logger.warning("check the input", metadata: ["source": "\(source.name)", "file": "\(display)", "finding": "\(w)"])
+                }
                 for r in sink.rejectSamples { logger.warning("row rejected", metadata: ["at": "\(r.position)", "reason": "\(r.reason)"]) }
                 sink.rejectSamples.removeAll()
             }
@@ -148,7 +151,12 @@ public struct PipelineRunner {
     }
 
     /// The nightly job. Everything up to the reports is one transaction.
-    public func run(writeReports reports: Bool = true) throws -> RunOutcome {
+    /// Rolls a dry run's transaction back while keeping what it computed.
+    struct DryRunRollback: Error { var outcome: RunOutcome }
+
+    /// The nightly job. With `dryRun`, everything is computed inside the transaction, then rolled back:
+    /// the warehouse keeps no trace of the run and no report is written.
+    public func run(writeReports reports: Bool = true, dryRun: Bool = false) throws -> RunOutcome {
         let outputDir = URL(fileURLWithPath: warehousePath).deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: outputDir, withIntermediateDirectories: true)
@@ -189,9 +197,14 @@ public struct PipelineRunner {
                 try warehouse.rebuildRepDaily()
                 try warehouse.finishRun(runID, stats: stats, kind: "telephony", status: "ok",
                                         finishedAt: CivilTime.utcString(epoch: Int64(Date().timeIntervalSince1970)))
-                return RunOutcome(runID: runID, stats: stats, callsWritten: calls,
-                                  headline: try warehouse.dayHeadline(localDate: asOfText))
+                let outcome = RunOutcome(runID: runID, stats: stats, callsWritten: calls,
+                                         headline: try warehouse.dayHeadline(localDate: asOfText))
+                if dryRun { throw DryRunRollback(outcome: outcome) }
+                return outcome
             }
+        } catch let rollback as DryRunRollback {
+            logger.info("dry run: rolled back, no report written")
+            return rollback.outcome
         } catch {
             try? warehouse.recordFailedRun(pipeline: pipeline.name, asOf: asOfText, startedAt: startedAt,
                                            finishedAt: CivilTime.utcString(epoch: Int64(Date().timeIntervalSince1970)),

@@ -53,6 +53,8 @@ struct Captions {
         "rows_rejected": ("Отклонено", "Rejected"),
         "reason": ("Причина", "Reason"),
         "rows": ("Строк", "Rows"),
+        "notes": ("Замечания к входным файлам", "Findings about input files"),
+        "message": ("Сообщение", "Message"),
         "filtered_by_reason": ("Отфильтровано по причинам", "Filtered by reason"),
         "unmatched": ("Номера компании без менеджера в справочнике", "Company numbers with no rep in the roster"),
         "number": ("Номер", "Number"),

@@ -22,7 +22,10 @@ enum DataQualitySheet {
         }
         sheet.freeze(rows: 3)
         sheet.autofilter(firstRow: 2, firstCol: 0, lastRow: max(row - 1, 3), lastCol: 6)
-        row = section(sheet, c, row + 1, t("filtered_by_reason"), [t("source"), t("reason"), t("rows")], """
+        row = section(sheet, c, row + 1, t("notes"), [t("source"), t("file"), t("message")], """
+            SELECT source, src_file, message FROM etl_notes WHERE run_id = ? ORDER BY source, src_file
+            """, [run])
+        row = section(sheet, c, row, t("filtered_by_reason"), [t("source"), t("reason"), t("rows")], """
             SELECT source, reason, rows FROM etl_filtered WHERE run_id = ? ORDER BY source, reason
             """, [run])
         row = section(sheet, c, row, t("unmatched"), [t("source"), t("number"), t("legs"), t("first_seen"), t("last_seen")], """

@@ -22,6 +22,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("no-report"), help: "Load the warehouse only; write no reports.")
     var noReport = false
 
+    @Flag(name: .customLong("dry-run"), help: "Do the whole run, print its summary, then roll it back: the warehouse is left as it was and no report is written.")
+    var dryRun = false
+
     func run() throws {
         let logger = options.makeLogger()
         let (config, pipeline) = try options.loadConfiguration()
@@ -29,7 +32,7 @@ struct RunCommand: ParsableCommand {
         let runner = PipelineRunner(projectDir: options.projectURL, config: config, pipeline: pipeline, asOf: asOf,
                                     logger: logger)
         do {
-            var outcome = try runner.run(writeReports: !noReport)
+            let outcome = try runner.run(writeReports: !noReport && !dryRun, dryRun: dryRun)
             outcome.print(asOf: asOf, warehouse: runner.warehousePath)
         } catch {
             throw failureExitCode(for: error, logger: logger)

@@ -168,3 +168,23 @@ final class MappedCSVExtractorTests: XCTestCase {
         }
     }
 }
+
+final class TimeZoneCrossCheckTests: XCTestCase {
+    func testUTCTimestampsInALocalTimeSourceAreFlagged() throws {
+        let sink = CollectingSink()
+        let result = try AsteriskCDRExtractor(sourceName: "pbx", clock: ZoneClock(identifier: "Europe/Moscow")!)
+            .extract(path: Fixtures.telephony("usegmtime_utc_timestamps.csv"), displayPath: "u.csv", resume: nil, into: sink)
+        XCTAssertEqual(result.rows, 4)
+        XCTAssertEqual(result.warnings, [
+            "timestamps look like UTC+00:00 (start minus the uniqueid epoch in 4 rows), but the source's time_zone is "
+                + "Europe/Moscow (UTC+03:00): check time_zone (Asterisk's usegmtime writes UTC)",
+        ])
+    }
+
+    func testMatchingZoneGivesNoWarning() throws {
+        let result = try AsteriskCDRExtractor(sourceName: "pbx", clock: ZoneClock(identifier: "UTC")!)
+            .extract(path: Fixtures.telephony("usegmtime_utc_timestamps.csv"), displayPath: "u.csv", resume: nil,
+                     into: CollectingSink())
+        XCTAssertEqual(result.warnings, [])
+    }
+}

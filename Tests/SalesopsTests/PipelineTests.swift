@@ -219,6 +219,29 @@ final class CallPipelineTests: XCTestCase {
         XCTAssertEqual(try project.rows("SELECT COUNT(*), SUM(is_effective) FROM calls"), [["3", "1"]])
     }
 
+    func testTimeZoneFindingIsRecordedForTheRun() throws {
+        let project = try TestProject.asterisk("usegmtime_utc_timestamps.csv")
+        defer { project.remove() }
+        try project.run()
+        XCTAssertEqual(try project.rows("SELECT run_id, source, src_file FROM etl_notes"),
+                       [["1", "pbx", "input/pbx/usegmtime_utc_timestamps.csv"]])
+    }
+
+    func testDryRunLeavesTheWarehouseAsItWas() throws {
+        let project = try TestProject.asterisk("ring_group_one_answer.csv")
+        defer { project.remove() }
+        try project.run()
+        try FileManager.default.copyItem(atPath: Fixtures.telephony("callback_window.csv"),
+                                         toPath: project.dir.appendingPathComponent("input/pbx/callback_window.csv").path)
+        let (code, out, err) = try runProcess(salesopsBinary, ["run", "--dry-run", "--project", project.dir.path,
+                                                               "--as-of", "2026-11-10"])
+        XCTAssertEqual(code, 0, err)
+        XCTAssertTrue(out.contains("calls (re)built: 6"), out)
+        XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM calls"), [["1"]])
+        XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM etl_runs"), [["1"]])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: project.dir.appendingPathComponent("output/reports").path))
+    }
+
     func testWarehouseHonoursTheAnalystContract() throws {
         let project = try TestProject.asterisk("ring_group_one_answer.csv")
         defer { project.remove() }
