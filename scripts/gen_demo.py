@@ -16,6 +16,13 @@ billsec 30 vs 31, clid with quotes and commas, raw windows-1251 bytes in clid, u
 empty answer, post-dial 'h' rows, an unknown extension, phone numbers in every RU form, and a few
 malformed rows (wrong column count, bad date, negative duration) that must land in `rejects`.
 The output is deterministic for a seed.
+
+  scripts/gen_demo.py --scale N --out DIR [--reps R] [--days D] [--end YYYY-MM-DD]
+
+writes a whole project folder (config/, pipelines/nightly.yml, input/) for benchmarks instead: one
+Asterisk Master.csv (21 columns) of about N rows over D days ending at --end, R reps in ring groups of
+four, with realistic shares (about 70 % outbound calls; inbound calls ring a group of four phones, one
+in five is missed; 30 % of the outbound calls go unanswered).
 """
 import argparse
 import datetime as dt
@@ -239,11 +246,113 @@ def at(day, hh, mm, ss=0, tz=MSK):
     return dt.datetime(day.year, day.month, day.day, hh, mm, ss, tzinfo=tz)
 
 
+SCALE_PIPELINE = """name: nightly
+sources:
+  - name: pbx
+    kind: telephony
+    type: asterisk_cdr
+    path: input/telephony/asterisk/Master.csv*
+    time_zone: Europe/Moscow
+sinks:
+  warehouse: output/warehouse.sqlite
+  reports: output/reports
+"""
+
+SCALE_COMPANY = """company:
+  name: Bench Co
+  time_zone: Europe/Moscow
+  phone_country: RU
+  business_days: [mon, tue, wed, thu, fri]
+  holidays: []
+  report_language: ru
+  max_extension_digits: 4
+  company_numbers: ["+74950000000"]
+norms:
+  per_day:
+    calls_out: 25
+    calls_effective: 12
+thresholds:
+  effective_call_secs: 30
+  callback_window_mins: 60
+"""
+
+
+def scaled(args):
+    """A benchmark project: about args.scale CDR rows of args.reps reps over args.days days."""
+    rng = random.Random(args.seed)
+    base = os.path.abspath(args.out)
+    os.makedirs(os.path.join(base, "config"), exist_ok=True)
+    os.makedirs(os.path.join(base, "pipelines"), exist_ok=True)
+    folder = os.path.join(base, "input", "telephony", "asterisk")
+    os.makedirs(folder, exist_ok=True)
+    exts = [str(1000 + i) for i in range(args.reps)]
+    with open(os.path.join(base, "config", "company.yml"), "w") as f:
+        f.write(SCALE_COMPANY)
+    with open(os.path.join(base, "config", "team.yml"), "w") as f:
+        f.write("reps:\n")
+        for i, ext in enumerate(exts):
+            f.write('  - {id: r%04d, name: "Rep %d", team: "T%d", extensions: ["%s"]}\n' % (i, i, i // 20, ext))
+    with open(os.path.join(base, "pipelines", "nightly.yml"), "w") as f:
+        f.write(SCALE_PIPELINE)
+    end = dt.date.fromisoformat(args.end)
+    days = [end - dt.timedelta(days=i) for i in range(args.days)][::-1]
+    per_day = max(1, args.scale // len(days))
+    q = lambda v: '"' + v + '"'
+    counter = 0
+    with open(os.path.join(folder, "Master.csv"), "w", encoding="utf-8", newline="\n") as f:
+        for day in days:
+            midnight = int(dt.datetime(day.year, day.month, day.day, tzinfo=MSK).timestamp())
+            rows = []
+            written = 0
+            while written < per_day:
+                t = midnight + 9 * 3600 + rng.randrange(10 * 3600)
+                counter += 1
+                number = "89" + str(rng.randrange(100000000, 999999999))
+                uid = "bench-%d.%d" % (t, counter)
+                local = lambda s: dt.datetime.fromtimestamp(s, MSK).strftime("%Y-%m-%d %H:%M:%S")
+                if rng.random() < 0.7:
+                    ext = rng.choice(exts)
+                    answered = rng.random() < 0.7
+                    ring = rng.randrange(3, 25)
+                    talk = rng.choice((rng.randrange(2, 31), rng.randrange(31, 600))) if answered else 0
+                    end_t = t + ring + talk
+                    rows.append((end_t, ",".join([q(""), q(ext), q(number), q("from-internal"), q('""%s"" <%s>' % (ext, ext)),
+                        q("SIP/%s-%08x" % (ext, counter)), q("SIP/trunk-%08x" % counter), q("Dial"), q("SIP/trunk/%s,60" % number),
+                        q(local(t)), q(local(t + ring)) if answered else "", q(local(end_t)), str(ring + talk), str(talk),
+                        q("ANSWERED" if answered else "NO ANSWER"), q("DOCUMENTATION"), q(uid), q(""), q(""), q(uid), str(counter)])))
+                    written += 1
+                else:
+                    g = rng.randrange(max(1, len(exts) // 4)) * 4
+                    group = exts[g:g + 4]
+                    answer = rng.choice(group) if rng.random() < 0.8 else None
+                    ring = rng.randrange(5, 25)
+                    talk = rng.randrange(10, 400)
+                    for seq, ext in enumerate(group):
+                        ok = ext == answer
+                        end_t = t + ring + (talk if ok else 0)
+                        rows.append((end_t, ",".join([q(""), q(number), q("600"), q("from-pstn"), q('"""" <%s>' % number),
+                            q("SIP/trunk-%08x" % counter), q("SIP/%s-%08x" % (ext, counter + seq + 1)), q("Dial"), q("SIP/600,30"),
+                            q(local(t)), q(local(t + ring)) if ok else "", q(local(end_t)), str(ring + (talk if ok else 0)),
+                            str(talk if ok else 0), q("ANSWERED" if ok else "NO ANSWER"), q("DOCUMENTATION"), q(uid), q(""), q(""),
+                            q(uid), str(counter * 10 + seq)])))
+                        written += 1
+            rows.sort(key=lambda r: r[0])
+            f.write("\n".join(r[1] for r in rows))
+            f.write("\n")
+    print("bench project written under", base)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
     ap.add_argument("--seed", type=int, default=20261120)
+    ap.add_argument("--scale", type=int, help="write a benchmark project of about this many CDR rows")
+    ap.add_argument("--reps", type=int, default=200)
+    ap.add_argument("--days", type=int, default=250)
+    ap.add_argument("--end", default="2026-11-20")
     args = ap.parse_args()
+    if args.scale:
+        return scaled(args)
     rng = random.Random(args.seed)
     ast, fpbx, sip = Asterisk(rng), FreePBX(rng), Sipuni(rng)
 

@@ -1,59 +1,81 @@
 import SalesopsCore
 import SalesopsSQLite
 
-/// The derived call relations: `calls` from `call_legs`, then `missed_calls` and `rep_daily` in SQL.
+/// The derived call relations: `calls` (grouped while streaming, regrouped from `call_legs` when a
+/// call's legs span runs), then `missed_calls` and `rep_daily` in SQL.
 extension Warehouse {
-    /// Regroups the calls whose legs were loaded by `runID` (every call when `full`), writing `calls`.
-    /// `group` turns the legs of one call key into a call. Returns the number of calls written.
-    public func regroupCalls(runID: Int64, full: Bool, group: ([CallLegFacts]) -> Call) throws -> Int {
+    /// Creates the run's scratch tables: dates whose daily rows must be rebuilt, calls to regroup.
+    public func beginScratch() throws {
         try db.execute("""
             DROP TABLE IF EXISTS temp.touched_dates;
             CREATE TEMP TABLE touched_dates(local_date TEXT PRIMARY KEY);
+            DROP TABLE IF EXISTS temp.regroup_calls;
+            CREATE TEMP TABLE regroup_calls(call_id TEXT PRIMARY KEY);
             """)
-        let filter = full ? "" : "WHERE call_id IN (SELECT call_id FROM call_legs WHERE run_id = ?1)"
+    }
+
+    /// Whether the warehouse holds no calls and no legs yet (a first, bulk load).
+    public func hasNoCalls() throws -> Bool {
+        try db.scalar("SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM calls LIMIT 1)) + (SELECT COUNT(*) FROM (SELECT 1 FROM call_legs LIMIT 1))")?.int == 0
+    }
+
+    /// Drops the secondary indexes of `calls` and `call_legs` (before a bulk load into empty tables).
+    public func dropBulkIndexes() throws {
+        for (name, _) in Migrations.bulkIndexes { try db.execute("DROP INDEX IF EXISTS \(name)") }
+    }
+
+    /// Creates the secondary indexes of `calls` and `call_legs` when missing.
+    public func createBulkIndexes() throws {
+        for (_, sql) in Migrations.bulkIndexes { try db.execute(sql) }
+    }
+
+    /// A prepared writer of calls for one run.
+    public func makeCallWriter(runID: Int64) throws -> CallWriter { try CallWriter(db: db, runID: runID) }
+
+    /// Marks a call to be regrouped from its stored legs at the end of the run.
+    public func markForRegroup(_ callID: String) throws {
+        try db.query("INSERT OR IGNORE INTO temp.regroup_calls(call_id) VALUES (?)", [.text(callID)])
+    }
+
+    /// Before a file is read whole again: drops the legs it contributed and marks their calls for regrouping.
+    public func forgetLegs(ofFile path: String) throws {
+        try db.query("INSERT OR IGNORE INTO temp.regroup_calls SELECT DISTINCT call_id FROM call_legs WHERE src_file = ?",
+                     [.text(path)])
+        try db.query("DELETE FROM call_legs WHERE src_file = ?", [.text(path)])
+    }
+
+    /// A rotated log: the rows loaded from `old` now live in `new`.
+    public func relocateLegs(from old: String, to new: String) throws {
+        try db.query("UPDATE call_legs SET src_file = ?2 WHERE src_file = ?1", [.text(old), .text(new)])
+        try db.query("UPDATE calls SET src_file = ?2 WHERE src_file = ?1", [.text(old), .text(new)])
+    }
+
+    /// Regroups, from `call_legs`, the calls marked for regrouping (every call when `full`); a marked
+    /// call with no legs left is deleted. Returns the number of calls written.
+    public func regroupCalls(full: Bool, writer: CallWriter, group: ([CallLegFacts]) -> Call) throws -> Int {
+        let scope = full ? "" : "WHERE call_id IN (SELECT call_id FROM temp.regroup_calls)"
+        // Dates the regrouped calls had before, in case a call moves to another date or disappears.
+        try db.execute("INSERT OR IGNORE INTO temp.touched_dates SELECT DISTINCT local_date FROM calls \(scope)")
         if !full {
-            // Dates the regrouped calls had before, in case a call moves to another date.
-            try db.query("""
-                INSERT OR IGNORE INTO touched_dates SELECT DISTINCT local_date FROM calls
-                WHERE call_id IN (SELECT call_id FROM call_legs WHERE run_id = ?)
-                """, [.integer(runID)])
-        } else {
-            try db.execute("INSERT OR IGNORE INTO touched_dates SELECT DISTINCT local_date FROM calls")
+            try db.execute("""
+                DELETE FROM missed_calls WHERE call_id IN (SELECT call_id FROM temp.regroup_calls)
+                    AND call_id NOT IN (SELECT call_id FROM call_legs);
+                DELETE FROM calls WHERE call_id IN (SELECT call_id FROM temp.regroup_calls)
+                    AND call_id NOT IN (SELECT call_id FROM call_legs);
+                """)
         }
         let legs = try db.prepare("""
             SELECT call_id, src_file, src_line, sequence, start_epoch, duration, billsec, disposition, direction,
                    caller_kind, callee_kind, caller_rep, callee_rep, external_raw, external_e164, source
-            FROM call_legs \(filter) ORDER BY call_id
+            FROM call_legs \(scope) ORDER BY call_id
             """)
-        let upsert = try db.prepare("""
-            INSERT INTO calls(call_id, started_at, start_epoch, local_date, direction, rep_id, client_phone,
-                raw_number, disposition, ring_secs, talk_secs, is_effective, legs, source, src_file, src_line, run_id)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-            ON CONFLICT(call_id) DO UPDATE SET started_at = excluded.started_at, start_epoch = excluded.start_epoch,
-                local_date = excluded.local_date, direction = excluded.direction, rep_id = excluded.rep_id,
-                client_phone = excluded.client_phone, raw_number = excluded.raw_number,
-                disposition = excluded.disposition, ring_secs = excluded.ring_secs, talk_secs = excluded.talk_secs,
-                is_effective = excluded.is_effective, legs = excluded.legs, source = excluded.source,
-                src_file = excluded.src_file, src_line = excluded.src_line, run_id = excluded.run_id
-            """)
-        let touch = try db.prepare("INSERT OR IGNORE INTO touched_dates(local_date) VALUES (?)")
-        defer { legs.finalize(); upsert.finalize(); touch.finalize() }
-        if !full { try legs.bind(1, runID) }
+        defer { legs.finalize() }
         var pending: [CallLegFacts] = []
         var pendingSource = ""
         var written = 0
         func flush() throws {
             guard !pending.isEmpty else { return }
-            let call = group(pending)
-            try upsert.run([
-                .text(call.callID), .text(CivilTime.utcString(epoch: call.start)), .integer(call.start),
-                .text(call.localDate), .text(call.direction.rawValue), call.repID.map(SQLValue.text) ?? .null,
-                call.clientPhone.map(SQLValue.text) ?? .null, call.rawNumber.map(SQLValue.text) ?? .null,
-                .text(call.disposition.rawValue), .integer(Int64(call.ringSecs)), .integer(Int64(call.talkSecs)),
-                .integer(call.isEffective ? 1 : 0), .integer(Int64(call.legs)), .text(pendingSource),
-                .text(call.position.file), .integer(Int64(call.position.line)), .integer(runID),
-            ])
-            try touch.run([.text(call.localDate)])
+            try writer.upsert(group(pending), source: pendingSource)
             written += 1
             pending.removeAll(keepingCapacity: true)
         }

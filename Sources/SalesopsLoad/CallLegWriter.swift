@@ -1,7 +1,7 @@
 import SalesopsCore
 import SalesopsSQLite
 
-/// Upserts call legs on their natural key with one prepared statement.
+/// Appends call legs to `call_legs` with one prepared statement.
 public final class CallLegWriter {
     let statement: SQLiteStatement
     let runID: Int64
@@ -9,59 +9,114 @@ public final class CallLegWriter {
     init(db: SQLiteDatabase, runID: Int64) throws {
         self.runID = runID
         statement = try db.prepare("""
-            INSERT INTO call_legs(leg_key, call_id, source, src_file, src_line, run_id, sequence, started_at,
-                start_epoch, src, dst, clid, channel, dstchannel, duration, billsec, disposition, direction,
-                caller_kind, callee_kind, caller_rep, callee_rep, external_raw, external_e164, unmatched)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-            ON CONFLICT(leg_key) DO UPDATE SET call_id = excluded.call_id, source = excluded.source,
-                src_file = excluded.src_file, src_line = excluded.src_line, run_id = excluded.run_id,
-                sequence = excluded.sequence, started_at = excluded.started_at, start_epoch = excluded.start_epoch,
-                src = excluded.src, dst = excluded.dst, clid = excluded.clid, channel = excluded.channel,
-                dstchannel = excluded.dstchannel, duration = excluded.duration, billsec = excluded.billsec,
-                disposition = excluded.disposition, direction = excluded.direction,
-                caller_kind = excluded.caller_kind, callee_kind = excluded.callee_kind,
-                caller_rep = excluded.caller_rep, callee_rep = excluded.callee_rep,
-                external_raw = excluded.external_raw, external_e164 = excluded.external_e164,
-                unmatched = excluded.unmatched
+            INSERT INTO call_legs(call_id, source, src_file, src_line, run_id, sequence, start_epoch, src, dst, clid,
+                channel, dstchannel, duration, billsec, disposition, direction, caller_kind, callee_kind, caller_rep,
+                callee_rep, external_raw, external_e164, unmatched)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """)
-    }
-
-    /// The natural key of a leg: the same CDR row read again maps to the same key.
-    public static func legKey(_ leg: CallLeg) -> String {
-        "\(leg.callKey)|\(leg.uniqueID)|\(leg.sequence.map(String.init) ?? "")|\(leg.channel)|\(leg.dstChannel)|\(leg.start)|\(leg.dst)"
     }
 
     /// Writes one leg with its resolved facts and the first unmatched company-side number, if any.
     public func write(_ leg: CallLeg, facts: CallLegFacts, unmatched: String?) throws {
         let s = statement
         defer { s.reset() }
-        try s.bind(1, Self.legKey(leg))
-        try s.bind(2, facts.callKey)
-        try s.bind(3, leg.source)
-        try s.bind(4, leg.position.file)
-        try s.bind(5, leg.position.line)
-        try s.bind(6, runID)
-        try s.bind(7, leg.sequence)
-        try s.bind(8, CivilTime.utcString(epoch: leg.start))
-        try s.bind(9, leg.start)
-        try s.bind(10, leg.src)
-        try s.bind(11, leg.dst)
-        try s.bind(12, leg.clid)
-        try s.bind(13, leg.channel)
-        try s.bind(14, leg.dstChannel)
-        try s.bind(15, leg.duration)
-        try s.bind(16, leg.billsec)
-        try s.bind(17, leg.disposition.rawValue)
-        try s.bind(18, facts.direction.rawValue)
-        try s.bind(19, facts.callerKind.rawValue)
-        try s.bind(20, facts.calleeKind.rawValue)
-        try s.bind(21, facts.callerRep)
-        try s.bind(22, facts.calleeRep)
-        try s.bind(23, facts.externalRaw)
-        try s.bind(24, facts.externalE164)
-        try s.bind(25, unmatched)
+        try s.bind(1, facts.callKey)
+        try s.bind(2, leg.source)
+        try s.bind(3, leg.position.file)
+        try s.bind(4, leg.position.line)
+        try s.bind(5, runID)
+        try s.bind(6, leg.sequence)
+        try s.bind(7, leg.start)
+        try s.bind(8, leg.src)
+        try s.bind(9, leg.dst)
+        try s.bind(10, leg.clid)
+        try s.bind(11, leg.channel)
+        try s.bind(12, leg.dstChannel)
+        try s.bind(13, leg.duration)
+        try s.bind(14, leg.billsec)
+        try s.bind(15, leg.disposition.rawValue)
+        try s.bind(16, facts.direction.rawValue)
+        try s.bind(17, facts.callerKind.rawValue)
+        try s.bind(18, facts.calleeKind.rawValue)
+        try s.bind(19, facts.callerRep)
+        try s.bind(20, facts.calleeRep)
+        try s.bind(21, facts.externalRaw)
+        try s.bind(22, facts.externalE164)
+        try s.bind(23, unmatched)
         while try s.step() {}
     }
 
     public func close() { statement.finalize() }
+}
+
+/// Writes calls: new ones are inserted, existing ones updated (`upsert`) or reported (`insertNew`).
+public final class CallWriter {
+    let insert: SQLiteStatement
+    let upsert: SQLiteStatement
+    let touch: SQLiteStatement
+    let runID: Int64
+
+    static let columns = """
+        call_id, started_at, start_epoch, local_date, direction, rep_id, client_phone, raw_number, disposition,
+        ring_secs, talk_secs, is_effective, legs, source, src_file, src_line, run_id
+        """
+
+    init(db: SQLiteDatabase, runID: Int64) throws {
+        self.runID = runID
+        insert = try db.prepare("INSERT INTO calls(\(Self.columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(call_id) DO NOTHING")
+        upsert = try db.prepare("""
+            INSERT INTO calls(\(Self.columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            ON CONFLICT(call_id) DO UPDATE SET started_at = excluded.started_at, start_epoch = excluded.start_epoch,
+                local_date = excluded.local_date, direction = excluded.direction, rep_id = excluded.rep_id,
+                client_phone = excluded.client_phone, raw_number = excluded.raw_number,
+                disposition = excluded.disposition, ring_secs = excluded.ring_secs, talk_secs = excluded.talk_secs,
+                is_effective = excluded.is_effective, legs = excluded.legs, source = excluded.source,
+                src_file = excluded.src_file, src_line = excluded.src_line, run_id = excluded.run_id
+            """)
+        touch = try db.prepare("INSERT OR IGNORE INTO temp.touched_dates(local_date) VALUES (?)")
+    }
+
+    private func bind(_ s: SQLiteStatement, _ call: Call, source: String) throws {
+        try s.bind(1, call.callID)
+        try s.bind(2, CivilTime.utcString(epoch: call.start))
+        try s.bind(3, call.start)
+        try s.bind(4, call.localDate)
+        try s.bind(5, call.direction.rawValue)
+        try s.bind(6, call.repID)
+        try s.bind(7, call.clientPhone)
+        try s.bind(8, call.rawNumber)
+        try s.bind(9, call.disposition.rawValue)
+        try s.bind(10, call.ringSecs)
+        try s.bind(11, call.talkSecs)
+        try s.bind(12, call.isEffective ? 1 : 0)
+        try s.bind(13, call.legs)
+        try s.bind(14, source)
+        try s.bind(15, call.position.file)
+        try s.bind(16, call.position.line)
+        try s.bind(17, runID)
+    }
+
+    /// Inserts a call unless its id exists; returns false when it did (the caller regroups it).
+    public func insertNew(_ call: Call, source: String) throws -> Bool {
+        defer { insert.reset() }
+        try bind(insert, call, source: source)
+        while try insert.step() {}
+        guard insert.changes > 0 else { return false }
+        try touch.run([.text(call.localDate)])
+        return true
+    }
+
+    /// Inserts or replaces a call.
+    public func upsert(_ call: Call, source: String) throws {
+        defer { upsert.reset() }
+        try bind(upsert, call, source: source)
+        while try upsert.step() {}
+        try touch.run([.text(call.localDate)])
+    }
+
+    public func close() {
+        insert.finalize()
+        upsert.finalize()
+        touch.finalize()
+    }
 }

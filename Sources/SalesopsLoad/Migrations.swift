@@ -133,16 +133,14 @@ public enum Migrations {
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
     );
-    -- one row per CDR leg (several legs make one call)
+    -- one row per CDR row read (several legs make one call); a file read whole again replaces its rows
     CREATE TABLE call_legs (
-        leg_key       TEXT PRIMARY KEY,
         call_id       TEXT NOT NULL,
         source        TEXT NOT NULL,
         src_file      TEXT NOT NULL,
         src_line      INTEGER NOT NULL,
         run_id        INTEGER NOT NULL,
         sequence      INTEGER,
-        started_at    TEXT NOT NULL,
         start_epoch   INTEGER NOT NULL,
         src           TEXT NOT NULL,
         dst           TEXT NOT NULL,
@@ -161,8 +159,6 @@ public enum Migrations {
         external_e164 TEXT,
         unmatched     TEXT
     );
-    CREATE INDEX call_legs_call ON call_legs(call_id);
-    CREATE INDEX call_legs_run ON call_legs(run_id);
     -- one row per call (legs grouped by linkedid, else uniqueid)
     CREATE TABLE calls (
         call_id      TEXT PRIMARY KEY,
@@ -183,8 +179,6 @@ public enum Migrations {
         src_line     INTEGER NOT NULL,
         run_id       INTEGER NOT NULL
     );
-    CREATE INDEX calls_date ON calls(local_date, rep_id);
-    CREATE INDEX calls_client ON calls(client_phone, start_epoch);
     -- one row per missed inbound call, with its first callback
     CREATE TABLE missed_calls (
         call_id          TEXT PRIMARY KEY REFERENCES calls(call_id),
@@ -227,6 +221,17 @@ public enum Migrations {
     CREATE VIEW unmatched_numbers AS
         SELECT source, unmatched AS number, COUNT(*) AS legs, MIN(started_at) AS first_seen,
                MAX(started_at) AS last_seen
-        FROM call_legs WHERE unmatched IS NOT NULL GROUP BY source, unmatched;
+        FROM (SELECT source, unmatched, strftime('%Y-%m-%dT%H:%M:%SZ', start_epoch, 'unixepoch') AS started_at
+              FROM call_legs WHERE unmatched IS NOT NULL)
+        GROUP BY source, unmatched;
     """
+
+    /// Secondary indexes, dropped before a bulk load into empty tables and built after it.
+    public static let bulkIndexes = [
+        ("call_legs_call", "CREATE INDEX IF NOT EXISTS call_legs_call ON call_legs(call_id)"),
+        ("call_legs_file", "CREATE INDEX IF NOT EXISTS call_legs_file ON call_legs(src_file)"),
+        ("calls_date", "CREATE INDEX IF NOT EXISTS calls_date ON calls(local_date, rep_id)"),
+        ("calls_client", "CREATE INDEX IF NOT EXISTS calls_client ON calls(client_phone, start_epoch)"),
+        ("calls_run", "CREATE INDEX IF NOT EXISTS calls_run ON calls(run_id)"),
+    ]
 }

@@ -10,8 +10,9 @@ public final class Warehouse {
     /// Opens or creates the warehouse at `path` and applies pending migrations.
     public init(path: String) throws {
         db = try SQLiteDatabase(path: path)
-        try db.execute("PRAGMA foreign_keys = OFF; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;")
+        try db.execute("PRAGMA foreign_keys = OFF; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384;")
         try Migrations.migrate(db)
+        try createBulkIndexes()
     }
 
     public func close() { db.close() }

@@ -14,7 +14,10 @@ enum FilePlan: Equatable {
 /// Which file versions were loaded, and where grown files continue.
 protocol FileLedger {
     func lastVersion(path: String) throws -> Warehouse.FileVersion?
-    func plan(_ file: InputFile, source: String, previous: Warehouse.FileVersion?, canResume: Bool) throws -> FilePlan
+    /// Before any file of a source is read: rows whose file was rotated to a new name follow it.
+    func noteRotations(_ files: [(InputFile, Warehouse.FileVersion?)], source: String) throws
+    /// Decides how to read a file; a file read whole again first forgets the rows it gave before.
+    func prepareRead(_ file: InputFile, source: String, previous: Warehouse.FileVersion?, canResume: Bool) throws -> FilePlan
     func record(_ file: InputFile, source: String, result: ExtractResult) throws
 }
 
@@ -27,7 +30,17 @@ struct WarehouseLedger: FileLedger {
         try warehouse.lastVersion(path: path)
     }
 
-    func plan(_ file: InputFile, source: String, previous: Warehouse.FileVersion?, canResume: Bool) throws -> FilePlan {
+    func noteRotations(_ files: [(InputFile, Warehouse.FileVersion?)], source: String) throws {
+        for (file, previous) in files {
+            guard let previous, previous.sha256 != file.sha256,
+                  let moved = files.first(where: { $0.0.sha256 == previous.sha256 && $0.0.path != file.path })?.0,
+                  try !warehouse.isLoaded(path: moved.displayPath, sha256: moved.sha256) else { continue }
+            // `file` was rotated to `moved` (same bytes) and a new `file` started: its rows now live in `moved`.
+            try warehouse.relocateLegs(from: file.displayPath, to: moved.displayPath)
+        }
+    }
+
+    func prepareRead(_ file: InputFile, source: String, previous: Warehouse.FileVersion?, canResume: Bool) throws -> FilePlan {
         if try warehouse.isLoaded(path: file.displayPath, sha256: file.sha256) { return .skip("already loaded") }
         if let other = try warehouse.version(withContent: file.sha256) {
             // A rotated log: the same bytes were loaded under another name. Remember this name too.
@@ -39,6 +52,7 @@ struct WarehouseLedger: FileLedger {
            file.bytes > point.offset, file.prefixSHA256 == expected {
             return .readFrom(point)
         }
+        if previous != nil { try warehouse.forgetLegs(ofFile: file.displayPath) }
         return .readWhole
     }
 

@@ -5,28 +5,51 @@ import SalesopsExtract
 import SalesopsLoad
 import SalesopsTransform
 
-/// Receives legs from an extractor, resolves identities and writes them (or only counts, when validating).
+/// Where a loader puts what it accepts: legs appended to `call_legs`, calls grouped while
+/// streaming and inserted into `calls`; a call whose id is already there is regrouped at the end.
+struct CallStore {
+    let legs: CallLegWriter
+    let calls: CallWriter
+    let grouper: StreamingCallGrouper
+    let markForRegroup: (String) throws -> Void
+}
+
+/// Receives legs from an extractor, resolves identities and stores them (or only counts, when validating).
 public final class CallLegLoader: CallLegSink {
     let resolver: CallLegResolver
-    let writer: CallLegWriter?
+    let store: CallStore?
     let rejects: RejectWriter?
     let source: String
     public var stats: SourceStats
+    var callsWritten = 0
     var rejectSamples: [Reject] = []
     private var failure: Error?
 
-    public init(source: String, resolver: CallLegResolver, writer: CallLegWriter?, rejects: RejectWriter?, stats: SourceStats) {
+    init(source: String, resolver: CallLegResolver, store: CallStore?, rejects: RejectWriter?) {
         self.source = source
         self.resolver = resolver
-        self.writer = writer
+        self.store = store
         self.rejects = rejects
-        self.stats = stats
+        self.stats = SourceStats(source: source)
     }
 
     public func accept(_ leg: CallLeg) throws {
         let resolved = resolver.resolve(leg)
-        try writer?.write(leg, facts: resolved.facts, unmatched: resolved.unmatched.first)
+        if let store {
+            try store.legs.write(leg, facts: resolved.facts, unmatched: resolved.unmatched.first)
+            try store.grouper.add(resolved.facts, emit: write)
+        }
         stats.rowsLoaded += 1
+    }
+
+    private func write(_ call: Call) throws {
+        guard let store else { return }
+        if try store.calls.insertNew(call, source: source) { callsWritten += 1 } else { try store.markForRegroup(call.callID) }
+    }
+
+    /// Emits the calls still open at the end of the source.
+    func finish() throws {
+        try store?.grouper.finish(write)
     }
 
     public func reject(_ reject: Reject) {
@@ -82,29 +105,33 @@ public struct PipelineRunner {
     /// Reads every source without loading anything: the counts `salesops validate` prints.
     public func dryExtract() throws -> [SourceStats] {
         let resolver = CallLegResolver(config: config)
-        return try extractAll(ledger: nil) {
-            CallLegLoader(source: $0.name, resolver: resolver, writer: nil, rejects: nil, stats: SourceStats(source: $0.name))
-        }
+        return try extractAll(ledger: nil) { CallLegLoader(source: $0.name, resolver: resolver, store: nil, rejects: nil) }
+            .map(\.stats)
     }
 
-    /// Reads every source into the sinks `makeSink` builds. With a ledger, files already loaded are
-    /// skipped, grown append-only files are read on from where the last run stopped, and every file
-    /// read is recorded; without one (validate), every file is read whole.
-    func extractAll(ledger: FileLedger?, makeSink: (SourceConfig) throws -> CallLegLoader) throws -> [SourceStats] {
-        var all: [SourceStats] = []
+    /// Reads every source into the loaders `makeLoader` builds. With a ledger, files already loaded
+    /// are skipped, grown append-only files are read on from where the last run stopped, and every
+    /// file read is recorded; without one (validate), every file is read whole.
+    func extractAll(ledger: FileLedger?, makeLoader: (SourceConfig) throws -> CallLegLoader) throws -> [CallLegLoader] {
+        var loaders: [CallLegLoader] = []
         for source in pipeline.sources {
             let extractor = try ExtractorRegistry.makeCallLegExtractor(for: source, clock: clock(for: source))
-            let sink = try makeSink(source)
+            let sink = try makeLoader(source)
             let paths = InputFiles.match(glob: source.path, in: projectDir)
             if paths.isEmpty {
                 logger.warning("no input files match", metadata: ["source": "\(source.name)", "path": "\(source.path)"])
             }
+            var files: [(InputFile, Warehouse.FileVersion?)] = []
             for path in paths {
-                let display = InputFiles.displayPath(path, in: projectDir)
-                let previous = try ledger?.lastVersion(path: display)
-                let file = try InputFiles.fingerprint(path: path, projectDir: projectDir,
-                                                      prefixLength: previous?.resume?.offset)
-                let plan = try ledger?.plan(file, source: source.name, previous: previous, canResume: extractor.supportsResume) ?? .readWhole
+                let previous = try ledger?.lastVersion(path: InputFiles.displayPath(path, in: projectDir))
+                files.append((try InputFiles.fingerprint(path: path, projectDir: projectDir,
+                                                         prefixLength: previous?.resume?.offset), previous))
+            }
+            try ledger?.noteRotations(files, source: source.name)
+            for (file, previous) in files {
+                let display = file.displayPath
+                let plan = try ledger?.prepareRead(file, source: source.name, previous: previous,
+                                                   canResume: extractor.supportsResume) ?? .readWhole
                 var resume: ResumePoint?
                 switch plan {
                 case let .skip(reason):
@@ -120,7 +147,7 @@ public struct PipelineRunner {
                 let before = sink.stats
                 let result: ExtractResult
                 do {
-                    result = try extractor.extract(path: path, displayPath: display, resume: resume, into: sink)
+                    result = try extractor.extract(path: file.path, displayPath: display, resume: resume, into: sink)
                 } catch let error as SalesopsError {
                     throw error
                 } catch {
@@ -142,15 +169,15 @@ public struct PipelineRunner {
                 for r in sink.rejectSamples { logger.warning("row rejected", metadata: ["at": "\(r.position)", "reason": "\(r.reason)"]) }
                 sink.rejectSamples.removeAll()
             }
+            try sink.finish()
             guard sink.stats.balances else {
                 throw SalesopsError(.internal, "accounting does not balance for source \(source.name)")
             }
-            all.append(sink.stats)
+            loaders.append(sink)
         }
-        return all
+        return loaders
     }
 
-    /// The nightly job. Everything up to the reports is one transaction.
     /// Rolls a dry run's transaction back while keeping what it computed.
     struct DryRunRollback: Error { var outcome: RunOutcome }
 
@@ -181,23 +208,43 @@ public struct PipelineRunner {
                 let runID = try warehouse.beginRun(pipeline: pipeline.name, asOf: asOfText, startedAt: startedAt)
                 let full = try warehouse.refreshReference(config: config, calendar: (asOf - 400)...(asOf + 31))
                 if full { logger.info("settings changed: rebuilding every derived row") }
+                PhaseClock.start = DispatchTime.now().uptimeNanoseconds
+                var clock = PhaseClock(logger: logger)
+                try warehouse.beginScratch()
+                // A first load into empty tables builds the secondary indexes once, after the load.
+                let bulk = try warehouse.hasNoCalls()
+                if bulk { try warehouse.dropBulkIndexes() }
                 let legs = try warehouse.makeLegWriter(runID: runID)
                 let rejects = try warehouse.makeRejectWriter(runID: runID)
-                defer { legs.close(); rejects.close() }
-                let stats = try extractAll(ledger: WarehouseLedger(warehouse: warehouse, runID: runID)) {
-                    CallLegLoader(source: $0.name, resolver: resolver, writer: legs, rejects: rejects,
-                                  stats: SourceStats(source: $0.name))
+                let calls = try warehouse.makeCallWriter(runID: runID)
+                defer { legs.close(); rejects.close(); calls.close() }
+                let loaders = try extractAll(ledger: WarehouseLedger(warehouse: warehouse, runID: runID)) { source in
+                    CallLegLoader(source: source.name, resolver: resolver,
+                                  store: CallStore(legs: legs, calls: calls,
+                                                   grouper: StreamingCallGrouper(grouper: grouper),
+                                                   markForRegroup: warehouse.markForRegroup),
+                                  rejects: rejects)
                 }
-                let calls = try warehouse.regroupCalls(runID: runID, full: full) { grouper.group($0) }
+                let stats = loaders.map(\.stats)
+                clock.done("extract, group and load")
+                if bulk {
+                    try warehouse.createBulkIndexes()
+                    clock.done("build indexes")
+                }
+                let regrouped = try warehouse.regroupCalls(full: full, writer: calls) { grouper.group($0) }
+                let callsWritten = loaders.reduce(0) { $0 + $1.callsWritten } + regrouped
+                clock.done("regroup calls")
                 if let earliest = try warehouse.db.scalar("SELECT MIN(local_date) FROM calls")?.string,
                    let day = CivilTime.days(fromDateString: earliest), day < asOf - 400 {
                     try warehouse.refreshReference(config: config, calendar: day...(asOf + 31))
                 }
                 try warehouse.rebuildMissedCalls(runID: runID, full: full, windowMins: config.thresholds.callbackWindowMins)
+                clock.done("missed calls")
                 try warehouse.rebuildRepDaily()
+                clock.done("rep_daily")
                 try warehouse.finishRun(runID, stats: stats, kind: "telephony", status: "ok",
                                         finishedAt: CivilTime.utcString(epoch: Int64(Date().timeIntervalSince1970)))
-                let outcome = RunOutcome(runID: runID, stats: stats, callsWritten: calls,
+                let outcome = RunOutcome(runID: runID, stats: stats, callsWritten: callsWritten,
                                          headline: try warehouse.dayHeadline(localDate: asOfText))
                 if dryRun { throw DryRunRollback(outcome: outcome) }
                 return outcome
@@ -229,5 +276,23 @@ public struct PipelineRunner {
             throw SalesopsError(.report, "cannot write \(path)", cause: String(describing: error))
         }
         return path
+    }
+}
+
+/// Logs how long each phase of a run took (info level, one line per phase).
+struct PhaseClock {
+    nonisolated(unsafe) static var start: UInt64 = 0
+    let logger: Logger
+    var last: UInt64 = PhaseClock.start
+
+    init(logger: Logger) {
+        self.logger = logger
+        last = Self.start
+    }
+
+    mutating func done(_ phase: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        logger.info("phase done", metadata: ["phase": "\(phase)", "secs": "\(String(format: "%.2f", Double(now - last) / 1e9))"])
+        last = now
     }
 }

@@ -194,6 +194,9 @@ public final class SQLiteStatement {
 
     public var columnCount: Int { Int(sqlite3_column_count(stmt)) }
 
+    /// Rows changed by this statement's last execution.
+    public var changes: Int { Int(sqlite3_changes(sqlite3_db_handle(stmt))) }
+
     public func isNull(_ column: Int) -> Bool { sqlite3_column_type(stmt, Int32(column)) == SQLITE_NULL }
 
     public func int(_ column: Int) -> Int64 { sqlite3_column_int64(stmt, Int32(column)) }

@@ -55,12 +55,27 @@ public struct CallLegResolver: Sendable {
     /// The peer name of a channel: `SIP/101-0000000a` → `101`, `PJSIP/101-00000002` → `101`,
     /// `Local/101@from-queue-00000001;1` → `101`.
     public static func peer(ofChannel channel: String) -> String {
-        guard let slash = channel.firstIndex(of: "/") else { return channel }
-        var rest = channel[channel.index(after: slash)...]
-        if let at = rest.firstIndex(of: "@") { return String(rest[..<at]) }
-        if let semi = rest.lastIndex(of: ";") { rest = rest[..<semi] }
-        if let dash = rest.lastIndex(of: "-") { rest = rest[..<dash] }
-        return String(rest)
+        let bytes = channel.utf8
+        guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")) else { return channel }
+        let rest = bytes[bytes.index(after: slash)...]
+        if let at = rest.firstIndex(of: UInt8(ascii: "@")) { return String(Substring(rest[..<at])) }
+        var end = rest.endIndex
+        if let semi = rest.lastIndex(of: UInt8(ascii: ";")) { end = semi }
+        if let dash = rest[..<end].lastIndex(of: UInt8(ascii: "-")) { end = dash }
+        return String(Substring(rest[..<end]))
+    }
+
+    /// Dialplan contexts that carry calls from outside (`from-pstn`, `from-trunk`, …).
+    static let inboundContexts = ["from-pstn", "from-trunk", "from-external", "from-did", "incoming"]
+
+    static func isInboundContext(_ context: String) -> Bool {
+        let bytes = Array(context.utf8)
+        return inboundContexts.contains { needle in
+            let n = Array(needle.utf8)
+            guard n.count <= bytes.count else { return false }
+            for i in 0...(bytes.count - n.count) where bytes[i] == n[0] && Array(bytes[i..<i + n.count]) == n { return true }
+            return false
+        }
     }
 
     func party(number: String, channel: String, preferNumber: Bool = false) -> Party {
@@ -116,8 +131,7 @@ public struct CallLegResolver: Sendable {
                 if byDID.kind == .rep { callee = byDID }
             }
         }
-        let inboundContext = ["from-pstn", "from-trunk", "from-external", "from-did", "incoming"]
-            .contains(where: { leg.dcontext.contains($0) })
+        let inboundContext = Self.isInboundContext(leg.dcontext)
         if inboundContext && caller.kind == .company && !caller.unmatchedExtension {
             caller.kind = .external
         }

@@ -203,6 +203,45 @@ final class CallPipelineTests: XCTestCase {
         XCTAssertEqual(second.stats.map(\.rowsRead), [0])
     }
 
+    func testACallWhoseLegsSpanTwoRunsIsRegrouped() throws {
+        let project = try TestProject.asterisk("billsec_30_vs_31.csv")
+        defer { project.remove() }
+        let file = project.dir.appendingPathComponent("input/pbx/billsec_30_vs_31.csv")
+        let legs = try String(contentsOfFile: Fixtures.telephony("ring_group_one_answer.csv"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        try append(legs[0] + "\n" + legs[2] + "\n", to: file)     // two phones rang, nobody answered yet
+        try project.run()
+        XCTAssertEqual(try project.rows("SELECT disposition, legs, rep_id FROM calls WHERE call_id = '1762761600.10'"),
+                       [["missed", "2", "r01"]])
+        XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM missed_calls"), [["1"]])
+        try append(legs[1] + "\n", to: file)                        // the answering leg is written later
+        try project.run()
+        XCTAssertEqual(try project.rows("SELECT disposition, legs, rep_id, talk_secs FROM calls WHERE call_id = '1762761600.10'"),
+                       [["answered", "3", "r02", "95"]])
+        XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM missed_calls"), [["0"]])
+        XCTAssertEqual(try project.rows("SELECT rep_id, calls_in, missed_in FROM rep_daily WHERE calls_in > 0"),
+                       [["r02", "1", "0"]])
+    }
+
+    func testRotatedLogKeepsItsRowsWhenANewLogStarts() throws {
+        let project = try TestProject.asterisk("billsec_30_vs_31.csv")
+        defer { project.remove() }
+        try project.run()
+        let folder = project.dir.appendingPathComponent("input/pbx")
+        try FileManager.default.moveItem(at: folder.appendingPathComponent("billsec_30_vs_31.csv"),
+                                         to: folder.appendingPathComponent("billsec_30_vs_31-1.csv"))
+        try FileManager.default.copyItem(atPath: Fixtures.telephony("unanswered_row.csv"),
+                                         toPath: folder.appendingPathComponent("billsec_30_vs_31.csv").path)
+        let second = try project.run()
+        XCTAssertEqual(second.stats.map(\.rowsRead), [1])
+        XCTAssertEqual(second.stats.map(\.filesSkipped), [1])
+        XCTAssertEqual(try project.rows("SELECT src_file, src_line FROM call_legs ORDER BY src_file, src_line"), [
+            ["input/pbx/billsec_30_vs_31-1.csv", "1"], ["input/pbx/billsec_30_vs_31-1.csv", "2"],
+            ["input/pbx/billsec_30_vs_31.csv", "1"],
+        ])
+        XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM calls"), [["3"]])
+    }
+
     func testRewrittenFileIsReadWholeWithoutDuplicates() throws {
         let project = try TestProject.asterisk("billsec_30_vs_31.csv")
         defer { project.remove() }

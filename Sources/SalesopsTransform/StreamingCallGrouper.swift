@@ -1,0 +1,60 @@
+import SalesopsCore
+
+/// Groups legs into calls while they stream in, holding only the calls still open.
+///
+/// A PBX writes a CDR row when a leg ends, so the legs of one call arrive close together. A call is
+/// complete once the newest leg end seen is more than `windowSecs` past the call's last leg end;
+/// then it is emitted and forgotten. Whatever is open at the end of a source is emitted by
+/// ``finish(_:)``. A leg that arrives after its call was emitted makes a second, partial call with the
+/// same id: the loader notices the clash and regroups that call from the stored legs.
+public final class StreamingCallGrouper {
+    private struct Open {
+        var legs: [CallLegFacts]
+        var lastEnd: Int64
+    }
+
+    public let grouper: CallGrouper
+    public let windowSecs: Int64
+    private var open: [String: Open] = [:]
+    private var newestEnd: Int64 = .min
+    private var sinceSweep = 0
+
+    public init(grouper: CallGrouper, windowSecs: Int64 = 3600) {
+        self.grouper = grouper
+        self.windowSecs = windowSecs
+    }
+
+    /// Calls currently held.
+    public var openCalls: Int { open.count }
+
+    /// Adds a leg; emits the calls that are complete.
+    public func add(_ leg: CallLegFacts, emit: (Call) throws -> Void) rethrows {
+        let end = leg.start + Int64(leg.duration)
+        if var group = open[leg.callKey] {
+            group.legs.append(leg)
+            group.lastEnd = max(group.lastEnd, end)
+            open[leg.callKey] = group
+        } else {
+            open[leg.callKey] = Open(legs: [leg], lastEnd: end)
+        }
+        newestEnd = max(newestEnd, end)
+        sinceSweep += 1
+        if sinceSweep >= 4096 {
+            sinceSweep = 0
+            try sweep(before: newestEnd - windowSecs, emit: emit)
+        }
+    }
+
+    /// Emits every open call.
+    public func finish(_ emit: (Call) throws -> Void) rethrows {
+        try sweep(before: .max, emit: emit)
+        newestEnd = .min
+    }
+
+    private func sweep(before watermark: Int64, emit: (Call) throws -> Void) rethrows {
+        let done = open.filter { $0.value.lastEnd < watermark }.keys.sorted()
+        for key in done {
+            try emit(grouper.group(open.removeValue(forKey: key)!.legs))
+        }
+    }
+}
