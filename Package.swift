@@ -18,6 +18,8 @@ let package = Package(
         .systemLibrary(name: "CXLSXWriter", path: "Sources/CXLSXWriter", pkgConfig: "xlsxwriter",
                        providers: [.apt(["libxlsxwriter-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        // OpenSSL's libcrypto for SHA-256 of input files (1.5 GB/s with SHA-NI; pure Swift did 0.2 GB/s).
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", providers: [.apt(["libssl-dev"])]),
 
         // Typed records, configuration model, errors; no I/O.
         .target(name: "SalesopsCore"),
@@ -30,7 +32,7 @@ let package = Package(
         // Strict YAML configuration loading.
         .target(name: "SalesopsConfig", dependencies: ["SalesopsCore", .product(name: "Yams", package: "Yams")]),
         // The stages of the house.
-        .target(name: "SalesopsExtract", dependencies: ["SalesopsCore", "SalesopsCSV"]),
+        .target(name: "SalesopsExtract", dependencies: ["SalesopsCore", "SalesopsCSV", "CCrypto"]),
         .target(name: "SalesopsTransform", dependencies: ["SalesopsCore"]),
         .target(name: "SalesopsLoad", dependencies: ["SalesopsCore", "SalesopsSQLite"]),
         .target(name: "SalesopsReport", dependencies: ["SalesopsCore", "SalesopsSQLite", "SalesopsXLSX"]),

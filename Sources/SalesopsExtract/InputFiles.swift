@@ -43,13 +43,10 @@ public enum InputFiles {
             throw SalesopsError(.input, "cannot open input file \(path)")
         }
         defer { try? handle.close() }
-        var hasher = SHA256()
+        let hasher = SHA256Hasher()
         var prefix: String?
         var total: Int64 = 0
-        if prefixLength == 0 {
-            var empty = SHA256()
-            prefix = empty.finalizeHex()
-        }
+        if prefixLength == 0 { prefix = hasher.snapshotHex() }
         while true {
             let chunk = handle.readData(ofLength: 1 << 20)
             if chunk.isEmpty { break }
@@ -57,8 +54,7 @@ public enum InputFiles {
                 if let cut = prefixLength, prefix == nil, total + Int64(raw.count) >= cut {
                     let head = Int(cut - total)
                     hasher.update(UnsafeRawBufferPointer(rebasing: raw[0..<head]))
-                    var copy = hasher
-                    prefix = copy.finalizeHex()
+                    prefix = hasher.snapshotHex()
                     hasher.update(UnsafeRawBufferPointer(rebasing: raw[head...]))
                 } else {
                     hasher.update(raw)
@@ -82,7 +78,7 @@ public enum InputFiles {
             throw SalesopsError(.input, "cannot open input file \(path)")
         }
         defer { try? handle.close() }
-        var hasher = SHA256()
+        let hasher = SHA256Hasher()
         var left = length
         while left > 0 {
             let chunk = handle.readData(ofLength: Int(min(left, 1 << 20)))

@@ -94,6 +94,7 @@ extension Warehouse {
                 externalE164: legs.text(14), direction: CallDirection(rawValue: legs.text(8) ?? "") ?? .internal))
         }
         try flush()
+        try writer.flushTouchedDates()
         return written
     }
 

@@ -55,6 +55,8 @@ public final class CallWriter {
     let upsert: SQLiteStatement
     let touch: SQLiteStatement
     let runID: Int64
+    /// Local dates of the calls written, flushed to `temp.touched_dates` by ``flushTouchedDates()``.
+    private var touched = Set<String>()
 
     static let columns = """
         call_id, started_at, start_epoch, local_date, direction, rep_id, client_phone, raw_number, disposition,
@@ -102,7 +104,7 @@ public final class CallWriter {
         try bind(insert, call, source: source)
         while try insert.step() {}
         guard insert.changes > 0 else { return false }
-        try touch.run([.text(call.localDate)])
+        touched.insert(call.localDate)
         return true
     }
 
@@ -111,7 +113,13 @@ public final class CallWriter {
         defer { upsert.reset() }
         try bind(upsert, call, source: source)
         while try upsert.step() {}
-        try touch.run([.text(call.localDate)])
+        touched.insert(call.localDate)
+    }
+
+    /// Writes the local dates of the calls written so far to `temp.touched_dates`.
+    public func flushTouchedDates() throws {
+        for date in touched.sorted() { try touch.run([.text(date)]) }
+        touched.removeAll()
     }
 
     public func close() {

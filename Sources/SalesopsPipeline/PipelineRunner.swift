@@ -36,7 +36,7 @@ public final class CallLegLoader: CallLegSink {
     public func accept(_ leg: CallLeg) throws {
         let resolved = resolver.resolve(leg)
         if let store {
-            try store.legs.write(leg, facts: resolved.facts, unmatched: resolved.unmatched.first)
+            if !expNoLegs { try store.legs.write(leg, facts: resolved.facts, unmatched: resolved.unmatched.first) }
             try store.grouper.add(resolved.facts, emit: write)
         }
         stats.rowsLoaded += 1
@@ -44,6 +44,7 @@ public final class CallLegLoader: CallLegSink {
 
     private func write(_ call: Call) throws {
         guard let store else { return }
+        if expNoCalls { return }
         if try store.calls.insertNew(call, source: source) { callsWritten += 1 } else { try store.markForRegroup(call.callID) }
     }
 
@@ -296,3 +297,6 @@ struct PhaseClock {
         last = now
     }
 }
+
+let expNoLegs = ProcessInfo.processInfo.environment["EXP_NO_LEGS"] != nil
+let expNoCalls = ProcessInfo.processInfo.environment["EXP_NO_CALLS"] != nil

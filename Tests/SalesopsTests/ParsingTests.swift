@@ -1,4 +1,5 @@
 import SalesopsCore
+import SalesopsExtract
 import SalesopsTransform
 import XCTest
 
@@ -62,11 +63,13 @@ final class TimestampTests: XCTestCase {
     }
 
     func testSHA256() {
-        var h = SHA256()
-        h.update(Array("abc".utf8))
+        let h = SHA256Hasher()
+        Array("abc".utf8).withUnsafeBytes { h.update($0) }
+        XCTAssertEqual(h.snapshotHex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         XCTAssertEqual(h.finalizeHex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        var long = SHA256()
-        long.update([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000))
+        let long = SHA256Hasher()
+        [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000).withUnsafeBytes { long.update($0) }
         XCTAssertEqual(long.finalizeHex(), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        XCTAssertEqual(SHA256Hasher().finalizeHex(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }
 }

@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""salesops benchmark: salesops against the tools a user would otherwise run, on the same file.
+
+  scripts/bench [--rows N] [--runs K] [--rss-5m] [--keep]
+
+On a generated Asterisk Master.csv of N rows (default 1,000,000; 21 columns, ring groups and missed
+calls in realistic shares) it runs, alternating, K times each (default 5):
+  salesops  `salesops run --no-report`: parse, group legs into calls, normalise, load facts and rep_daily
+  sqlite3   the sqlite3 CLI `.import` of the same file into a plain table
+  pandas    `read_csv(dtype=str)` + `to_sql` into SQLite
+  duckdb    `read_csv_auto` into a .duckdb file
+and prints wall time (median), rows/s, peak RSS (/usr/bin/time -v) and the ratios salesops/other.
+Then: `salesops report` for the 200 reps of that warehouse, a nightly incremental run adding one
+day to the year of data, and (--rss-5m) salesops's peak RSS at 5,000,000 rows.
+Projects are generated under output/bench/ and kept between invocations.
+"""
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+BIN = os.path.join(ROOT, ".build", "release", "salesops")
+BENCH = os.path.join(ROOT, "output", "bench")
+AS_OF = "2026-11-20"
+
+
+def project(rows):
+    """A generated benchmark project of about `rows` CDR rows (cached)."""
+    path = os.path.join(BENCH, "p%d" % rows)
+    master = os.path.join(path, "input", "telephony", "asterisk", "Master.csv")
+    if not os.path.exists(master):
+        subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "gen_demo.py"), "--scale", str(rows),
+                        "--out", path], check=True, stdout=subprocess.DEVNULL)
+    return path, master
+
+
+def measure(cmd, before=None):
+    """(wall seconds, peak RSS MB) of one command under /usr/bin/time -v."""
+    if before:
+        before()
+    start = time.perf_counter()
+    res = subprocess.run(["/usr/bin/time", "-v"] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - start
+    if res.returncode != 0:
+        sys.exit("failed: %s\n%s" % (" ".join(cmd), res.stderr[-2000:]))
+    rss = 0
+    for line in res.stderr.splitlines():
+        if "Maximum resident set size" in line:
+            rss = int(line.split(":")[1]) / 1024
+    return wall, rss
+
+
+def fresh(path):
+    def clean():
+        shutil.rmtree(path, ignore_errors=True)
+        os.makedirs(path, exist_ok=True)
+    return clean
+
+
+def rows_in(path):
+    with open(path, "rb") as f:
+        return sum(1 for _ in f)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--rss-5m", action="store_true", help="also measure salesops's peak RSS at 5M rows")
+    args = ap.parse_args()
+
+    proj, master = project(args.rows)
+    n = rows_in(master)
+    scratch = os.path.join(BENCH, "scratch")
+    cols = ", ".join("c%d TEXT" % i for i in range(21))
+    cases = {
+        "salesops": (lambda: [BIN, "run", "--project", proj, "--as-of", AS_OF, "--no-report"],
+                     fresh(os.path.join(proj, "output"))),
+        "sqlite3": (lambda: ["sqlite3", os.path.join(scratch, "s.db"), "CREATE TABLE cdr(%s);" % cols,
+                             ".import --csv %s cdr" % master], fresh(scratch)),
+        "pandas": (lambda: [sys.executable, "-c",
+                            "import pandas as pd, sqlite3, sys; "
+                            "df = pd.read_csv(sys.argv[1], dtype=str, header=None, keep_default_na=False); "
+                            "con = sqlite3.connect(sys.argv[2]); df.to_sql('cdr', con, index=False); con.commit()",
+                            master, os.path.join(scratch, "p.db")], fresh(scratch)),
+        "duckdb": (lambda: [sys.executable, "-c",
+                            "import duckdb, sys; con = duckdb.connect(sys.argv[2]); "
+                            "con.execute(\"CREATE TABLE cdr AS SELECT * FROM read_csv_auto(?, header=false)\", [sys.argv[1]]); "
+                            "con.close()", master, os.path.join(scratch, "d.duckdb")], fresh(scratch)),
+    }
+    results = {name: [] for name in cases}
+    for _ in range(args.runs):
+        for name, (cmd, before) in cases.items():
+            results[name].append(measure(cmd(), before))
+
+    print("salesops benchmark, %s, %s, %d cores, %s" % (time.strftime("%Y-%m-%d"), platform.platform(),
+                                                       os.cpu_count(), platform.python_version()))
+    print("input: Asterisk Master.csv, %d rows, %.0f MB, median of %d runs" % (n, os.path.getsize(master) / 1e6, args.runs))
+    print()
+    print("| tool | wall s | rows/s | peak RSS MB | salesops / tool (time) | salesops / tool (RSS) |")
+    print("|---|---|---|---|---|---|")
+    med = {k: (statistics.median(w for w, _ in v), max(r for _, r in v)) for k, v in results.items()}
+    s_wall, s_rss = med["salesops"]
+    for name, (wall, rss) in med.items():
+        print("| %s | %.2f | %s | %.0f | %.2f | %.3f |" % (name, wall, format(int(n / wall), ","), rss, s_wall / wall,
+                                                        s_rss / rss))
+    print()
+
+    # salesops report on the loaded warehouse (200 reps).
+    reports = [measure([BIN, "report", "--project", proj, "--as-of", AS_OF]) for _ in range(args.runs)]
+    print("salesops report (200 reps): %.2f s median, peak RSS %.0f MB" %
+          (statistics.median(w for w, _ in reports), max(r for _, r in reports)))
+
+    # Nightly incremental: a year of data loaded, then one more day appended to Master.csv.
+    inc = os.path.join(BENCH, "incremental")
+    shutil.rmtree(inc, ignore_errors=True)
+    shutil.copytree(proj, inc, ignore=shutil.ignore_patterns("output"))
+    inc_master = os.path.join(inc, "input", "telephony", "asterisk", "Master.csv")
+    with open(inc_master, "rb") as f:
+        lines = f.readlines()
+    last_day = lines[-1].split(b",")[9][:11]
+    cut = next(i for i, l in enumerate(lines) if l.split(b",")[9][:11] == last_day)
+    with open(inc_master, "wb") as f:
+        f.writelines(lines[:cut])
+    measure([BIN, "run", "--project", inc, "--as-of", AS_OF, "--no-report"])
+    with open(inc_master, "ab") as f:
+        f.writelines(lines[cut:])
+    wall, rss = measure([BIN, "run", "--project", inc, "--as-of", AS_OF, "--no-report"])
+    print("nightly incremental run (+%d rows on %d): %.2f s, peak RSS %.0f MB" % (len(lines) - cut, cut, wall, rss))
+
+    if args.rss_5m:
+        p5, m5 = project(5_000_000)
+        wall, rss = measure([BIN, "run", "--project", p5, "--as-of", AS_OF, "--no-report"], fresh(os.path.join(p5, "output")))
+        print("salesops at %d rows: %.1f s, peak RSS %.0f MB (at %d rows: %.0f MB)" % (rows_in(m5), wall, rss, n, s_rss))
+
+
+if __name__ == "__main__":
+    main()
