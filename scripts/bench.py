@@ -15,6 +15,7 @@ day to the year of data, and (--rss-5m) salesops's peak RSS at 5,000,000 rows.
 Projects are generated under output/bench/ and kept between invocations.
 """
 import argparse
+import csv
 import os
 import platform
 import shutil
@@ -123,8 +124,14 @@ def main():
     inc_master = os.path.join(inc, "input", "telephony", "asterisk", "Master.csv")
     with open(inc_master, "rb") as f:
         lines = f.readlines()
-    last_day = lines[-1].split(b",")[9][:11]
-    cut = next(i for i, l in enumerate(lines) if l.split(b",")[9][:11] == last_day)
+
+    def day(line):
+        return next(csv.reader([line.decode("utf-8", "replace")]))[9][:10]
+
+    last_day = day(lines[-1])
+    cut = len(lines)
+    while cut > 0 and day(lines[cut - 1]) == last_day:
+        cut -= 1
     with open(inc_master, "wb") as f:
         f.writelines(lines[:cut])
     measure([BIN, "run", "--project", inc, "--as-of", AS_OF, "--no-report"])

@@ -36,10 +36,12 @@ public enum CivilTime {
         return (w < 0 ? w + 7 : w) + 1
     }
 
-    /// `YYYY-MM-DD` for a day number.
+    /// `YYYY-MM-DD` for a day number (years 0…9999).
     public static func dateString(days: Int) -> String {
-        let (y, m, d) = civilFromDays(days)
-        return pad4(y) + "-" + pad2(m) + "-" + pad2(d)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { out in
+            writeDate(days: days, into: out.baseAddress!)
+            return String(decoding: UnsafeBufferPointer(out), as: UTF8.self)
+        }
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ` for seconds since the epoch.
@@ -47,8 +49,34 @@ public enum CivilTime {
         let secs = Int(epoch)
         let days = secs >= 0 ? secs / 86_400 : (secs - 86_399) / 86_400
         let rem = secs - days * 86_400
-        return dateString(days: days) + "T" + pad2(rem / 3600) + ":" + pad2(rem % 3600 / 60) + ":"
-            + pad2(rem % 60) + "Z"
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { out in
+            let p = out.baseAddress!
+            writeDate(days: days, into: p)
+            p[10] = UInt8(ascii: "T")
+            write2(rem / 3600, p + 11)
+            p[13] = UInt8(ascii: ":")
+            write2(rem % 3600 / 60, p + 14)
+            p[16] = UInt8(ascii: ":")
+            write2(rem % 60, p + 17)
+            p[19] = UInt8(ascii: "Z")
+            return String(decoding: UnsafeBufferPointer(out), as: UTF8.self)
+        }
+    }
+
+    private static func writeDate(days: Int, into p: UnsafeMutablePointer<UInt8>) {
+        let (y, m, d) = civilFromDays(days)
+        let year = min(max(y, 0), 9999)
+        p[0] = UInt8(48 + year / 1000); p[1] = UInt8(48 + year / 100 % 10)
+        p[2] = UInt8(48 + year / 10 % 10); p[3] = UInt8(48 + year % 10)
+        p[4] = UInt8(ascii: "-")
+        write2(m, p + 5)
+        p[7] = UInt8(ascii: "-")
+        write2(d, p + 8)
+    }
+
+    private static func write2(_ v: Int, _ p: UnsafeMutablePointer<UInt8>) {
+        p[0] = UInt8(48 + v / 10)
+        p[1] = UInt8(48 + v % 10)
     }
 
     /// Parses `YYYY-MM-DD` into a day number, or nil.
@@ -67,11 +95,6 @@ public enum CivilTime {
         case 4, 6, 9, 11: return 30
         default: return 31
         }
-    }
-
-    @usableFromInline static func pad2(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-    @usableFromInline static func pad4(_ v: Int) -> String {
-        v >= 1000 ? "\(v)" : String(repeating: "0", count: 4 - String(v).count) + "\(v)"
     }
 }
 

@@ -133,7 +133,8 @@ public enum Migrations {
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
     );
-    -- one row per CDR row read (several legs make one call); a file read whole again replaces its rows
+    -- one row per CDR row read (several legs make one call), with what regrouping needs; the raw row is
+    -- at src_file:src_line. A file read whole again replaces its rows
     CREATE TABLE call_legs (
         call_id       TEXT NOT NULL,
         source        TEXT NOT NULL,
@@ -142,11 +143,6 @@ public enum Migrations {
         run_id        INTEGER NOT NULL,
         sequence      INTEGER,
         start_epoch   INTEGER NOT NULL,
-        src           TEXT NOT NULL,
-        dst           TEXT NOT NULL,
-        clid          TEXT NOT NULL,
-        channel       TEXT NOT NULL,
-        dstchannel    TEXT NOT NULL,
         duration      INTEGER NOT NULL CHECK (duration >= 0),
         billsec       INTEGER NOT NULL CHECK (billsec >= 0),
         disposition   TEXT NOT NULL,
@@ -229,9 +225,7 @@ public enum Migrations {
     /// Secondary indexes, dropped before a bulk load into empty tables and built after it.
     public static let bulkIndexes = [
         ("call_legs_call", "CREATE INDEX IF NOT EXISTS call_legs_call ON call_legs(call_id)"),
-        ("call_legs_file", "CREATE INDEX IF NOT EXISTS call_legs_file ON call_legs(src_file)"),
         ("calls_date", "CREATE INDEX IF NOT EXISTS calls_date ON calls(local_date, rep_id)"),
         ("calls_client", "CREATE INDEX IF NOT EXISTS calls_client ON calls(client_phone, start_epoch)"),
-        ("calls_run", "CREATE INDEX IF NOT EXISTS calls_run ON calls(run_id)"),
     ]
 }

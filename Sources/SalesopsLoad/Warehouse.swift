@@ -10,7 +10,7 @@ public final class Warehouse {
     /// Opens or creates the warehouse at `path` and applies pending migrations.
     public init(path: String) throws {
         db = try SQLiteDatabase(path: path)
-        try db.execute("PRAGMA foreign_keys = OFF; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384;")
+        try db.execute("PRAGMA foreign_keys = OFF; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8192;")
         try Migrations.migrate(db)
         try createBulkIndexes()
     }

@@ -5,65 +5,58 @@ import SalesopsExtract
 import SalesopsLoad
 import SalesopsTransform
 
-/// Where a loader puts what it accepts: legs appended to `call_legs`, calls grouped while
-/// streaming and inserted into `calls`; a call whose id is already there is regrouped at the end.
+/// Where a loader puts what it accepts: legs for `call_legs` and calls grouped while streaming,
+/// handed to the writer thread; a call whose id is already there is regrouped at the end.
 struct CallStore {
-    let legs: CallLegWriter
-    let calls: CallWriter
+    let queue: WriteQueue
     let grouper: StreamingCallGrouper
-    let markForRegroup: (String) throws -> Void
 }
 
 /// Receives legs from an extractor, resolves identities and stores them (or only counts, when validating).
 public final class CallLegLoader: CallLegSink {
     let resolver: CallLegResolver
     let store: CallStore?
-    let rejects: RejectWriter?
     let source: String
     public var stats: SourceStats
+    /// Calls inserted; counted by the writer thread, read after a drain.
     var callsWritten = 0
     var rejectSamples: [Reject] = []
-    private var failure: Error?
 
-    init(source: String, resolver: CallLegResolver, store: CallStore?, rejects: RejectWriter?) {
+    init(source: String, resolver: CallLegResolver, store: CallStore?) {
         self.source = source
         self.resolver = resolver
         self.store = store
-        self.rejects = rejects
         self.stats = SourceStats(source: source)
     }
 
     public func accept(_ leg: CallLeg) throws {
         let resolved = resolver.resolve(leg)
         if let store {
-            if !expNoLegs { try store.legs.write(leg, facts: resolved.facts, unmatched: resolved.unmatched.first) }
-            try store.grouper.add(resolved.facts, emit: write)
+            store.queue.add(.leg(leg, resolved.facts, unmatched: resolved.unmatched.first))
+            store.grouper.add(resolved.facts) { store.queue.add(.call($0, source: source, loader: self)) }
         }
         stats.rowsLoaded += 1
     }
 
-    private func write(_ call: Call) throws {
+    /// Emits the calls still open at the end of the source and waits for the writer.
+    func finish() throws {
         guard let store else { return }
-        if expNoCalls { return }
-        if try store.calls.insertNew(call, source: source) { callsWritten += 1 } else { try store.markForRegroup(call.callID) }
+        store.grouper.finish { store.queue.add(.call($0, source: source, loader: self)) }
+        try store.queue.drain()
     }
 
-    /// Emits the calls still open at the end of the source.
-    func finish() throws {
-        try store?.grouper.finish(write)
-    }
+    /// Waits until everything handed to the writer is in the database.
+    func drain() throws { try store?.queue.drain() }
 
     public func reject(_ reject: Reject) {
         stats.rowsRejected += 1
         if rejectSamples.count < 20 { rejectSamples.append(reject) }
-        do { try rejects?.write(reject, source: source) } catch { failure = failure ?? error }
+        store?.queue.add(.reject(reject, source: source))
     }
 
     public func filter(reason: String, at position: SourcePosition) {
         stats.filtered[reason, default: 0] += 1
     }
-
-    func checkFailure() throws { if let failure { throw failure } }
 }
 
 /// What a run did, for the run summary.
@@ -106,7 +99,7 @@ public struct PipelineRunner {
     /// Reads every source without loading anything: the counts `salesops validate` prints.
     public func dryExtract() throws -> [SourceStats] {
         let resolver = CallLegResolver(config: config)
-        return try extractAll(ledger: nil) { CallLegLoader(source: $0.name, resolver: resolver, store: nil, rejects: nil) }
+        return try extractAll(ledger: nil) { CallLegLoader(source: $0.name, resolver: resolver, store: nil) }
             .map(\.stats)
     }
 
@@ -131,6 +124,7 @@ public struct PipelineRunner {
             try ledger?.noteRotations(files, source: source.name)
             for (file, previous) in files {
                 let display = file.displayPath
+                try sink.drain()   // the ledger uses the database: the writer thread must be idle
                 let plan = try ledger?.prepareRead(file, source: source.name, previous: previous,
                                                    canResume: extractor.supportsResume) ?? .readWhole
                 var resume: ResumePoint?
@@ -154,7 +148,7 @@ public struct PipelineRunner {
                 } catch {
                     throw SalesopsError(.input, "cannot read \(display)", cause: String(describing: error))
                 }
-                try sink.checkFailure()
+                try sink.drain()
                 sink.stats.rowsRead += result.rows
                 sink.stats.filesRead += 1
                 try ledger?.record(file, source: source.name, result: result)
@@ -209,7 +203,6 @@ public struct PipelineRunner {
                 let runID = try warehouse.beginRun(pipeline: pipeline.name, asOf: asOfText, startedAt: startedAt)
                 let full = try warehouse.refreshReference(config: config, calendar: (asOf - 400)...(asOf + 31))
                 if full { logger.info("settings changed: rebuilding every derived row") }
-                PhaseClock.start = DispatchTime.now().uptimeNanoseconds
                 var clock = PhaseClock(logger: logger)
                 try warehouse.beginScratch()
                 // A first load into empty tables builds the secondary indexes once, after the load.
@@ -219,14 +212,18 @@ public struct PipelineRunner {
                 let rejects = try warehouse.makeRejectWriter(runID: runID)
                 let calls = try warehouse.makeCallWriter(runID: runID)
                 defer { legs.close(); rejects.close(); calls.close() }
+                let queue = WriteQueue(legs: legs, calls: calls, rejects: rejects, markForRegroup: warehouse.markForRegroup)
+                // Whatever happens, the writer thread is idle before the transaction ends or rolls back.
+                defer { try? queue.drain() }
                 let loaders = try extractAll(ledger: WarehouseLedger(warehouse: warehouse, runID: runID)) { source in
                     CallLegLoader(source: source.name, resolver: resolver,
-                                  store: CallStore(legs: legs, calls: calls,
-                                                   grouper: StreamingCallGrouper(grouper: grouper),
-                                                   markForRegroup: warehouse.markForRegroup),
-                                  rejects: rejects)
+                                  store: CallStore(queue: queue, grouper: StreamingCallGrouper(grouper: grouper)))
                 }
                 let stats = loaders.map(\.stats)
+                logger.info("writer thread", metadata: [
+                    "busy_secs": "\(String(format: "%.2f", Double(queue.writerBusyNanos) / 1e9))",
+                    "producer_waited_secs": "\(String(format: "%.2f", Double(queue.producerWaitNanos) / 1e9))",
+                ])
                 clock.done("extract, group and load")
                 if bulk {
                     try warehouse.createBulkIndexes()
@@ -239,7 +236,8 @@ public struct PipelineRunner {
                    let day = CivilTime.days(fromDateString: earliest), day < asOf - 400 {
                     try warehouse.refreshReference(config: config, calendar: day...(asOf + 31))
                 }
-                try warehouse.rebuildMissedCalls(runID: runID, full: full, windowMins: config.thresholds.callbackWindowMins)
+                try warehouse.rebuildMissedCalls(runID: runID, full: full || bulk,
+                                                 windowMins: config.thresholds.callbackWindowMins)
                 clock.done("missed calls")
                 try warehouse.rebuildRepDaily()
                 clock.done("rep_daily")
@@ -282,14 +280,10 @@ public struct PipelineRunner {
 
 /// Logs how long each phase of a run took (info level, one line per phase).
 struct PhaseClock {
-    nonisolated(unsafe) static var start: UInt64 = 0
     let logger: Logger
-    var last: UInt64 = PhaseClock.start
+    var last = DispatchTime.now().uptimeNanoseconds
 
-    init(logger: Logger) {
-        self.logger = logger
-        last = Self.start
-    }
+    init(logger: Logger) { self.logger = logger }
 
     mutating func done(_ phase: String) {
         let now = DispatchTime.now().uptimeNanoseconds
@@ -297,6 +291,3 @@ struct PhaseClock {
         last = now
     }
 }
-
-let expNoLegs = ProcessInfo.processInfo.environment["EXP_NO_LEGS"] != nil
-let expNoCalls = ProcessInfo.processInfo.environment["EXP_NO_CALLS"] != nil

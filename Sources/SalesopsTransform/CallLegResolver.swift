@@ -66,15 +66,21 @@ public struct CallLegResolver: Sendable {
     }
 
     /// Dialplan contexts that carry calls from outside (`from-pstn`, `from-trunk`, …).
-    static let inboundContexts = ["from-pstn", "from-trunk", "from-external", "from-did", "incoming"]
+    static let inboundContexts: [[UInt8]] = ["from-pstn", "from-trunk", "from-external", "from-did", "incoming"]
+        .map { Array($0.utf8) }
 
     static func isInboundContext(_ context: String) -> Bool {
-        let bytes = Array(context.utf8)
-        return inboundContexts.contains { needle in
-            let n = Array(needle.utf8)
-            guard n.count <= bytes.count else { return false }
-            for i in 0...(bytes.count - n.count) where bytes[i] == n[0] && Array(bytes[i..<i + n.count]) == n { return true }
-            return false
+        var context = context
+        return context.withUTF8 { bytes in
+            inboundContexts.contains { needle in
+                guard needle.count <= bytes.count else { return false }
+                for i in 0...(bytes.count - needle.count) where bytes[i] == needle[0] {
+                    var j = 1
+                    while j < needle.count && bytes[i + j] == needle[j] { j += 1 }
+                    if j == needle.count { return true }
+                }
+                return false
+            }
         }
     }
 
