@@ -184,7 +184,8 @@ public final class CSVReader {
 private func fieldCallback(_ data: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
     let reader = Unmanaged<CSVReader>.fromOpaque(context!).takeUnretainedValue()
     if let data, length > 0 {
-        reader.fieldBytes.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
+        // Typed buffer: Array takes its memcpy path (a raw buffer would be appended byte by byte).
+        reader.fieldBytes.append(contentsOf: UnsafeBufferPointer(start: data.assumingMemoryBound(to: UInt8.self), count: length))
     }
     reader.fieldEnds.append(reader.fieldBytes.count)
 }

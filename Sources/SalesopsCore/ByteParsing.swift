@@ -43,6 +43,23 @@ public struct TimestampPattern: Sendable, Equatable {
 
     let tokens: [Token]
     public let text: String
+    /// `yyyy-MM-dd HH:mm:ss`, parsed by a fixed-position fast path.
+    let isISO: Bool
+
+    /// The fast path for exactly 19 bytes `YYYY-MM-DD HH:MM:SS`.
+    static func parseISO(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        @inline(__always) func d(_ i: Int) -> Int { Int(b[i]) &- 48 }
+        for i in [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18] where b[i] < 48 || b[i] > 57 { return nil }
+        guard b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] == UInt8(ascii: " "),
+              b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":") else { return nil }
+        let year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3)
+        let month = d(5) * 10 + d(6), day = d(8) * 10 + d(9)
+        let hour = d(11) * 10 + d(12), minute = d(14) * 10 + d(15), second = d(17) * 10 + d(18)
+        guard year >= 1970, (1...12).contains(month), day >= 1, day <= CivilTime.daysInMonth(year: year, month: month),
+              hour < 24, minute < 60, second < 61 else { return nil }
+        return Int64(CivilTime.daysFromCivil(year: year, month: month, day: day)) * 86_400
+            + Int64(hour * 3600 + minute * 60 + second)
+    }
 
     /// The Asterisk / FreePBX / ISO layout `yyyy-MM-dd HH:mm:ss`.
     public static let iso = TimestampPattern("yyyy-MM-dd HH:mm:ss")
@@ -67,12 +84,14 @@ public struct TimestampPattern: Sendable, Equatable {
             else { tokens.append(.literal(bytes[i])); i += 1 }
         }
         self.tokens = tokens
+        isISO = pattern == "yyyy-MM-dd HH:mm:ss"
     }
 
     /// Wall-clock seconds since 1970-01-01 00:00, or nil when the bytes do not match or name an
     /// impossible date or time. Day, month and hour may be written with one digit; a missing
     /// seconds part at the end reads as 0.
     public func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        if isISO && bytes.count == 19 { return Self.parseISO(bytes) }
         var i = 0
         var end = bytes.count
         while i < end && bytes[i] == 0x20 { i += 1 }

@@ -2,6 +2,27 @@
 public enum LegDisposition: String, Sendable, Equatable {
     case answered, noAnswer = "no_answer", busy, failed, congestion, cancel, unknown
 
+    /// Maps the PBX's disposition bytes (Asterisk, FreePBX; any letter case) without making a string.
+    public init(asterisk bytes: UnsafeBufferPointer<UInt8>) {
+        func equals(_ word: StaticString) -> Bool {
+            guard word.utf8CodeUnitCount == bytes.count else { return false }
+            let w = word.utf8Start
+            for i in 0..<bytes.count {
+                var b = bytes[i]
+                if b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") { b -= 32 }
+                if b != w[i] { return false }
+            }
+            return true
+        }
+        if equals("ANSWERED") { self = .answered }
+        else if bytes.isEmpty || equals("NO ANSWER") || equals("NOANSWER") { self = .noAnswer }
+        else if equals("BUSY") { self = .busy }
+        else if equals("FAILED") { self = .failed }
+        else if equals("CONGESTION") { self = .congestion }
+        else if equals("CANCEL") { self = .cancel }
+        else { self = .unknown }
+    }
+
     /// Maps the PBX's disposition text (Asterisk, FreePBX) to a leg disposition.
     public init(asterisk text: String) {
         switch text.uppercased() {

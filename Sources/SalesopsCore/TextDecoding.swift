@@ -32,7 +32,26 @@ public enum TextDecoding {
     /// the rule for fields such as Asterisk's clid that carry whatever bytes a trunk sent.
     public static func decodeLenient(_ bytes: UnsafeBufferPointer<UInt8>,
                                      fallback: SingleByteCodePage = .windows1251) -> String {
-        isValidUTF8(bytes) ? String(decoding: bytes, as: UTF8.self) : decode(bytes, codePage: fallback)
+        if isASCII(bytes) || isValidUTF8(bytes) { return String(decoding: bytes, as: UTF8.self) }
+        return decode(bytes, codePage: fallback)
+    }
+
+    /// Whether every byte is ASCII (the common case, checked eight bytes at a time).
+    @inlinable
+    public static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        var i = 0
+        let n = bytes.count
+        let raw = UnsafeRawPointer(base)
+        while i + 8 <= n {
+            if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+            i += 8
+        }
+        while i < n {
+            if base[i] >= 0x80 { return false }
+            i += 1
+        }
+        return true
     }
 
     /// Decodes with a configured encoding name.

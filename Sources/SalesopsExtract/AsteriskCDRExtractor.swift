@@ -142,7 +142,7 @@ public struct AsteriskCDRExtractor: CallLegExtractor {
                 clid: TextDecoding.decodeLenient(record.bytes(4)), channel: record.string(5),
                 dstChannel: record.string(6), lastApp: record.string(7),
                 start: start, answer: answer, duration: duration, billsec: billsec,
-                disposition: LegDisposition(asterisk: record.string(14)))
+                disposition: LegDisposition(asterisk: record.bytes(14)))
             try sink.accept(leg)
         }
         let warning = zoneCheck.warning(zone: clock.timeZone.identifier, expected: lastExpected)

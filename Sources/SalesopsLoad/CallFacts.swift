@@ -66,22 +66,30 @@ extension Warehouse {
         }
         let legs = try db.prepare("""
             SELECT call_id, src_file, src_line, sequence, start_epoch, duration, billsec, disposition, direction,
-                   caller_kind, callee_kind, caller_rep, callee_rep, external_raw, external_e164, source
-            FROM call_legs \(scope) ORDER BY call_id
+                   caller_kind, callee_kind, caller_rep, callee_rep, external_raw, external_e164, source, leg_hash, rowid
+            FROM call_legs \(scope) ORDER BY call_id, rowid
             """)
         defer { legs.finalize() }
         var pending: [CallLegFacts] = []
         var pendingSource = ""
+        var seen = Set<Int64>()
+        var duplicates: [Int64] = []
         var written = 0
         func flush() throws {
             guard !pending.isEmpty else { return }
             try writer.upsert(group(pending), source: pendingSource)
             written += 1
             pending.removeAll(keepingCapacity: true)
+            seen.removeAll(keepingCapacity: true)
         }
         while try legs.step() {
             let key = legs.text(0) ?? ""
             if let last = pending.last, last.callKey != key { try flush() }
+            // The same CDR row read from two files (overlapping exports) counts once; the copy goes.
+            guard seen.insert(legs.int(16)).inserted else {
+                duplicates.append(legs.int(17))
+                continue
+            }
             if pending.isEmpty { pendingSource = legs.text(15) ?? "" }
             pending.append(CallLegFacts(
                 callKey: key, position: SourcePosition(file: legs.text(1) ?? "", line: Int(legs.int(2))),
@@ -95,6 +103,9 @@ extension Warehouse {
         }
         try flush()
         try writer.flushTouchedDates()
+        let delete = try db.prepare("DELETE FROM call_legs WHERE rowid = ?")
+        defer { delete.finalize() }
+        for rowid in duplicates { try delete.run([.integer(rowid)]) }
         return written
     }
 

@@ -11,8 +11,8 @@ public final class CallLegWriter {
         statement = try db.prepare("""
             INSERT INTO call_legs(call_id, source, src_file, src_line, run_id, sequence, start_epoch, duration, billsec,
                 disposition, direction, caller_kind, callee_kind, caller_rep, callee_rep, external_raw, external_e164,
-                unmatched)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                unmatched, leg_hash)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """)
     }
 
@@ -38,7 +38,22 @@ public final class CallLegWriter {
         try s.bind(16, facts.externalRaw)
         try s.bind(17, facts.externalE164)
         try s.bind(18, unmatched)
+        try s.bind(19, Self.identityHash(leg))
         while try s.step() {}
+    }
+
+    /// A 64-bit FNV-1a hash of what identifies a CDR row whatever file it is read from: call key,
+    /// uniqueid, sequence, channels, start, numbers, duration and billsec.
+    public static func identityHash(_ leg: CallLeg) -> Int64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ text: String) {
+            for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+            h = (h ^ 0x1F) &* 0x0000_0100_0000_01b3
+        }
+        func mix(_ value: Int64) { mix(String(value)) }
+        mix(leg.callKey); mix(leg.uniqueID); mix(Int64(leg.sequence ?? -1)); mix(leg.channel); mix(leg.dstChannel)
+        mix(leg.start); mix(leg.src); mix(leg.dst); mix(Int64(leg.duration)); mix(Int64(leg.billsec))
+        return Int64(bitPattern: h)
     }
 
     public func close() { statement.finalize() }

@@ -137,6 +137,8 @@ public enum Migrations {
     -- at src_file:src_line. A file read whole again replaces its rows
     CREATE TABLE call_legs (
         call_id       TEXT NOT NULL,
+        leg_hash      INTEGER NOT NULL,   -- FNV-1a of the leg's identity: the same CDR row read twice
+                                          -- (overlapping exports) is dropped when its call is regrouped
         source        TEXT NOT NULL,
         src_file      TEXT NOT NULL,
         src_line      INTEGER NOT NULL,

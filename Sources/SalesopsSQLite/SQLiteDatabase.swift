@@ -113,18 +113,28 @@ public final class SQLiteDatabase {
 }
 
 /// A prepared statement with raw binds, for bulk loops.
+///
+/// Text is copied into the statement's own arena and bound without a further copy by SQLite
+/// (`SQLITE_STATIC`), so a bulk loop makes no allocation per text value; ``reset()`` empties the arena.
 public final class SQLiteStatement {
     private var stmt: OpaquePointer?
     private unowned let database: SQLiteDatabase
     public let sql: String
+    private let arena: UnsafeMutablePointer<UInt8>
+    private let arenaCapacity = 1 << 16
+    private var arenaUsed = 0
 
     init(_ stmt: OpaquePointer, database: SQLiteDatabase, sql: String) {
         self.stmt = stmt
         self.database = database
         self.sql = sql
+        arena = .allocate(capacity: arenaCapacity)
     }
 
-    deinit { finalize() }
+    deinit {
+        finalize()
+        arena.deallocate()
+    }
 
     /// Releases the statement; safe to call twice.
     public func finalize() {
@@ -147,8 +157,19 @@ public final class SQLiteStatement {
     }
 
     public func bind(_ index: Int32, _ value: String?) throws {
-        guard let value else { return try check(sqlite3_bind_null(stmt, index)) }
-        try check(sqlite3_bind_text(stmt, index, value, -1, transient))
+        guard var value else { return try check(sqlite3_bind_null(stmt, index)) }
+        try value.withUTF8 { bytes in
+            if arenaUsed + bytes.count <= arenaCapacity {
+                let start = arena + arenaUsed
+                if let base = bytes.baseAddress { start.update(from: base, count: bytes.count) }
+                arenaUsed += bytes.count
+                try check(sqlite3_bind_text(stmt, index, UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self),
+                                            Int32(bytes.count), nil))   // nil = SQLITE_STATIC: valid until reset
+            } else {
+                try check(sqlite3_bind_text(stmt, index, UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(arena))
+                    .assumingMemoryBound(to: CChar.self), Int32(bytes.count), transient))
+            }
+        }
     }
 
     /// Binds raw UTF-8 bytes as text without making a `String`.
@@ -179,10 +200,11 @@ public final class SQLiteStatement {
         throw SQLiteError(code: rc, message: database.errorMessage, sql: sql)
     }
 
-    /// Resets for the next execution and clears the bindings.
+    /// Resets for the next execution and clears the bindings (and the text arena).
     public func reset() {
         sqlite3_reset(stmt)
         sqlite3_clear_bindings(stmt)
+        arenaUsed = 0
     }
 
     /// Binds, runs to completion and resets: for INSERT/UPDATE in loops.

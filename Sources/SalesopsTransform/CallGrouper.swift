@@ -25,31 +25,45 @@ public struct CallGrouper: Sendable {
 
     /// The call made of `legs` (all with the same call key; at least one).
     public func group(_ legs: [CallLegFacts]) -> Call {
-        let legs = Self.ordered(legs)
+        let legs = legs.count == 1 ? legs : Self.ordered(legs)
         let first = legs[0]
-        // Direction: from the first leg that involves an outside party; internal when none does.
-        let outside = legs.first { $0.direction == .inbound || $0.direction == .outbound }
+        // One pass: the first leg with an outside party gives the direction; the answering leg is the
+        // first answered leg that reached a rep, else the first answered leg.
+        var outside: CallLegFacts?
+        var answering: CallLegFacts?
+        var answeringHasRep = false
+        var anyBusy = false, anyFailed = false
+        var firstCallee: String?, firstCaller: String?, firstOutboundCaller: String?
+        var start = first.start
+        var longest = 0
+        for leg in legs {
+            if outside == nil && (leg.direction == .inbound || leg.direction == .outbound) { outside = leg }
+            switch leg.disposition {
+            case .answered:
+                if answering == nil || (!answeringHasRep && leg.calleeRep != nil) {
+                    answering = leg
+                    answeringHasRep = leg.calleeRep != nil
+                }
+            case .busy: anyBusy = true
+            case .failed, .congestion: anyFailed = true
+            default: break
+            }
+            if firstCallee == nil { firstCallee = leg.calleeRep }
+            if firstCaller == nil { firstCaller = leg.callerRep }
+            if firstOutboundCaller == nil && leg.direction == .outbound { firstOutboundCaller = leg.callerRep }   // nil until a rep
+            start = min(start, leg.start)
+            longest = max(longest, leg.duration)
+        }
         let direction = outside?.direction ?? .internal
-        let disposition: CallDisposition
-        if legs.contains(where: { $0.disposition == .answered }) { disposition = .answered }
-        else if legs.contains(where: { $0.disposition == .busy }) { disposition = .busy }
-        else if legs.contains(where: { $0.disposition == .failed || $0.disposition == .congestion }) { disposition = .failed }
-        else { disposition = .missed }
-        let answered = legs.filter { $0.disposition == .answered }
-        let answering = answered.first { $0.calleeRep != nil } ?? answered.first
+        let disposition: CallDisposition = answering != nil ? .answered : anyBusy ? .busy : anyFailed ? .failed : .missed
         let repID: String?
         switch direction {
-        case .outbound:
-            repID = (legs.first { $0.direction == .outbound && $0.callerRep != nil } ?? first).callerRep
-                ?? legs.first { $0.callerRep != nil }?.callerRep
-        case .inbound:
-            repID = answering?.calleeRep ?? legs.first { $0.calleeRep != nil }?.calleeRep
-        case .internal:
-            repID = first.callerRep ?? first.calleeRep
+        case .outbound: repID = firstOutboundCaller ?? firstCaller
+        case .inbound: repID = answering?.calleeRep ?? firstCallee
+        case .internal: repID = first.callerRep ?? first.calleeRep
         }
         let talk = answering?.billsec ?? 0
-        let ring = answering.map { max(0, $0.duration - $0.billsec) } ?? (legs.map(\.duration).max() ?? 0)
-        let start = legs.map(\.start).min() ?? first.start
+        let ring = answering.map { max(0, $0.duration - $0.billsec) } ?? longest
         return Call(
             callID: first.callKey, start: start, localDate: clock.localDateString(ofUTC: start),
             direction: direction, repID: repID, clientPhone: outside?.externalE164,

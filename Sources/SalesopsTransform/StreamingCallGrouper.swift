@@ -11,6 +11,11 @@ public final class StreamingCallGrouper {
     private struct Open {
         var legs: [CallLegFacts]
         var lastEnd: Int64
+
+        mutating func append(_ leg: CallLegFacts, end: Int64) {
+            legs.append(leg)
+            lastEnd = max(lastEnd, end)
+        }
     }
 
     public let grouper: CallGrouper
@@ -30,13 +35,8 @@ public final class StreamingCallGrouper {
     /// Adds a leg; emits the calls that are complete.
     public func add(_ leg: CallLegFacts, emit: (Call) throws -> Void) rethrows {
         let end = leg.start + Int64(leg.duration)
-        if var group = open[leg.callKey] {
-            group.legs.append(leg)
-            group.lastEnd = max(group.lastEnd, end)
-            open[leg.callKey] = group
-        } else {
-            open[leg.callKey] = Open(legs: [leg], lastEnd: end)
-        }
+        // Modified in place: no copy of the leg array per appended leg.
+        open[leg.callKey, default: Open(legs: [], lastEnd: end)].append(leg, end: end)
         newestEnd = max(newestEnd, end)
         sinceSweep += 1
         if sinceSweep >= 4096 {
@@ -52,7 +52,9 @@ public final class StreamingCallGrouper {
     }
 
     private func sweep(before watermark: Int64, emit: (Call) throws -> Void) rethrows {
-        let done = open.filter { $0.value.lastEnd < watermark }.keys.sorted()
+        var done: [String] = []
+        for (key, group) in open where group.lastEnd < watermark { done.append(key) }
+        done.sort()
         for key in done {
             try emit(grouper.group(open.removeValue(forKey: key)!.legs))
         }

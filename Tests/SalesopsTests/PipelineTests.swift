@@ -242,6 +242,26 @@ final class CallPipelineTests: XCTestCase {
         XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM calls"), [["3"]])
     }
 
+    func testOverlappingExportsCountEachCallOnce() throws {
+        // A FreePBX CDR download of "this month" every night: each file repeats the earlier rows.
+        let project = try TestProject(sources: [("spb", "freepbx_cdr", ["freepbx_header.csv"], "")])
+        defer { project.remove() }
+        try project.run()
+        let folder = project.dir.appendingPathComponent("input/spb")
+        var text = try String(contentsOf: folder.appendingPathComponent("freepbx_header.csv"), encoding: .utf8)
+        text += "\"2026-11-10 12:00:00\",\"\"\"103\"\" <103>\",103,89031112299,from-internal,PJSIP/103-0000001f,"
+            + "PJSIP/trunk-00000020,Dial,,30,25,ANSWERED,3,,1762765200.28,,,103,,,,,,1762765200.28,,280\n"
+        try text.write(to: folder.appendingPathComponent("freepbx_header_next.csv"), atomically: true, encoding: .utf8)
+        let second = try project.run()
+        XCTAssertEqual(second.stats.map(\.rowsRead), [4])
+        XCTAssertEqual(try project.rows("SELECT call_id, legs, talk_secs FROM calls ORDER BY started_at"), [
+            ["1762761600.26", "2", "70"], ["1762763400.27", "1", "40"], ["1762765200.28", "1", "25"],
+        ])
+        XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM call_legs"), [["4"]])
+        XCTAssertEqual(try project.rows("SELECT rep_id, calls_in, calls_out FROM rep_daily WHERE calls_in + calls_out > 0 ORDER BY rep_id"),
+                       [["r01", "1", "0"], ["r03", "0", "2"]])
+    }
+
     func testRewrittenFileIsReadWholeWithoutDuplicates() throws {
         let project = try TestProject.asterisk("billsec_30_vs_31.csv")
         defer { project.remove() }
