@@ -6,6 +6,8 @@ import SalesopsSQLite
 extension Warehouse {
     /// Creates the run's scratch tables: dates whose daily rows must be rebuilt, calls to regroup.
     public func beginScratch() throws {
+        regroupMark?.finalize()   // its table is dropped and made anew
+        regroupMark = nil
         try db.execute("""
             DROP TABLE IF EXISTS temp.touched_dates;
             CREATE TEMP TABLE touched_dates(local_date TEXT PRIMARY KEY);
@@ -34,7 +36,8 @@ extension Warehouse {
 
     /// Marks a call to be regrouped from its stored legs at the end of the run.
     public func markForRegroup(_ callID: String) throws {
-        try db.query("INSERT OR IGNORE INTO temp.regroup_calls(call_id) VALUES (?)", [.text(callID)])
+        if regroupMark == nil { regroupMark = try db.prepare("INSERT OR IGNORE INTO temp.regroup_calls(call_id) VALUES (?)") }
+        try regroupMark!.run([.text(callID)])
     }
 
     /// Before a file is read whole again: drops the legs it contributed and marks their calls for regrouping.

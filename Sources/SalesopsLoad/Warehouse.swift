@@ -6,6 +6,8 @@ import SalesopsSQLite
 /// A run happens inside one transaction (``run(_:)``), so a killed run leaves the warehouse as it was.
 public final class Warehouse {
     public let db: SQLiteDatabase
+    /// Prepared on first use: marks a call for regrouping (frequent with overlapping exports).
+    var regroupMark: SQLiteStatement?
 
     /// Opens or creates the warehouse at `path` and applies pending migrations.
     public init(path: String) throws {
@@ -15,7 +17,11 @@ public final class Warehouse {
         try createBulkIndexes()
     }
 
-    public func close() { db.close() }
+    public func close() {
+        regroupMark?.finalize()
+        regroupMark = nil
+        db.close()
+    }
 
     /// Runs `body` in one transaction.
     public func run<T>(_ body: () throws -> T) throws -> T { try db.transaction(body) }

@@ -11,18 +11,8 @@ enum FilePlan: Equatable {
     case readWhole
 }
 
-/// Which file versions were loaded, and where grown files continue.
-protocol FileLedger {
-    func lastVersion(path: String) throws -> Warehouse.FileVersion?
-    /// Before any file of a source is read: rows whose file was rotated to a new name follow it.
-    func noteRotations(_ files: [(InputFile, Warehouse.FileVersion?)], source: String) throws
-    /// Decides how to read a file; a file read whole again first forgets the rows it gave before.
-    func prepareRead(_ file: InputFile, source: String, previous: Warehouse.FileVersion?, canResume: Bool) throws -> FilePlan
-    func record(_ file: InputFile, source: String, result: ExtractResult) throws
-}
-
-/// The ledger kept in the warehouse's `etl_files`.
-struct WarehouseLedger: FileLedger {
+/// Which file versions were loaded and where grown files continue: the warehouse's `etl_files`.
+struct FileLedger {
     let warehouse: Warehouse
     let runID: Int64
 
@@ -30,7 +20,8 @@ struct WarehouseLedger: FileLedger {
         try warehouse.lastVersion(path: path)
     }
 
-    func noteRotations(_ files: [(InputFile, Warehouse.FileVersion?)], source: String) throws {
+    /// Before any file of a source is read: rows whose file was rotated to a new name follow it.
+    func noteRotations(_ files: [(InputFile, Warehouse.FileVersion?)]) throws {
         for (file, previous) in files {
             guard let previous, previous.sha256 != file.sha256,
                   let moved = files.first(where: { $0.0.sha256 == previous.sha256 && $0.0.path != file.path })?.0,
@@ -40,6 +31,7 @@ struct WarehouseLedger: FileLedger {
         }
     }
 
+    /// Decides how to read a file; a file read whole again first forgets the rows it gave before.
     func prepareRead(_ file: InputFile, source: String, previous: Warehouse.FileVersion?, canResume: Bool) throws -> FilePlan {
         if try warehouse.isLoaded(path: file.displayPath, sha256: file.sha256) { return .skip("already loaded") }
         if let other = try warehouse.version(withContent: file.sha256) {

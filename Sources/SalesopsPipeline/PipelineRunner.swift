@@ -121,7 +121,7 @@ public struct PipelineRunner {
                 files.append((try InputFiles.fingerprint(path: path, projectDir: projectDir,
                                                          prefixLength: previous?.resume?.offset), previous))
             }
-            try ledger?.noteRotations(files, source: source.name)
+            try ledger?.noteRotations(files)
             for (file, previous) in files {
                 let display = file.displayPath
                 try sink.drain()   // the ledger uses the database: the writer thread must be idle
@@ -215,7 +215,7 @@ public struct PipelineRunner {
                 let queue = WriteQueue(legs: legs, calls: calls, rejects: rejects, markForRegroup: warehouse.markForRegroup)
                 // Whatever happens, the writer thread is idle before the transaction ends or rolls back.
                 defer { try? queue.drain() }
-                let loaders = try extractAll(ledger: WarehouseLedger(warehouse: warehouse, runID: runID)) { source in
+                let loaders = try extractAll(ledger: FileLedger(warehouse: warehouse, runID: runID)) { source in
                     CallLegLoader(source: source.name, resolver: resolver,
                                   store: CallStore(queue: queue, grouper: StreamingCallGrouper(grouper: grouper)))
                 }

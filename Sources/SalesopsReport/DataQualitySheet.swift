@@ -22,24 +22,24 @@ enum DataQualitySheet {
         }
         sheet.freeze(rows: 3)
         sheet.autofilter(firstRow: 2, firstCol: 0, lastRow: max(row - 1, 3), lastCol: 6)
-        row = section(sheet, c, row + 1, t("notes"), [t("source"), t("file"), t("message")], """
+        row = try section(sheet, c, row + 1, t("notes"), [t("source"), t("file"), t("message")], """
             SELECT source, src_file, message FROM etl_notes WHERE run_id = ? ORDER BY source, src_file
             """, [run])
-        row = section(sheet, c, row, t("filtered_by_reason"), [t("source"), t("reason"), t("rows")], """
+        row = try section(sheet, c, row, t("filtered_by_reason"), [t("source"), t("reason"), t("rows")], """
             SELECT source, reason, rows FROM etl_filtered WHERE run_id = ? ORDER BY source, reason
             """, [run])
-        row = section(sheet, c, row, t("unmatched"), [t("source"), t("number"), t("legs"), t("first_seen"), t("last_seen")], """
+        row = try section(sheet, c, row, t("unmatched"), [t("source"), t("number"), t("legs"), t("first_seen"), t("last_seen")], """
             SELECT source, number, legs, first_seen, last_seen FROM unmatched_numbers ORDER BY legs DESC, source, number
             """, [])
-        row = section(sheet, c, row, t("calls_without_rep"), [t("source"), t("direction"), t("calls")], """
+        row = try section(sheet, c, row, t("calls_without_rep"), [t("source"), t("direction"), t("calls")], """
             SELECT source, direction, COUNT(*) FROM calls WHERE rep_id IS NULL AND direction != 'internal'
             GROUP BY source, direction ORDER BY source, direction
             """, [])
-        row = section(sheet, c, row, t("unnormalised"), [t("source"), t("raw_number"), t("calls")], """
+        row = try section(sheet, c, row, t("unnormalised"), [t("source"), t("raw_number"), t("calls")], """
             SELECT source, raw_number, COUNT(*) FROM calls WHERE client_phone IS NULL AND raw_number IS NOT NULL
             GROUP BY source, raw_number ORDER BY COUNT(*) DESC, source, raw_number LIMIT 200
             """, [])
-        _ = section(sheet, c, row, t("rejects"), [t("source"), t("file"), t("line"), t("reason"), t("raw")], """
+        _ = try section(sheet, c, row, t("rejects"), [t("source"), t("file"), t("line"), t("reason"), t("raw")], """
             SELECT source, src_file, src_line, reason, raw FROM rejects WHERE run_id = ?
             ORDER BY src_file, src_line LIMIT 200
             """, [run])
@@ -47,11 +47,11 @@ enum DataQualitySheet {
 
     /// Writes a titled table of query results and returns the next free row.
     static func section(_ sheet: XLSXSheet, _ c: ReportContext, _ start: Int, _ title: String, _ headers: [String],
-                        _ sql: String, _ args: [SQLValue]) -> Int {
+                        _ sql: String, _ args: [SQLValue]) throws -> Int {
         sheet.write(start, 0, title, ReportContext.title)
         for (i, h) in headers.enumerated() { sheet.write(start + 1, i, h, ReportContext.header) }
         var row = start + 2
-        for r in (try? c.db.query(sql, args)) ?? [] {
+        for r in try c.db.query(sql, args) {
             for (col, v) in r.enumerated() { c.writeValue(sheet, row, col, v) }
             row += 1
         }
