@@ -42,15 +42,15 @@ extension Warehouse {
 
     /// Before a file is read whole again: drops the legs it contributed and marks their calls for regrouping.
     public func forgetLegs(ofFile path: String) throws {
-        try db.query("INSERT OR IGNORE INTO temp.regroup_calls SELECT DISTINCT call_id FROM call_legs WHERE src_file = ?",
+        try db.run("INSERT OR IGNORE INTO temp.regroup_calls SELECT DISTINCT call_id FROM call_legs WHERE src_file = ?",
                      [.text(path)])
-        try db.query("DELETE FROM call_legs WHERE src_file = ?", [.text(path)])
+        try db.run("DELETE FROM call_legs WHERE src_file = ?", [.text(path)])
     }
 
     /// A rotated log: the rows loaded from `old` now live in `new`.
     public func relocateLegs(from old: String, to new: String) throws {
-        try db.query("UPDATE call_legs SET src_file = ?2 WHERE src_file = ?1", [.text(old), .text(new)])
-        try db.query("UPDATE calls SET src_file = ?2 WHERE src_file = ?1", [.text(old), .text(new)])
+        try db.run("UPDATE call_legs SET src_file = ?2 WHERE src_file = ?1", [.text(old), .text(new)])
+        try db.run("UPDATE calls SET src_file = ?2 WHERE src_file = ?1", [.text(old), .text(new)])
     }
 
     /// Regroups, from `call_legs`, the calls marked for regrouping (every call when `full`); a marked
@@ -124,15 +124,15 @@ extension Warehouse {
             try db.execute("DELETE FROM missed_calls")
             scope = "1"
         } else {
-            try db.query("INSERT OR IGNORE INTO touched_phones SELECT client_phone FROM calls WHERE run_id = ? AND client_phone IS NOT NULL",
+            try db.run("INSERT OR IGNORE INTO touched_phones SELECT client_phone FROM calls WHERE run_id = ? AND client_phone IS NOT NULL",
                          [.integer(runID)])
-            try db.query("""
+            try db.run("""
                 DELETE FROM missed_calls WHERE call_id IN (SELECT call_id FROM calls WHERE run_id = ?1)
                     OR client_phone IN (SELECT phone FROM touched_phones)
                 """, [.integer(runID)])
             scope = "(m.run_id = ?1 OR m.client_phone IN (SELECT phone FROM touched_phones))"
         }
-        try db.query("""
+        try db.run("""
             INSERT INTO missed_calls(call_id, rep_id, client_phone, raw_number, missed_at, local_date,
                 callback_call_id, callback_at, callback_mins, within_window, src_file, src_line)
             SELECT m.call_id, m.rep_id, m.client_phone, m.raw_number, m.started_at, m.local_date,

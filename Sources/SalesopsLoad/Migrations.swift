@@ -19,7 +19,7 @@ public enum Migrations {
         for migration in all where !applied.contains(migration.name) {
             try db.transaction {
                 try db.execute(migration.sql)
-                try db.query("INSERT INTO schema_migrations(name) VALUES (?)", [.text(migration.name)])
+                try db.run("INSERT INTO schema_migrations(name) VALUES (?)", [.text(migration.name)])
             }
         }
     }

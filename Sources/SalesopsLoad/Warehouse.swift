@@ -31,7 +31,7 @@ public final class Warehouse {
     /// Inserts the run's row with status `running` and returns its id.
     public func beginRun(pipeline: String, asOf: String, startedAt: String) throws -> Int64 {
         let next = (try db.scalar("SELECT COALESCE(MAX(run_id), 0) + 1 FROM etl_runs")?.int) ?? 1
-        try db.query("INSERT INTO etl_runs(run_id, pipeline, started_at, as_of, status) VALUES (?,?,?,?, 'running')",
+        try db.run("INSERT INTO etl_runs(run_id, pipeline, started_at, as_of, status) VALUES (?,?,?,?, 'running')",
                      [.integer(Int64(next)), .text(pipeline), .text(startedAt), .text(asOf)])
         return Int64(next)
     }
@@ -54,7 +54,7 @@ public final class Warehouse {
                 try filtered.run([.integer(runID), .text(s.source), .text(reason), .integer(Int64(rows))])
             }
         }
-        try db.query("""
+        try db.run("""
             UPDATE etl_runs SET status = ?, finished_at = ?, message = ?,
                 files_read = ?, files_skipped = ?, rows_read = ?, rows_loaded = ?, rows_filtered = ?, rows_rejected = ?
             WHERE run_id = ?
@@ -72,7 +72,7 @@ public final class Warehouse {
                                 message: String) throws {
         try db.transaction {
             let id = try beginRun(pipeline: pipeline, asOf: asOf, startedAt: startedAt)
-            try db.query("UPDATE etl_runs SET status = 'failed', finished_at = ?, message = ? WHERE run_id = ?",
+            try db.run("UPDATE etl_runs SET status = 'failed', finished_at = ?, message = ? WHERE run_id = ?",
                          [.text(finishedAt), .text(message), .integer(id)])
         }
     }
@@ -128,7 +128,7 @@ public final class Warehouse {
             let old = try db.scalar("SELECT value FROM settings WHERE key = ?", [.text(key)])?.string
             if old != nil && old != value { changed = true }
             if old != value {
-                try db.query("INSERT INTO settings(key, value) VALUES (?,?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                try db.run("INSERT INTO settings(key, value) VALUES (?,?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                              [.text(key), .text(value)])
             }
         }
@@ -176,7 +176,7 @@ public final class Warehouse {
     /// Records a loaded file version and where a grown version of it may be read on from.
     public func recordFile(path: String, sha256: String, bytes: Int64, rows: Int, source: String, runID: Int64,
                            resume: ResumePoint?, resumeSHA256: String?) throws {
-        try db.query("""
+        try db.run("""
             INSERT OR REPLACE INTO etl_files(path, sha256, bytes, rows, source, run_id, resume_offset, resume_line,
                                              resume_sha256) VALUES (?,?,?,?,?,?,?,?,?)
             """, [.text(path), .text(sha256), .integer(bytes), .integer(Int64(rows)), .text(source), .integer(runID),
@@ -186,7 +186,7 @@ public final class Warehouse {
 
     /// Records a finding about an input file.
     public func recordNote(runID: Int64, source: String, file: String, message: String) throws {
-        try db.query("INSERT INTO etl_notes(run_id, source, src_file, message) VALUES (?,?,?,?)",
+        try db.run("INSERT INTO etl_notes(run_id, source, src_file, message) VALUES (?,?,?,?)",
                      [.integer(runID), .text(source), .text(file), .text(message)])
     }
 

@@ -83,6 +83,13 @@ public final class SQLiteDatabase {
         return rows
     }
 
+    /// Runs a statement with arguments that returns no rows (INSERT, UPDATE, DELETE).
+    public func run(_ sql: String, _ arguments: [SQLValue] = []) throws {
+        let stmt = try prepare(sql)
+        defer { stmt.finalize() }
+        try stmt.run(arguments)
+    }
+
     /// The first column of the first row, or nil.
     public func scalar(_ sql: String, _ arguments: [SQLValue] = []) throws -> SQLValue? {
         try query(sql, arguments).first?.first

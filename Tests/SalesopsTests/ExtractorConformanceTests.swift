@@ -33,7 +33,7 @@ final class ExtractorConformanceTests: XCTestCase {
 
     func run(_ c: Case, bytes: [UInt8]) throws -> CollectingSink {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("conf-\(UUID()).csv").path
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let sink = CollectingSink()
         let rows = try c.make().extract(path: path, displayPath: "in/\(c.fixture)", into: sink)

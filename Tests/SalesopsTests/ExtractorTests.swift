@@ -92,7 +92,7 @@ final class AsteriskCDRExtractorTests: XCTestCase {
 
     func testEmptyFileReadsNothing() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID()).csv").path
-        FileManager.default.createFile(atPath: path, contents: Data())
+        _ = FileManager.default.createFile(atPath: path, contents: Data())
         defer { try? FileManager.default.removeItem(atPath: path) }
         let sink = CollectingSink()
         let rows = try AsteriskCDRExtractor(sourceName: "pbx", clock: clock).extract(path: path, displayPath: "e", into: sink)
