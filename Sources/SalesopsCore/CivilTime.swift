@@ -143,9 +143,4 @@ public final class ZoneClock: @unchecked Sendable {
     public func localDateString(ofUTC epoch: Int64) -> String {
         CivilTime.dateString(days: localDay(ofUTC: epoch))
     }
-
-    /// The UTC instant of local midnight starting a day number.
-    public func startOfLocalDay(_ days: Int) -> Int64 {
-        utc(fromLocal: Int64(days) * 86_400)
-    }
 }

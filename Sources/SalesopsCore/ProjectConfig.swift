@@ -78,11 +78,6 @@ public struct Rep: Sendable, Equatable {
         self.activeFrom = activeFrom
         self.activeTo = activeTo
     }
-
-    /// Whether the rep works at the company on a day number.
-    public func isActive(on day: Int) -> Bool {
-        (activeFrom.map { day >= $0 } ?? true) && (activeTo.map { day <= $0 } ?? true)
-    }
 }
 
 /// A metric that has a daily norm.

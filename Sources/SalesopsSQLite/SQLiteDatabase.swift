@@ -98,11 +98,6 @@ public final class SQLiteDatabase {
     /// Rows changed by the last statement.
     public var changes: Int { Int(sqlite3_changes(handle)) }
 
-    /// Total rows changed since the connection opened.
-    public var totalChanges: Int { Int(sqlite3_total_changes(handle)) }
-
-    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
-
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN IMMEDIATE")

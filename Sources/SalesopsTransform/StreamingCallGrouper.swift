@@ -29,9 +29,6 @@ public final class StreamingCallGrouper {
         self.windowSecs = windowSecs
     }
 
-    /// Calls currently held.
-    public var openCalls: Int { open.count }
-
     /// Adds a leg; emits the calls that are complete.
     public func add(_ leg: CallLegFacts, emit: (Call) throws -> Void) rethrows {
         let end = leg.start + Int64(leg.duration)
