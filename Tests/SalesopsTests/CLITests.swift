@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import XCTest
 
 /// Runs the real `salesops` executable and reads the warehouse back with SQL and the workbook back
@@ -135,6 +138,21 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(topOut.contains("Exit codes"), topOut)
         XCTAssertEqual(try runProcess(salesopsBinary, ["run", "--as-of", "2026-13-01"]).0, 64)
         XCTAssertEqual(try runProcess(salesopsBinary, ["frobnicate"]).0, 64)
+    }
+
+    func testASecondRunWhileOneHoldsTheLockExits75() throws {
+        let project = try TestProject.asterisk("billsec_30_vs_31.csv")
+        defer { project.remove() }
+        let output = project.dir.appendingPathComponent("output")
+        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        let fd = open(output.appendingPathComponent(".salesops.lock").path, O_CREAT | O_RDWR, 0o644)
+        XCTAssertEqual(flock(fd, LOCK_EX | LOCK_NB), 0)
+        let (code, _, err) = try runProcess(salesopsBinary, ["run", "--project", project.dir.path, "--as-of", "2026-11-10"])
+        flock(fd, LOCK_UN)
+        close(fd)
+        XCTAssertEqual(code, 75)
+        XCTAssertTrue(err.contains("another salesops run holds"), err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: project.warehouse))
     }
 
     func testReportWithoutWarehouseFailsClearly() throws {
