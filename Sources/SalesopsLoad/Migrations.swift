@@ -41,6 +41,8 @@ public enum Migrations {
     );
     """
 
+    // CHECKs are written as ORs, not `IN (...)`: SQLite evaluates a constant IN list through an
+    // ephemeral table opened and closed for every inserted row (half of the calls insert time).
     static let foundation = """
     -- one row per run of `salesops run`
     CREATE TABLE etl_runs (
@@ -49,7 +51,7 @@ public enum Migrations {
         started_at    TEXT NOT NULL,
         finished_at   TEXT,
         as_of         TEXT NOT NULL,
-        status        TEXT NOT NULL CHECK (status IN ('running','ok','failed')),
+        status        TEXT NOT NULL CHECK (status = 'running' OR status = 'ok' OR status = 'failed'),
         files_read    INTEGER NOT NULL DEFAULT 0,
         files_skipped INTEGER NOT NULL DEFAULT 0,
         rows_read     INTEGER NOT NULL DEFAULT 0,
@@ -111,7 +113,7 @@ public enum Migrations {
     -- one row per rep and number (extension or DID)
     CREATE TABLE rep_numbers (
         rep_id TEXT NOT NULL REFERENCES reps(rep_id),
-        kind   TEXT NOT NULL CHECK (kind IN ('extension','did')),
+        kind   TEXT NOT NULL CHECK (kind = 'extension' OR kind = 'did'),
         number TEXT NOT NULL,
         PRIMARY KEY (kind, number)
     );
@@ -126,7 +128,7 @@ public enum Migrations {
     CREATE TABLE calendar (
         local_date      TEXT PRIMARY KEY,
         iso_weekday     INTEGER NOT NULL,
-        is_business_day INTEGER NOT NULL CHECK (is_business_day IN (0,1))
+        is_business_day INTEGER NOT NULL CHECK (is_business_day = 0 OR is_business_day = 1)
     );
     -- one row per setting used by the last run (time zone, thresholds)
     CREATE TABLE settings (
@@ -163,14 +165,14 @@ public enum Migrations {
         started_at   TEXT NOT NULL,
         start_epoch  INTEGER NOT NULL,
         local_date   TEXT NOT NULL,
-        direction    TEXT NOT NULL CHECK (direction IN ('inbound','outbound','internal')),
+        direction    TEXT NOT NULL CHECK (direction = 'inbound' OR direction = 'outbound' OR direction = 'internal'),
         rep_id       TEXT,
         client_phone TEXT,
         raw_number   TEXT,
-        disposition  TEXT NOT NULL CHECK (disposition IN ('answered','busy','failed','missed')),
+        disposition  TEXT NOT NULL CHECK (disposition = 'answered' OR disposition = 'busy' OR disposition = 'failed' OR disposition = 'missed'),
         ring_secs    INTEGER NOT NULL,
         talk_secs    INTEGER NOT NULL,
-        is_effective INTEGER NOT NULL CHECK (is_effective IN (0,1)),
+        is_effective INTEGER NOT NULL CHECK (is_effective = 0 OR is_effective = 1),
         legs         INTEGER NOT NULL,
         source       TEXT NOT NULL,
         src_file     TEXT NOT NULL,
@@ -188,7 +190,7 @@ public enum Migrations {
         callback_call_id TEXT,
         callback_at      TEXT,
         callback_mins    INTEGER,
-        within_window    INTEGER NOT NULL CHECK (within_window IN (0,1)),
+        within_window    INTEGER NOT NULL CHECK (within_window = 0 OR within_window = 1),
         src_file         TEXT NOT NULL,
         src_line         INTEGER NOT NULL
     );
