@@ -120,7 +120,7 @@ public final class CSVReader {
             }
             if consumed > 0 {
                 buffer.withUnsafeMutableBytes { raw in
-                    memmove(raw.baseAddress!, raw.baseAddress! + consumed, filled - consumed)
+                    _ = memmove(raw.baseAddress!, raw.baseAddress! + consumed, filled - consumed)
                 }
                 filled -= consumed
             }
