@@ -165,7 +165,8 @@ public struct CallLegResolver: Sendable {
         }
         let external: Party? = direction == .inbound ? caller : direction == .outbound ? callee : nil
         var unmatched: [String] = []
-        for p in [caller, callee] where p.unmatchedExtension { unmatched.append(p.raw) }
+        if caller.unmatchedExtension { unmatched.append(caller.raw) }
+        if callee.unmatchedExtension { unmatched.append(callee.raw) }
         let facts = CallLegFacts(
             callKey: leg.callKey, position: leg.position, sequence: leg.sequence, start: leg.start,
             duration: leg.duration, billsec: leg.billsec, disposition: leg.disposition,
