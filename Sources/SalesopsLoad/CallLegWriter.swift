@@ -16,20 +16,21 @@ public final class CallLegWriter {
             """)
     }
 
-    /// Writes one leg with its resolved facts and the first unmatched company-side number, if any.
-    public func write(_ leg: CallLeg, facts: CallLegFacts, unmatched: String?) throws {
+    /// Writes one leg: its resolved facts, its source, the first unmatched company-side number (if
+    /// any) and its ``identityHash(_:)``.
+    public func write(_ facts: CallLegFacts, source: String, unmatched: String?, identity: Int64) throws {
         let s = statement
         defer { s.reset() }
         try s.bind(1, facts.callKey)
-        try s.bind(2, leg.source)
-        try s.bind(3, leg.position.file)
-        try s.bind(4, leg.position.line)
+        try s.bind(2, source)
+        try s.bind(3, facts.position.file)
+        try s.bind(4, facts.position.line)
         try s.bind(5, runID)
-        try s.bind(6, leg.sequence)
-        try s.bind(7, leg.start)
-        try s.bind(8, leg.duration)
-        try s.bind(9, leg.billsec)
-        try s.bind(10, leg.disposition.rawValue)
+        try s.bind(6, facts.sequence)
+        try s.bind(7, facts.start)
+        try s.bind(8, facts.duration)
+        try s.bind(9, facts.billsec)
+        try s.bind(10, facts.disposition.rawValue)
         try s.bind(11, facts.direction.rawValue)
         try s.bind(12, facts.callerKind.rawValue)
         try s.bind(13, facts.calleeKind.rawValue)
@@ -38,7 +39,7 @@ public final class CallLegWriter {
         try s.bind(16, facts.externalRaw)
         try s.bind(17, facts.externalE164)
         try s.bind(18, unmatched)
-        try s.bind(19, Self.identityHash(leg))
+        try s.bind(19, identity)
         while try s.step() {}
     }
 

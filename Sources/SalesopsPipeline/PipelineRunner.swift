@@ -32,7 +32,8 @@ public final class CallLegLoader: CallLegSink {
     public func accept(_ leg: CallLeg) throws {
         let resolved = resolver.resolve(leg)
         if let store {
-            store.queue.add(.leg(leg, resolved.facts, unmatched: resolved.unmatched.first))
+            store.queue.add(.leg(resolved.facts, source: source, unmatched: resolved.unmatched.first,
+                                 identity: CallLegWriter.identityHash(leg)))
             store.grouper.add(resolved.facts) { store.queue.add(.call($0, source: source, loader: self)) }
         }
         stats.rowsLoaded += 1

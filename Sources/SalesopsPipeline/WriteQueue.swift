@@ -9,7 +9,8 @@ import SalesopsLoad
 /// only between ``drain()`` calls: the caller drains before it touches the database itself.
 final class WriteQueue {
     enum Item {
-        case leg(CallLeg, CallLegFacts, unmatched: String?)
+        /// A leg as stored: only what `call_legs` keeps, so the raw record is not copied across threads.
+        case leg(CallLegFacts, source: String, unmatched: String?, identity: Int64)
         case call(Call, source: String, loader: CallLegLoader)
         case reject(Reject, source: String)
     }
@@ -67,8 +68,8 @@ final class WriteQueue {
 
     private func write(_ item: Item) throws {
         switch item {
-        case let .leg(leg, facts, unmatched):
-            try legs.write(leg, facts: facts, unmatched: unmatched)
+        case let .leg(facts, source, unmatched, identity):
+            try legs.write(facts, source: source, unmatched: unmatched, identity: identity)
         case let .call(call, source, loader):
             if try calls.insertNew(call, source: source) { loader.callsWritten += 1 } else { try markForRegroup(call.callID) }
         case let .reject(reject, source):

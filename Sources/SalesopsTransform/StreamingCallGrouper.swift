@@ -21,6 +21,9 @@ public final class StreamingCallGrouper {
     public let grouper: CallGrouper
     public let windowSecs: Int64
     private var open: [String: Open] = [:]
+    /// Keys of the open calls in the order they were first seen: calls are emitted in input order,
+    /// deterministically, without sorting.
+    private var order: [String] = []
     private var newestEnd: Int64 = .min
     private var sinceSweep = 0
 
@@ -33,6 +36,7 @@ public final class StreamingCallGrouper {
     public func add(_ leg: CallLegFacts, emit: (Call) throws -> Void) rethrows {
         let end = leg.start + Int64(leg.duration)
         // Modified in place: no copy of the leg array per appended leg.
+        if open[leg.callKey] == nil { order.append(leg.callKey) }
         open[leg.callKey, default: Open(legs: [], lastEnd: end)].append(leg, end: end)
         newestEnd = max(newestEnd, end)
         sinceSweep += 1
@@ -49,11 +53,17 @@ public final class StreamingCallGrouper {
     }
 
     private func sweep(before watermark: Int64, emit: (Call) throws -> Void) rethrows {
-        var done: [String] = []
-        for (key, group) in open where group.lastEnd < watermark { done.append(key) }
-        done.sort()
-        for key in done {
-            try emit(grouper.group(open.removeValue(forKey: key)!.legs))
+        var remaining: [String] = []
+        remaining.reserveCapacity(order.count)
+        for key in order {
+            guard let group = open[key] else { continue }
+            if group.lastEnd < watermark {
+                open[key] = nil
+                try emit(grouper.group(group.legs))
+            } else {
+                remaining.append(key)
+            }
         }
+        order = remaining
     }
 }
