@@ -51,7 +51,13 @@ public final class CallLegWriter {
             for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
             h = (h ^ 0x1F) &* 0x0000_0100_0000_01b3
         }
-        func mix(_ value: Int64) { mix(String(value)) }
+        func mix(_ value: Int64) {
+            var v = UInt64(bitPattern: value)
+            for _ in 0..<8 {
+                h = (h ^ (v & 0xFF)) &* 0x0000_0100_0000_01b3
+                v >>= 8
+            }
+        }
         mix(leg.callKey); mix(leg.uniqueID); mix(Int64(leg.sequence ?? -1)); mix(leg.channel); mix(leg.dstChannel)
         mix(leg.start); mix(leg.src); mix(leg.dst); mix(Int64(leg.duration)); mix(Int64(leg.billsec))
         return Int64(bitPattern: h)
