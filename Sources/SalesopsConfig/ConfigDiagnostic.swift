@@ -23,5 +23,7 @@ public struct ConfigDiagnostic: Sendable, Equatable, CustomStringConvertible {
 /// Thrown when configuration has problems; carries all of them.
 public struct ConfigErrors: Error, CustomStringConvertible {
     public var diagnostics: [ConfigDiagnostic]
-    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+    public var description: String {
+        "configuration has \(diagnostics.count) problem(s):\n" + diagnostics.map { "  \($0)" }.joined(separator: "\n")
+    }
 }

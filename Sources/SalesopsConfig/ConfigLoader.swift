@@ -19,20 +19,24 @@ public enum ConfigLoader {
         return config
     }
 
-    /// Loads a pipeline file; `projectConfig` supplies defaults such as the company time zone.
-    public static func loadPipeline(at file: URL, displayName: String) throws -> PipelineConfig {
+    /// Loads `config/` and a pipeline file together; throws ``ConfigErrors`` with every problem of both.
+    public static func load(projectDir: URL, pipelineFile: URL, pipelineName: String) throws
+        -> (ProjectConfig, PipelineConfig) {
         let sink = DiagnosticSink()
-        let pipeline = readPipeline(at: file, displayName: displayName, sink: sink)
-        if !sink.diagnostics.isEmpty { throw ConfigErrors(diagnostics: sink.diagnostics) }
-        return pipeline!
+        let config = readProject(at: projectDir, sink: sink)
+        let pipeline = readPipeline(at: pipelineFile, displayName: pipelineName, sink: sink)
+        guard sink.diagnostics.isEmpty, let pipeline else { throw ConfigErrors(diagnostics: sink.diagnostics) }
+        return (config, pipeline)
     }
 
     /// Validates project and pipeline together, returning every problem found (empty = valid).
     public static func validate(projectDir: URL, pipelineFile: URL, pipelineName: String) -> [ConfigDiagnostic] {
-        let sink = DiagnosticSink()
-        _ = readProject(at: projectDir, sink: sink)
-        _ = readPipeline(at: pipelineFile, displayName: pipelineName, sink: sink)
-        return sink.diagnostics
+        do {
+            _ = try load(projectDir: projectDir, pipelineFile: pipelineFile, pipelineName: pipelineName)
+            return []
+        } catch {
+            return (error as? ConfigErrors)?.diagnostics ?? []
+        }
     }
 
     // MARK: - Project

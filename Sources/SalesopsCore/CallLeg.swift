@@ -22,19 +22,6 @@ public enum LegDisposition: String, Sendable, Equatable {
         else if equals("CANCEL") { self = .cancel }
         else { self = .unknown }
     }
-
-    /// Maps the PBX's disposition text (Asterisk, FreePBX) to a leg disposition.
-    public init(asterisk text: String) {
-        switch text.uppercased() {
-        case "ANSWERED": self = .answered
-        case "NO ANSWER", "NOANSWER", "": self = .noAnswer
-        case "BUSY": self = .busy
-        case "FAILED": self = .failed
-        case "CONGESTION": self = .congestion
-        case "CANCEL": self = .cancel
-        default: self = .unknown
-        }
-    }
 }
 
 /// Direction of a call relative to the company.

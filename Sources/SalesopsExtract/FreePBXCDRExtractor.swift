@@ -67,7 +67,7 @@ public struct FreePBXCDRExtractor: CallLegExtractor {
                 channel: text("channel"), dstChannel: text("dstchannel"), lastApp: text("lastapp"),
                 did: text("did"), start: start,
                 answer: billsec > 0 ? start + Int64(duration - billsec) : nil,
-                duration: duration, billsec: billsec, disposition: LegDisposition(asterisk: text("disposition")))
+                duration: duration, billsec: billsec, disposition: LegDisposition(asterisk: record.bytes(col["disposition"]!)))
             try sink.accept(leg)
         }
         return ExtractResult(rows: rows, resume: ResumePoint(offset: reader.resumeOffset, line: reader.resumeLine + 1))

@@ -8,11 +8,16 @@ public struct MappedCSVExtractor: CallLegExtractor {
     public let source: SourceConfig
     public let clock: ZoneClock
     let pattern: TimestampPattern
+    /// Value tables keyed by the trimmed, lower-cased source value (matched case-insensitively).
+    let values: [String: [String: String]]
 
     public init(source: SourceConfig, clock: ZoneClock) {
         self.source = source
         self.clock = clock
         pattern = TimestampPattern(source.format.dateFormat)
+        values = source.values.mapValues { table in
+            Dictionary(table.map { ($0.key.trimmingSpaces.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+        }
     }
 
     /// Resolves mapped columns to 0-based indexes from the header (names compared trimmed and
@@ -33,9 +38,9 @@ public struct MappedCSVExtractor: CallLegExtractor {
     }
 
     func mapped(_ field: String, _ value: String) -> String {
-        guard let table = source.values[field] else { return value }
         let key = value.trimmingSpaces
-        return table[key] ?? table.first(where: { $0.key.lowercased() == key.lowercased() })?.value ?? key
+        guard let table = values[field] else { return key }
+        return table[key.lowercased()] ?? key
     }
 
     public func extract(path: String, displayPath: String, resume: ResumePoint?, into sink: CallLegSink) throws -> ExtractResult {
@@ -44,12 +49,14 @@ public struct MappedCSVExtractor: CallLegExtractor {
         defer { reader.close() }
         var rows = 0
         var columns: [String: Int]? = source.format.header ? nil : try resolveColumns(header: nil)
+        var needed = columns?.values.max() ?? 0   // the highest mapped column index
         let encoding = source.format.encoding
         try reader.forEachRecord { record in
             func text(_ index: Int) -> String { TextDecoding.decode(record.bytes(index), encoding: encoding) }
             guard let col = columns else {
                 do {
                     columns = try resolveColumns(header: (0..<record.count).map(text))
+                    needed = columns?.values.max() ?? 0
                 } catch var error as SalesopsError {
                     error.position = SourcePosition(file: displayPath, line: record.line)
                     throw error
@@ -62,7 +69,6 @@ public struct MappedCSVExtractor: CallLegExtractor {
                 sink.reject(Reject(position: position, reason: reason,
                                    raw: TextDecoding.decode(record.raw, encoding: encoding)))
             }
-            let needed = col.values.max() ?? 0
             guard record.count > needed else {
                 return reject("wrong column count \(record.count) (the mapping needs \(needed + 1))")
             }

@@ -84,16 +84,13 @@ public struct CallLegResolver: Sendable {
         }
     }
 
-    func party(number: String, channel: String, preferNumber: Bool = false) -> Party {
+    func party(number: String, channel: String) -> Party {
         let peer = channel.isEmpty ? "" : Self.peer(ofChannel: channel)
-        if !preferNumber, let rep = extensions[peer] {
+        if let rep = extensions[peer] {
             return Party(kind: .rep, repID: rep, raw: peer, e164: nil, unmatchedExtension: false)
         }
         if let rep = extensions[number] {
             return Party(kind: .rep, repID: rep, raw: number, e164: nil, unmatchedExtension: false)
-        }
-        if preferNumber, let rep = extensions[peer] {
-            return Party(kind: .rep, repID: rep, raw: peer, e164: nil, unmatchedExtension: false)
         }
         let parsed = normalizer.normalize(number)
         switch parsed {

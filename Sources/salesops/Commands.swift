@@ -50,14 +50,7 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let logger = options.makeLogger()
-        let problems = ConfigLoader.validate(projectDir: options.projectURL, pipelineFile: options.pipelineURL,
-                                             pipelineName: options.pipeline)
-        if !problems.isEmpty {
-            print("configuration has \(problems.count) problem(s):")
-            for p in problems { print("  \(p)") }
-            throw ExitCode(64)
-        }
-        let (config, pipeline) = try options.loadConfiguration()
+        let (config, pipeline) = try options.loadConfiguration(problemsTo: { print($0) })
         let runner = PipelineRunner(projectDir: options.projectURL, config: config, pipeline: pipeline, asOf: 0,
                                     logger: logger)
         do {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SalesopsConfig
 import SalesopsCore
 
 @main
@@ -47,14 +48,13 @@ struct ProjectOptions: ParsableArguments {
         return logger
     }
 
-    /// Loads config/ and the pipeline, turning problems into exit code 64 with every problem printed.
-    func loadConfiguration() throws -> (ProjectConfig, PipelineConfig) {
+    /// Loads config/ and the pipeline; every problem of both is printed and the exit code is 64.
+    func loadConfiguration(problemsTo output: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+        throws -> (ProjectConfig, PipelineConfig) {
         do {
-            let config = try ConfigFacade.loadProject(at: projectURL)
-            let pipeline = try ConfigFacade.loadPipeline(at: pipelineURL, displayName: self.pipeline)
-            return (config, pipeline)
-        } catch let error as ConfigFacade.Failure {
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            return try ConfigLoader.load(projectDir: projectURL, pipelineFile: pipelineURL, pipelineName: pipeline)
+        } catch let error as ConfigErrors {
+            output(error.description)
             throw ExitCode(64)
         }
     }

@@ -162,7 +162,7 @@ final class CallPipelineTests: XCTestCase {
         try project.run()
         // The PBX appends a row: only the new line is read, with its real line number.
         let file = project.dir.appendingPathComponent("input/pbx/billsec_30_vs_31.csv")
-        try append(try String(contentsOfFile: Fixtures.telephony("unanswered_row.csv"), encoding: .utf8), to: file)
+        try append(Fixtures.telephonyText("unanswered_row.csv"), to: file)
         let second = try project.run()
         XCTAssertEqual(second.stats.map(\.rowsRead), [1])
         XCTAssertEqual(try project.rows("SELECT COUNT(*), SUM(is_effective) FROM calls"), [["3", "1"]])
@@ -177,7 +177,7 @@ final class CallPipelineTests: XCTestCase {
         let project = try TestProject.asterisk("billsec_30_vs_31.csv")
         defer { project.remove() }
         let file = project.dir.appendingPathComponent("input/pbx/billsec_30_vs_31.csv")
-        let row = try String(contentsOfFile: Fixtures.telephony("unanswered_row.csv"), encoding: .utf8)
+        let row = try Fixtures.telephonyText("unanswered_row.csv")
         let cut = row.index(row.startIndex, offsetBy: 60)
         try append(String(row[..<cut]), to: file)          // the PBX is mid-write: no final LF
         let first = try project.run()
@@ -207,7 +207,7 @@ final class CallPipelineTests: XCTestCase {
         let project = try TestProject.asterisk("billsec_30_vs_31.csv")
         defer { project.remove() }
         let file = project.dir.appendingPathComponent("input/pbx/billsec_30_vs_31.csv")
-        let legs = try String(contentsOfFile: Fixtures.telephony("ring_group_one_answer.csv"), encoding: .utf8)
+        let legs = try Fixtures.telephonyText("ring_group_one_answer.csv")
             .split(separator: "\n").map(String.init)
         try append(legs[0] + "\n" + legs[2] + "\n", to: file)     // two phones rang, nobody answered yet
         try project.run()
@@ -270,7 +270,7 @@ final class CallPipelineTests: XCTestCase {
         let file = project.dir.appendingPathComponent("input/pbx/billsec_30_vs_31.csv")
         var text = try String(contentsOf: file, encoding: .utf8)
         text = text.replacingOccurrences(of: "\"DOCUMENTATION\"", with: "\"BILLING\"")
-        text += try String(contentsOfFile: Fixtures.telephony("unanswered_row.csv"), encoding: .utf8)
+        text += try Fixtures.telephonyText("unanswered_row.csv")
         try text.write(to: file, atomically: true, encoding: .utf8)
         let second = try project.run()
         XCTAssertEqual(second.stats.map(\.rowsRead), [3])

@@ -11,6 +11,8 @@ enum Fixtures {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures")
     static func telephony(_ name: String) -> String { root.appendingPathComponent("telephony/\(name)").path }
+    /// The text of a telephony fixture.
+    static func telephonyText(_ name: String) throws -> String { try String(contentsOfFile: telephony(name), encoding: .utf8) }
 }
 
 /// Collects what an extractor emits.
@@ -56,9 +58,9 @@ struct TestProject {
     /// Runs the pipeline in-process.
     @discardableResult
     func run(asOf: String = "2026-11-10", reports: Bool = false) throws -> RunOutcome {
-        let config = try ConfigLoader.loadProject(at: dir)
-        let pipeline = try ConfigLoader.loadPipeline(at: dir.appendingPathComponent("pipelines/nightly.yml"),
-                                                     displayName: "pipelines/nightly.yml")
+        let (config, pipeline) = try ConfigLoader.load(projectDir: dir,
+                                                       pipelineFile: dir.appendingPathComponent("pipelines/nightly.yml"),
+                                                       pipelineName: "pipelines/nightly.yml")
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         return try PipelineRunner(projectDir: dir, config: config, pipeline: pipeline,
