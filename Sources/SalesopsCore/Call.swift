@@ -8,10 +8,17 @@ public enum PartyKind: String, Sendable, Equatable {
     case external
 }
 
-/// One leg after identities were resolved: the facts the grouping step needs, as stored in `call_legs`.
+/// One leg after identities were resolved: the facts the grouping step needs, as stored with its call
+/// (the `call_legs` view).
 public struct CallLegFacts: Sendable, Equatable {
     public var callKey: String
+    /// Name of the pipeline source that read the leg.
+    public var source: String
     public var position: SourcePosition
+    /// The run that loaded the leg (0 until a loader assigns it).
+    public var runID: Int64
+    /// ``CallLeg/identityHash``: the same CDR row read from two overlapping exports counts once.
+    public var legHash: Int64
     public var sequence: Int?
     public var start: Int64
     public var duration: Int
@@ -29,13 +36,18 @@ public struct CallLegFacts: Sendable, Equatable {
     public var externalE164: String?
     /// Direction of this leg as resolved (the call's direction comes from its legs).
     public var direction: CallDirection
+    /// A company-side extension of this leg that matched no rep, for data quality.
+    public var unmatched: String?
 
-    public init(callKey: String, position: SourcePosition, sequence: Int?, start: Int64, duration: Int,
-                billsec: Int, disposition: LegDisposition, callerKind: PartyKind, calleeKind: PartyKind,
-                callerRep: String?, calleeRep: String?, externalRaw: String?, externalE164: String?,
-                direction: CallDirection) {
+    public init(callKey: String, source: String, position: SourcePosition, runID: Int64 = 0, legHash: Int64,
+                sequence: Int?, start: Int64, duration: Int, billsec: Int, disposition: LegDisposition,
+                callerKind: PartyKind, calleeKind: PartyKind, callerRep: String?, calleeRep: String?,
+                externalRaw: String?, externalE164: String?, direction: CallDirection, unmatched: String? = nil) {
         self.callKey = callKey
+        self.source = source
         self.position = position
+        self.runID = runID
+        self.legHash = legHash
         self.sequence = sequence
         self.start = start
         self.duration = duration
@@ -48,6 +60,7 @@ public struct CallLegFacts: Sendable, Equatable {
         self.externalRaw = externalRaw
         self.externalE164 = externalE164
         self.direction = direction
+        self.unmatched = unmatched
     }
 }
 

@@ -94,4 +94,27 @@ public struct CallLeg: Sendable, Equatable {
         if !uniqueID.isEmpty { return uniqueID }
         return "\(channel.isEmpty ? src : channel)@\(start)"
     }
+
+    /// A 64-bit FNV-1a hash of what identifies a CDR row whatever file it is read from: call key,
+    /// uniqueid, sequence, channels, start, numbers, duration and billsec.
+    public var identityHash: Int64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ text: String) {
+            var text = text
+            text.withUTF8 { bytes in
+                for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+            }
+            h = (h ^ 0x1F) &* 0x0000_0100_0000_01b3
+        }
+        func mix(_ value: Int64) {
+            var v = UInt64(bitPattern: value)
+            for _ in 0..<8 {
+                h = (h ^ (v & 0xFF)) &* 0x0000_0100_0000_01b3
+                v >>= 8
+            }
+        }
+        mix(callKey); mix(uniqueID); mix(Int64(sequence ?? -1)); mix(channel); mix(dstChannel)
+        mix(start); mix(src); mix(dst); mix(Int64(duration)); mix(Int64(billsec))
+        return Int64(bitPattern: h)
+    }
 }

@@ -1,32 +1,34 @@
 import SalesopsCore
 import SalesopsSQLite
 
-/// The derived call relations: `calls` (grouped while streaming, regrouped from `call_legs` when a
-/// call's legs span runs), then `missed_calls` and `rep_daily` in SQL.
+/// The derived call relations: `calls` (grouped while streaming, each with its legs; regrouped when
+/// a call's legs span runs or files), then `missed_calls` and `rep_daily` in SQL.
 extension Warehouse {
-    /// Creates the run's scratch tables: dates whose daily rows must be rebuilt, calls to regroup.
+    /// Creates the run's scratch tables: dates whose daily rows must be rebuilt, calls to regroup, and
+    /// the later legs of calls already stored (set aside by ``CallWriter/insertNew(_:legs:source:)``).
     public func beginScratch() throws {
-        regroupMark?.finalize()   // its table is dropped and made anew
-        regroupMark = nil
         try db.execute("""
             DROP TABLE IF EXISTS temp.touched_dates;
             CREATE TEMP TABLE touched_dates(local_date TEXT PRIMARY KEY);
             DROP TABLE IF EXISTS temp.regroup_calls;
             CREATE TEMP TABLE regroup_calls(call_id TEXT PRIMARY KEY);
+            DROP TABLE IF EXISTS temp.pending_calls;
+            CREATE TEMP TABLE pending_calls(seq INTEGER PRIMARY KEY, call_id TEXT NOT NULL, source TEXT NOT NULL,
+                                            src_file TEXT NOT NULL, legs_json TEXT NOT NULL);
             """)
     }
 
-    /// Whether the warehouse holds no calls and no legs yet (a first, bulk load).
+    /// Whether the warehouse holds no calls yet (a first, bulk load).
     public func hasNoCalls() throws -> Bool {
-        try db.scalar("SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM calls LIMIT 1)) + (SELECT COUNT(*) FROM (SELECT 1 FROM call_legs LIMIT 1))")?.int == 0
+        try db.scalar("SELECT COUNT(*) FROM (SELECT 1 FROM calls LIMIT 1)")?.int == 0
     }
 
-    /// Drops the secondary indexes of `calls` and `call_legs` (before a bulk load into empty tables).
+    /// Drops the secondary indexes of `calls` (before a bulk load into an empty table).
     public func dropBulkIndexes() throws {
         for (name, _) in Migrations.bulkIndexes { try db.execute("DROP INDEX IF EXISTS \(name)") }
     }
 
-    /// Creates the secondary indexes of `calls` and `call_legs` when missing.
+    /// Creates the secondary indexes of `calls` when missing.
     public func createBulkIndexes() throws {
         for (_, sql) in Migrations.bulkIndexes { try db.execute(sql) }
     }
@@ -34,81 +36,101 @@ extension Warehouse {
     /// A prepared writer of calls for one run.
     public func makeCallWriter(runID: Int64) throws -> CallWriter { try CallWriter(db: db, runID: runID) }
 
-    /// Marks a call to be regrouped from its stored legs at the end of the run.
-    public func markForRegroup(_ callID: String) throws {
-        if regroupMark == nil { regroupMark = try db.prepare("INSERT OR IGNORE INTO temp.regroup_calls(call_id) VALUES (?)") }
-        try regroupMark!.run([.text(callID)])
-    }
+    /// Calls that may hold a leg of `?1`: their own file is it, or a leg names it (a call whose legs
+    /// come from several files names every file but the call's own).
+    static let callsTouchingFile = "(src_file = ?1 OR instr(legs_json, json_quote(?1)) > 0)"
 
     /// Before a file is read whole again: drops the legs it contributed and marks their calls for regrouping.
     public func forgetLegs(ofFile path: String) throws {
-        try db.run("INSERT OR IGNORE INTO temp.regroup_calls SELECT DISTINCT call_id FROM call_legs WHERE src_file = ?",
-                     [.text(path)])
-        try db.run("DELETE FROM call_legs WHERE src_file = ?", [.text(path)])
+        try db.run("INSERT OR IGNORE INTO temp.regroup_calls SELECT call_id FROM calls WHERE \(Self.callsTouchingFile)",
+                   [.text(path)])
+        try db.run("""
+            UPDATE calls SET legs_json = (
+                SELECT json_group_array(json(l.value)) FROM json_each(calls.legs_json) l
+                WHERE COALESCE(l.value ->> \(CallLegsJSON.Field.srcFile.rawValue), calls.src_file) != ?1)
+            WHERE \(Self.callsTouchingFile)
+            """, [.text(path)])
+        try db.run("DELETE FROM unmatched_legs WHERE src_file = ?", [.text(path)])
     }
 
     /// A rotated log: the rows loaded from `old` now live in `new`.
     public func relocateLegs(from old: String, to new: String) throws {
-        try db.run("UPDATE call_legs SET src_file = ?2 WHERE src_file = ?1", [.text(old), .text(new)])
-        try db.run("UPDATE calls SET src_file = ?2 WHERE src_file = ?1", [.text(old), .text(new)])
+        let file = CallLegsJSON.Field.srcFile.rawValue
+        try db.run("""
+            UPDATE calls SET legs_json = (
+                SELECT json_group_array(CASE WHEN l.value ->> \(file) = ?1 THEN json_replace(l.value, '$[\(file)]', ?2)
+                                             ELSE json(l.value) END)
+                FROM json_each(calls.legs_json) l)
+            WHERE instr(legs_json, json_quote(?1)) > 0
+            """, [.text(old), .text(new)])
+        for table in ["calls", "missed_calls", "unmatched_legs"] {
+            try db.run("UPDATE \(table) SET src_file = ?2 WHERE src_file = ?1", [.text(old), .text(new)])
+        }
     }
 
-    /// Regroups, from `call_legs`, the calls marked for regrouping (every call when `full`); a marked
+    /// Regroups the calls marked for regrouping and those with legs set aside (every call when
+    /// `full`): stored legs first, then the set-aside ones, the same CDR row counted once. A marked
     /// call with no legs left is deleted. Returns the number of calls written.
     public func regroupCalls(full: Bool, writer: CallWriter, group: ([CallLegFacts]) -> Call) throws -> Int {
-        let scope = full ? "" : "WHERE call_id IN (SELECT call_id FROM temp.regroup_calls)"
+        let scope = full ? "1" : "c.call_id IN (SELECT call_id FROM temp.regroup_calls UNION SELECT call_id FROM temp.pending_calls)"
         // Dates the regrouped calls had before, in case a call moves to another date or disappears.
-        try db.execute("INSERT OR IGNORE INTO temp.touched_dates SELECT DISTINCT local_date FROM calls \(scope)")
+        try db.execute("INSERT OR IGNORE INTO temp.touched_dates SELECT DISTINCT local_date FROM calls c WHERE \(scope)")
         if !full {
             try db.execute("""
-                DELETE FROM missed_calls WHERE call_id IN (SELECT call_id FROM temp.regroup_calls)
-                    AND call_id NOT IN (SELECT call_id FROM call_legs);
-                DELETE FROM calls WHERE call_id IN (SELECT call_id FROM temp.regroup_calls)
-                    AND call_id NOT IN (SELECT call_id FROM call_legs);
+                DELETE FROM missed_calls WHERE call_id IN (SELECT call_id FROM calls WHERE legs_json = '[]'
+                    AND call_id IN (SELECT call_id FROM temp.regroup_calls) AND call_id NOT IN (SELECT call_id FROM temp.pending_calls));
+                DELETE FROM calls WHERE legs_json = '[]'
+                    AND call_id IN (SELECT call_id FROM temp.regroup_calls) AND call_id NOT IN (SELECT call_id FROM temp.pending_calls);
                 """)
         }
+        let fields = CallLegsJSON.Field.allCases.count
         let legs = try db.prepare("""
-            SELECT call_id, src_file, src_line, sequence, start_epoch, duration, billsec, disposition, direction,
-                   caller_kind, callee_kind, caller_rep, callee_rep, external_raw, external_e164, source, leg_hash, rowid
-            FROM call_legs \(scope) ORDER BY call_id, rowid
+            SELECT * FROM (
+                SELECT \(CallLegsJSON.columns(leg: "l", owner: "c")), 0 AS origin, l.key AS idx
+                FROM calls c, json_each(c.legs_json) l WHERE \(scope)
+                UNION ALL
+                SELECT \(CallLegsJSON.columns(leg: "l", owner: "p")), p.seq AS origin, l.key AS idx
+                FROM temp.pending_calls p, json_each(p.legs_json) l)
+            ORDER BY call_id, origin, idx
             """)
         defer { legs.finalize() }
         var pending: [CallLegFacts] = []
-        var pendingSource = ""
         var seen = Set<Int64>()
-        var duplicates: [Int64] = []
+        var encoded: [UInt8] = []
         var written = 0
         func flush() throws {
             guard !pending.isEmpty else { return }
-            try writer.upsert(group(pending), source: pendingSource)
+            let call = group(pending)
+            let source = pending[0].source
+            CallLegsJSON.encode(pending, file: call.position.file, source: source, into: &encoded)
+            try writer.upsert(call, legs: encoded, source: source)
             written += 1
             pending.removeAll(keepingCapacity: true)
             seen.removeAll(keepingCapacity: true)
         }
+        func text(_ f: CallLegsJSON.Field) -> String? { legs.text(f.rawValue) }
+        func int(_ f: CallLegsJSON.Field) -> Int64 { legs.int(f.rawValue) }
         while try legs.step() {
-            let key = legs.text(0) ?? ""
+            let key = legs.text(fields) ?? ""
             if let last = pending.last, last.callKey != key { try flush() }
             // The same CDR row read from two files (overlapping exports) counts once; the copy goes.
-            guard seen.insert(legs.int(16)).inserted else {
-                duplicates.append(legs.int(17))
-                continue
-            }
-            if pending.isEmpty { pendingSource = legs.text(15) ?? "" }
+            guard seen.insert(int(.legHash)).inserted else { continue }
             pending.append(CallLegFacts(
-                callKey: key, position: SourcePosition(file: legs.text(1) ?? "", line: Int(legs.int(2))),
-                sequence: legs.isNull(3) ? nil : Int(legs.int(3)), start: legs.int(4),
-                duration: Int(legs.int(5)), billsec: Int(legs.int(6)),
-                disposition: LegDisposition(rawValue: legs.text(7) ?? "") ?? .unknown,
-                callerKind: PartyKind(rawValue: legs.text(9) ?? "") ?? .external,
-                calleeKind: PartyKind(rawValue: legs.text(10) ?? "") ?? .external,
-                callerRep: legs.text(11), calleeRep: legs.text(12), externalRaw: legs.text(13),
-                externalE164: legs.text(14), direction: CallDirection(rawValue: legs.text(8) ?? "") ?? .internal))
+                callKey: key, source: text(.source) ?? "",
+                position: SourcePosition(file: text(.srcFile) ?? "", line: Int(int(.srcLine))),
+                runID: int(.runID), legHash: int(.legHash),
+                sequence: legs.isNull(CallLegsJSON.Field.sequence.rawValue) ? nil : Int(int(.sequence)),
+                start: int(.startEpoch), duration: Int(int(.duration)), billsec: Int(int(.billsec)),
+                disposition: LegDisposition(rawValue: text(.disposition) ?? "") ?? .unknown,
+                callerKind: PartyKind(rawValue: text(.callerKind) ?? "") ?? .external,
+                calleeKind: PartyKind(rawValue: text(.calleeKind) ?? "") ?? .external,
+                callerRep: text(.callerRep), calleeRep: text(.calleeRep), externalRaw: text(.externalRaw),
+                externalE164: text(.externalE164),
+                direction: CallDirection(rawValue: text(.direction) ?? "") ?? .internal,
+                unmatched: text(.unmatched)))
         }
         try flush()
         try writer.flushTouchedDates()
-        let delete = try db.prepare("DELETE FROM call_legs WHERE rowid = ?")
-        defer { delete.finalize() }
-        for rowid in duplicates { try delete.run([.integer(rowid)]) }
         return written
     }
 
@@ -162,7 +184,7 @@ extension Warehouse {
             FROM calls
             WHERE rep_id IS NOT NULL AND direction != 'internal'
               AND local_date IN (SELECT local_date FROM temp.touched_dates)
-            GROUP BY rep_id, local_date;
+            GROUP BY local_date, rep_id;
             INSERT OR IGNORE INTO rep_daily(rep_id, local_date)
             SELECT r.rep_id, c.local_date FROM reps r JOIN calendar c
               ON c.is_business_day = 1 AND c.local_date IN (SELECT local_date FROM temp.touched_dates)

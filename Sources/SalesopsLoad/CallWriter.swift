@@ -1,10 +1,13 @@
 import SalesopsCore
 import SalesopsSQLite
 
-/// Writes calls: new ones are inserted, existing ones updated (`upsert`) or reported (`insertNew`).
+/// Writes calls with their legs: new ones are inserted; one whose id exists is set aside for
+/// regrouping (``insertNew(_:legs:source:)``) or replaced (``upsert(_:legs:source:)``).
 public final class CallWriter {
     let insert: SQLiteStatement
     let upsert: SQLiteStatement
+    let setAside: SQLiteStatement
+    let unmatched: SQLiteStatement
     let touch: SQLiteStatement
     let runID: Int64
     /// Local dates of the calls written, flushed to `temp.touched_dates` by ``flushTouchedDates()``.
@@ -12,25 +15,30 @@ public final class CallWriter {
 
     static let columns = """
         call_id, started_at, start_epoch, local_date, direction, rep_id, client_phone, raw_number, disposition,
-        ring_secs, talk_secs, is_effective, legs, source, src_file, src_line, run_id
+        ring_secs, talk_secs, is_effective, legs, source, src_file, src_line, run_id, legs_json
         """
 
     init(db: SQLiteDatabase, runID: Int64) throws {
         self.runID = runID
-        insert = try db.prepare("INSERT INTO calls(\(Self.columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(call_id) DO NOTHING")
+        insert = try db.prepare("INSERT INTO calls(\(Self.columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(call_id) DO NOTHING")
         upsert = try db.prepare("""
-            INSERT INTO calls(\(Self.columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            INSERT INTO calls(\(Self.columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             ON CONFLICT(call_id) DO UPDATE SET started_at = excluded.started_at, start_epoch = excluded.start_epoch,
                 local_date = excluded.local_date, direction = excluded.direction, rep_id = excluded.rep_id,
                 client_phone = excluded.client_phone, raw_number = excluded.raw_number,
                 disposition = excluded.disposition, ring_secs = excluded.ring_secs, talk_secs = excluded.talk_secs,
                 is_effective = excluded.is_effective, legs = excluded.legs, source = excluded.source,
-                src_file = excluded.src_file, src_line = excluded.src_line, run_id = excluded.run_id
+                src_file = excluded.src_file, src_line = excluded.src_line, run_id = excluded.run_id,
+                legs_json = excluded.legs_json
+            """)
+        setAside = try db.prepare("INSERT INTO temp.pending_calls(call_id, source, src_file, legs_json) VALUES (?,?,?,?)")
+        unmatched = try db.prepare("""
+            INSERT INTO unmatched_legs(source, src_file, src_line, run_id, number, start_epoch) VALUES (?,?,?,?,?,?)
             """)
         touch = try db.prepare("INSERT OR IGNORE INTO temp.touched_dates(local_date) VALUES (?)")
     }
 
-    private func bind(_ s: SQLiteStatement, _ call: Call, source: String) throws {
+    private func bind(_ s: SQLiteStatement, _ call: Call, legs: [UInt8], source: String) throws {
         try s.bind(1, call.callID)
         try s.bind(2, CivilTime.utcString(epoch: call.start))
         try s.bind(3, call.start)
@@ -48,24 +56,42 @@ public final class CallWriter {
         try s.bind(15, call.position.file)
         try s.bind(16, call.position.line)
         try s.bind(17, runID)
+        try legs.withUnsafeBufferPointer { try s.bind(18, utf8: $0) }
     }
 
-    /// Inserts a call unless its id exists; returns false when it did (the caller regroups it).
-    public func insertNew(_ call: Call, source: String) throws -> Bool {
+    /// Inserts a call with its legs (``CallLegsJSON``) unless its id exists. A call whose id exists got
+    /// more legs since it was stored: the new part is set aside in `temp.pending_calls` for
+    /// ``Warehouse/regroupCalls(full:writer:group:)``, and false is returned.
+    public func insertNew(_ call: Call, legs: [UInt8], source: String) throws -> Bool {
         defer { insert.reset() }
-        try bind(insert, call, source: source)
+        try bind(insert, call, legs: legs, source: source)
         while try insert.step() {}
-        guard insert.changes > 0 else { return false }
-        touched.insert(call.localDate)
-        return true
+        if insert.changes > 0 {
+            touched.insert(call.localDate)
+            return true
+        }
+        defer { setAside.reset() }
+        try setAside.bind(1, call.callID)
+        try setAside.bind(2, source)
+        try setAside.bind(3, call.position.file)
+        try legs.withUnsafeBufferPointer { try setAside.bind(4, utf8: $0) }
+        while try setAside.step() {}
+        return false
     }
 
-    /// Inserts or replaces a call.
-    public func upsert(_ call: Call, source: String) throws {
+    /// Inserts or replaces a call with its legs.
+    public func upsert(_ call: Call, legs: [UInt8], source: String) throws {
         defer { upsert.reset() }
-        try bind(upsert, call, source: source)
+        try bind(upsert, call, legs: legs, source: source)
         while try upsert.step() {}
         touched.insert(call.localDate)
+    }
+
+    /// Records a leg whose company-side extension matched no rep (the `unmatched_numbers` view).
+    public func recordUnmatched(_ leg: CallLegFacts) throws {
+        guard let number = leg.unmatched else { return }
+        try unmatched.run([.text(leg.source), .text(leg.position.file), .integer(Int64(leg.position.line)),
+                           .integer(runID), .text(number), .integer(leg.start)])
     }
 
     /// Writes the local dates of the calls written so far to `temp.touched_dates`.
@@ -77,6 +103,8 @@ public final class CallWriter {
     public func close() {
         insert.finalize()
         upsert.finalize()
+        setAside.finalize()
+        unmatched.finalize()
         touch.finalize()
     }
 }

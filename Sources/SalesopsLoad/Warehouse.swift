@@ -6,8 +6,6 @@ import SalesopsSQLite
 /// A run happens inside one transaction (``run(_:)``), so a killed run leaves the warehouse as it was.
 public final class Warehouse {
     public let db: SQLiteDatabase
-    /// Prepared on first use: marks a call for regrouping (frequent with overlapping exports).
-    var regroupMark: SQLiteStatement?
 
     /// Opens or creates the warehouse at `path` and applies pending migrations.
     public init(path: String) throws {
@@ -17,11 +15,7 @@ public final class Warehouse {
         try createBulkIndexes()
     }
 
-    public func close() {
-        regroupMark?.finalize()
-        regroupMark = nil
-        db.close()
-    }
+    public func close() { db.close() }
 
     /// Runs `body` in one transaction.
     public func run<T>(_ body: () throws -> T) throws -> T { try db.transaction(body) }
@@ -192,9 +186,6 @@ public final class Warehouse {
 
     /// A prepared writer of rejects for one run.
     public func makeRejectWriter(runID: Int64) throws -> RejectWriter { try RejectWriter(db: db, runID: runID) }
-
-    /// A prepared writer of call legs for one run.
-    public func makeLegWriter(runID: Int64) throws -> CallLegWriter { try CallLegWriter(db: db, runID: runID) }
 }
 
 /// Inserts rejected rows with a prepared statement.

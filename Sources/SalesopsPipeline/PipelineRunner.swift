@@ -5,11 +5,12 @@ import SalesopsExtract
 import SalesopsLoad
 import SalesopsTransform
 
-/// Where a loader puts what it accepts: legs for `call_legs` and calls grouped while streaming,
-/// handed to the writer thread; a call whose id is already there is regrouped at the end.
+/// Where a loader puts what it accepts: calls grouped while streaming, with their legs, handed to
+/// the writer thread; a call whose id is already there is regrouped at the end.
 struct CallStore {
     let queue: WriteQueue
     let grouper: StreamingCallGrouper
+    let runID: Int64
 }
 
 /// Receives legs from an extractor, resolves identities and stores them (or only counts, when validating).
@@ -30,19 +31,23 @@ public final class CallLegLoader: CallLegSink {
     }
 
     public func accept(_ leg: CallLeg) throws {
-        let resolved = resolver.resolve(leg)
+        var facts = resolver.resolve(leg).facts
         if let store {
-            store.queue.add(.leg(resolved.facts, source: source, unmatched: resolved.unmatched.first,
-                                 identity: CallLegWriter.identityHash(leg)))
-            store.grouper.add(resolved.facts) { store.queue.add(.call($0, source: source, loader: self)) }
+            facts.runID = store.runID
+            if facts.unmatched != nil { store.queue.add(.unmatched(facts)) }
+            store.grouper.add(facts, emit: enqueue(call:legs:))
         }
         stats.rowsLoaded += 1
+    }
+
+    private func enqueue(call: Call, legs: [CallLegFacts]) {
+        store?.queue.add(.call(call, legs: legs, source: source, loader: self))
     }
 
     /// Emits the calls still open at the end of the source and waits for the writer.
     func finish() throws {
         guard let store else { return }
-        store.grouper.finish { store.queue.add(.call($0, source: source, loader: self)) }
+        store.grouper.finish(enqueue(call:legs:))
         try store.queue.drain()
     }
 
@@ -209,16 +214,15 @@ public struct PipelineRunner {
                 // A first load into empty tables builds the secondary indexes once, after the load.
                 let bulk = try warehouse.hasNoCalls()
                 if bulk { try warehouse.dropBulkIndexes() }
-                let legs = try warehouse.makeLegWriter(runID: runID)
                 let rejects = try warehouse.makeRejectWriter(runID: runID)
                 let calls = try warehouse.makeCallWriter(runID: runID)
-                defer { legs.close(); rejects.close(); calls.close() }
-                let queue = WriteQueue(legs: legs, calls: calls, rejects: rejects, markForRegroup: warehouse.markForRegroup)
+                defer { rejects.close(); calls.close() }
+                let queue = WriteQueue(calls: calls, rejects: rejects)
                 // Whatever happens, the writer thread is idle before the transaction ends or rolls back.
                 defer { try? queue.drain() }
                 let loaders = try extractAll(ledger: FileLedger(warehouse: warehouse, runID: runID)) { source in
                     CallLegLoader(source: source.name, resolver: resolver,
-                                  store: CallStore(queue: queue, grouper: StreamingCallGrouper(grouper: grouper)))
+                                  store: CallStore(queue: queue, grouper: StreamingCallGrouper(grouper: grouper), runID: runID))
                 }
                 let stats = loaders.map(\.stats)
                 logger.info("writer thread", metadata: [

@@ -9,32 +9,30 @@ import SalesopsLoad
 /// only between ``drain()`` calls: the caller drains before it touches the database itself.
 final class WriteQueue {
     enum Item {
-        /// A leg as stored: only what `call_legs` keeps, so the raw record is not copied across threads.
-        case leg(CallLegFacts, source: String, unmatched: String?, identity: Int64)
-        case call(Call, source: String, loader: CallLegLoader)
+        /// A call with its legs, encoded (``CallLegsJSON``) on the writer thread, which has time to spare.
+        case call(Call, legs: [CallLegFacts], source: String, loader: CallLegLoader)
+        /// A leg with an extension that matched no rep.
+        case unmatched(CallLegFacts)
         case reject(Reject, source: String)
     }
 
-    private let legs: CallLegWriter
     private let calls: CallWriter
     private let rejects: RejectWriter
-    private let markForRegroup: (String) throws -> Void
     private let batchSize: Int
     private let slots: DispatchSemaphore
     private let writer = DispatchQueue(label: "salesops.warehouse-writer")
     private var batch: [Item] = []
+    /// The writer thread's buffer for a call's encoded legs.
+    private var encoded: [UInt8] = []
     /// Set by the writer thread; read after a drain.
     private var failure: Error?
     /// Time the producer waited for a free slot (the writer was behind), and the writer's busy time.
     private(set) var producerWaitNanos: UInt64 = 0
     private(set) var writerBusyNanos: UInt64 = 0
 
-    init(legs: CallLegWriter, calls: CallWriter, rejects: RejectWriter, markForRegroup: @escaping (String) throws -> Void,
-         batchSize: Int = 2048, depth: Int = 4) {
-        self.legs = legs
+    init(calls: CallWriter, rejects: RejectWriter, batchSize: Int = 1024, depth: Int = 4) {
         self.calls = calls
         self.rejects = rejects
-        self.markForRegroup = markForRegroup
         self.batchSize = batchSize
         slots = DispatchSemaphore(value: depth)
         batch.reserveCapacity(batchSize)
@@ -68,10 +66,11 @@ final class WriteQueue {
 
     private func write(_ item: Item) throws {
         switch item {
-        case let .leg(facts, source, unmatched, identity):
-            try legs.write(facts, source: source, unmatched: unmatched, identity: identity)
-        case let .call(call, source, loader):
-            if try calls.insertNew(call, source: source) { loader.callsWritten += 1 } else { try markForRegroup(call.callID) }
+        case let .call(call, legs, source, loader):
+            CallLegsJSON.encode(legs, file: call.position.file, source: source, into: &encoded)
+            if try calls.insertNew(call, legs: encoded, source: source) { loader.callsWritten += 1 }
+        case let .unmatched(leg):
+            try calls.recordUnmatched(leg)
         case let .reject(reject, source):
             try rejects.write(reject, source: source)
         }

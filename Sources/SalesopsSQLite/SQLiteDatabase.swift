@@ -160,24 +160,22 @@ public final class SQLiteStatement {
 
     public func bind(_ index: Int32, _ value: String?) throws {
         guard var value else { return try check(sqlite3_bind_null(stmt, index)) }
-        try value.withUTF8 { bytes in
-            if arenaUsed + bytes.count <= arenaCapacity {
-                let start = arena + arenaUsed
-                if let base = bytes.baseAddress { start.update(from: base, count: bytes.count) }
-                arenaUsed += bytes.count
-                try check(sqlite3_bind_text(stmt, index, UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self),
-                                            Int32(bytes.count), nil))   // nil = SQLITE_STATIC: valid until reset
-            } else {
-                try check(sqlite3_bind_text(stmt, index, UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(arena))
-                    .assumingMemoryBound(to: CChar.self), Int32(bytes.count), transient))
-            }
-        }
+        try value.withUTF8 { try bind(index, utf8: $0) }
     }
 
-    /// Binds raw UTF-8 bytes as text without making a `String`.
+    /// Binds UTF-8 bytes as text without making a `String`: copied into the arena (no allocation)
+    /// when they fit, else copied by SQLite.
     public func bind(_ index: Int32, utf8 bytes: UnsafeBufferPointer<UInt8>) throws {
-        let base = UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!)
-        try check(sqlite3_bind_text(stmt, index, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), transient))
+        if arenaUsed + bytes.count <= arenaCapacity {
+            let start = arena + arenaUsed
+            if let base = bytes.baseAddress { start.update(from: base, count: bytes.count) }
+            arenaUsed += bytes.count
+            try check(sqlite3_bind_text(stmt, index, UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self),
+                                        Int32(bytes.count), nil))   // nil = SQLITE_STATIC: valid until reset
+        } else {
+            try check(sqlite3_bind_text(stmt, index, UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(arena))
+                .assumingMemoryBound(to: CChar.self), Int32(bytes.count), transient))
+        }
     }
 
     public func bind(_ index: Int32, _ value: SQLValue) throws {

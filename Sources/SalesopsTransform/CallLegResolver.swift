@@ -55,14 +55,18 @@ public struct CallLegResolver: Sendable {
     /// The peer name of a channel: `SIP/101-0000000a` → `101`, `PJSIP/101-00000002` → `101`,
     /// `Local/101@from-queue-00000001;1` → `101`.
     public static func peer(ofChannel channel: String) -> String {
-        let bytes = channel.utf8
-        guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")) else { return channel }
-        let rest = bytes[bytes.index(after: slash)...]
-        if let at = rest.firstIndex(of: UInt8(ascii: "@")) { return String(Substring(rest[..<at])) }
-        var end = rest.endIndex
-        if let semi = rest.lastIndex(of: UInt8(ascii: ";")) { end = semi }
-        if let dash = rest[..<end].lastIndex(of: UInt8(ascii: "-")) { end = dash }
-        return String(Substring(rest[..<end]))
+        var utf8 = channel
+        return utf8.withUTF8 { bytes in
+            guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")) else { return channel }
+            var end = bytes.count
+            if let at = bytes[(slash + 1)...].firstIndex(of: UInt8(ascii: "@")) {
+                end = at
+            } else {
+                if let semi = bytes[(slash + 1)...].lastIndex(of: UInt8(ascii: ";")) { end = semi }
+                if let dash = bytes[(slash + 1)..<end].lastIndex(of: UInt8(ascii: "-")) { end = dash }
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[(slash + 1)..<end]), as: UTF8.self)
+        }
     }
 
     /// Dialplan contexts that carry calls from outside (`from-pstn`, `from-trunk`, …).
@@ -165,10 +169,11 @@ public struct CallLegResolver: Sendable {
         if caller.unmatchedExtension { unmatched.append(caller.raw) }
         if callee.unmatchedExtension { unmatched.append(callee.raw) }
         let facts = CallLegFacts(
-            callKey: leg.callKey, position: leg.position, sequence: leg.sequence, start: leg.start,
-            duration: leg.duration, billsec: leg.billsec, disposition: leg.disposition,
-            callerKind: caller.kind, calleeKind: callee.kind, callerRep: caller.repID, calleeRep: callee.repID,
-            externalRaw: external?.raw, externalE164: external?.e164, direction: direction)
+            callKey: leg.callKey, source: leg.source, position: leg.position, legHash: leg.identityHash,
+            sequence: leg.sequence, start: leg.start, duration: leg.duration, billsec: leg.billsec,
+            disposition: leg.disposition, callerKind: caller.kind, calleeKind: callee.kind,
+            callerRep: caller.repID, calleeRep: callee.repID, externalRaw: external?.raw,
+            externalE164: external?.e164, direction: direction, unmatched: unmatched.first)
         return Resolved(facts: facts, direction: direction, unmatched: unmatched)
     }
 }

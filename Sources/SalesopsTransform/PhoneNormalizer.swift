@@ -30,46 +30,62 @@ public struct PhoneNormalizer: Sendable {
     }
 
     public func normalize(_ raw: String) -> PhoneNumber {
-        var digits: [UInt8] = []
-        digits.reserveCapacity(16)
-        var plus = false
-        var sawDigit = false
-        for b in raw.utf8 {
-            switch b {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                digits.append(b)
-                sawDigit = true
-            case UInt8(ascii: "+") where !sawDigit:
-                plus = true
-            case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "."),
-                 UInt8(ascii: "\t"), 0xC2, 0xA0:
-                continue
-            default:
-                return .unknown
+        var raw = raw
+        return raw.withUTF8(normalize(utf8:))
+    }
+
+    /// Normalises the UTF-8 bytes of a number; no allocation but the result's text (small numbers
+    /// fit in a `String` without one).
+    public func normalize(utf8 raw: UnsafeBufferPointer<UInt8>) -> PhoneNumber {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer -> PhoneNumber in
+            // buffer[0...1] is room for "+7"; the digits go from buffer[2].
+            var n = 0
+            var plus = false
+            for b in raw {
+                switch b {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    guard n < 18 else { return .unknown }   // longer than any number below
+                    buffer[2 + n] = b
+                    n += 1
+                case UInt8(ascii: "+") where n == 0:
+                    plus = true
+                case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "."),
+                     UInt8(ascii: "\t"), 0xC2, 0xA0:
+                    continue
+                default:
+                    return .unknown
+                }
             }
+            guard n > 0 else { return .unknown }
+            func digit(_ i: Int) -> UInt8 { buffer[2 + i] }
+            /// The digits from `from` as text, after `prefix` (written into the room before them).
+            func text(from: Int, prefix: String) -> String {
+                var start = 2 + from
+                for b in prefix.utf8.reversed() {
+                    start -= 1
+                    buffer[start] = b
+                }
+                return String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<(2 + n)]), as: UTF8.self)
+            }
+            if plus {
+                return (8...15).contains(n) ? .e164(text(from: 0, prefix: "+")) : .unknown
+            }
+            if n <= maxExtensionDigits { return .extension(text(from: 0, prefix: "")) }
+            if n > 11 && digit(0) == UInt8(ascii: "8") && digit(1) == UInt8(ascii: "1") && digit(2) == UInt8(ascii: "0") {
+                return (8...15).contains(n - 3) ? .e164(text(from: 3, prefix: "+")) : .unknown
+            }
+            if n > 11 && digit(0) == UInt8(ascii: "0") && digit(1) == UInt8(ascii: "0") {
+                return (8...15).contains(n - 2) ? .e164(text(from: 2, prefix: "+")) : .unknown
+            }
+            if n == 11 && (digit(0) == UInt8(ascii: "8") || digit(0) == UInt8(ascii: "7")) {
+                return .e164(text(from: 1, prefix: "+7"))
+            }
+            if n == 10 && (digit(0) == UInt8(ascii: "3") || digit(0) == UInt8(ascii: "4")
+                           || digit(0) == UInt8(ascii: "8") || digit(0) == UInt8(ascii: "9")) {
+                return .e164(text(from: 0, prefix: "+7"))
+            }
+            if (5...7).contains(n) { return .local(text(from: 0, prefix: "")) }
+            return .unknown
         }
-        let n = digits.count
-        guard n > 0 else { return .unknown }
-        func text(_ d: ArraySlice<UInt8>) -> String { String(decoding: d, as: UTF8.self) }
-        if plus {
-            return (8...15).contains(n) ? .e164("+" + text(digits[...])) : .unknown
-        }
-        if n <= maxExtensionDigits { return .extension(text(digits[...])) }
-        if n > 11 && digits.starts(with: Array("810".utf8)) {
-            let rest = digits.dropFirst(3)
-            return (8...15).contains(rest.count) ? .e164("+" + text(rest)) : .unknown
-        }
-        if n > 11 && digits.starts(with: Array("00".utf8)) {
-            let rest = digits.dropFirst(2)
-            return (8...15).contains(rest.count) ? .e164("+" + text(rest)) : .unknown
-        }
-        if n == 11 && (digits[0] == UInt8(ascii: "8") || digits[0] == UInt8(ascii: "7")) {
-            return .e164("+7" + text(digits.dropFirst()))
-        }
-        if n == 10 && [UInt8(ascii: "3"), UInt8(ascii: "4"), UInt8(ascii: "8"), UInt8(ascii: "9")].contains(digits[0]) {
-            return .e164("+7" + text(digits[...]))
-        }
-        if (5...7).contains(n) { return .local(text(digits[...])) }
-        return .unknown
     }
 }

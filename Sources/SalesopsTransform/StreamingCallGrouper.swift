@@ -32,12 +32,13 @@ public final class StreamingCallGrouper {
         self.windowSecs = windowSecs
     }
 
-    /// Adds a leg; emits the calls that are complete.
-    public func add(_ leg: CallLegFacts, emit: (Call) throws -> Void) rethrows {
+    /// Adds a leg; emits the calls that are complete, each with its legs in arrival order.
+    public func add(_ leg: CallLegFacts, emit: (Call, [CallLegFacts]) throws -> Void) rethrows {
         let end = leg.start + Int64(leg.duration)
-        // Modified in place: no copy of the leg array per appended leg.
-        if open[leg.callKey] == nil { order.append(leg.callKey) }
-        open[leg.callKey, default: Open(legs: [], lastEnd: end)].append(leg, end: end)
+        // One hash lookup, modified in place: no copy of the leg array per appended leg.
+        var isNew = false
+        open[leg.callKey, default: { isNew = true; return Open(legs: [], lastEnd: end) }()].append(leg, end: end)
+        if isNew { order.append(leg.callKey) }
         newestEnd = max(newestEnd, end)
         sinceSweep += 1
         if sinceSweep >= 4096 {
@@ -47,19 +48,20 @@ public final class StreamingCallGrouper {
     }
 
     /// Emits every open call.
-    public func finish(_ emit: (Call) throws -> Void) rethrows {
+    public func finish(_ emit: (Call, [CallLegFacts]) throws -> Void) rethrows {
         try sweep(before: .max, emit: emit)
         newestEnd = .min
     }
 
-    private func sweep(before watermark: Int64, emit: (Call) throws -> Void) rethrows {
+    private func sweep(before watermark: Int64, emit: (Call, [CallLegFacts]) throws -> Void) rethrows {
         var remaining: [String] = []
         remaining.reserveCapacity(order.count)
         for key in order {
-            guard let group = open[key] else { continue }
+            guard let index = open.index(forKey: key) else { continue }
+            let group = open.values[index]
             if group.lastEnd < watermark {
-                open[key] = nil
-                try emit(grouper.group(group.legs))
+                open.remove(at: index)
+                try emit(grouper.group(group.legs), group.legs)
             } else {
                 remaining.append(key)
             }
