@@ -85,7 +85,10 @@ public enum Migrations {
                strftime('%Y-%m-%dT%H:%M:%SZ', MIN(start_epoch), 'unixepoch') AS first_seen,
                strftime('%Y-%m-%dT%H:%M:%SZ', MAX(start_epoch), 'unixepoch') AS last_seen
         FROM unmatched_legs GROUP BY source, number;
-    DROP INDEX IF EXISTS calls_date;   -- replaced by calls_daily, which covers the rep_daily query
+    DROP INDEX IF EXISTS calls_date;
+    -- Covers the rep_daily aggregation: an index-only scan in group order, no sort, no wide rows. Kept
+    -- during bulk loads too: calls arrive in time order, so its entries are appended, not scattered.
+    CREATE INDEX calls_daily ON calls(local_date, rep_id, direction, disposition, is_effective, talk_secs);
     """
 
     // CHECKs are written as ORs, not `IN (...)`: SQLite evaluates a constant IN list through an
@@ -273,12 +276,9 @@ public enum Migrations {
         GROUP BY source, unmatched;
     """
 
-    /// Secondary indexes, dropped before a bulk load into empty tables and built after it.
+    /// Secondary indexes whose entries a load scatters: dropped before a bulk load into empty tables and
+    /// built after it.
     public static let bulkIndexes = [
-        // Covers the rep_daily aggregation: an index-only scan in group order, no sort, no wide rows.
-        ("calls_daily", """
-            CREATE INDEX IF NOT EXISTS calls_daily ON calls(local_date, rep_id, direction, disposition, is_effective, talk_secs)
-            """),
         ("calls_client", "CREATE INDEX IF NOT EXISTS calls_client ON calls(client_phone, start_epoch)"),
     ]
 }

@@ -242,6 +242,39 @@ final class CallPipelineTests: XCTestCase {
         XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM calls"), [["3"]])
     }
 
+    func testACallWithLegsInTwoFilesFollowsRotationAndRewrite() throws {
+        let project = try TestProject.asterisk("billsec_30_vs_31.csv")
+        defer { project.remove() }
+        let folder = project.dir.appendingPathComponent("input/pbx")
+        let legs = try Fixtures.telephonyText("ring_group_one_answer.csv").split(separator: "\n").map(String.init)
+        try (legs[0] + "\n").write(to: folder.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
+        try (legs[1] + "\n" + legs[2] + "\n").write(to: folder.appendingPathComponent("b.csv"), atomically: true, encoding: .utf8)
+        let legsOfTheCall = "SELECT src_file, src_line, disposition FROM call_legs WHERE call_id = '1762761600.10' ORDER BY src_file, src_line"
+        try project.run()
+        XCTAssertEqual(try project.rows("SELECT legs, disposition, rep_id, src_file FROM calls WHERE call_id = '1762761600.10'"),
+                       [["3", "answered", "r02", "input/pbx/a.csv"]])
+        XCTAssertEqual(try project.rows(legsOfTheCall), [
+            ["input/pbx/a.csv", "1", "no_answer"], ["input/pbx/b.csv", "1", "answered"], ["input/pbx/b.csv", "2", "no_answer"],
+        ])
+
+        // b.csv is rotated to b-1.csv and a new b.csv starts: the legs named by file follow it.
+        try FileManager.default.moveItem(at: folder.appendingPathComponent("b.csv"), to: folder.appendingPathComponent("b-1.csv"))
+        try FileManager.default.copyItem(atPath: Fixtures.telephony("unanswered_row.csv"),
+                                         toPath: folder.appendingPathComponent("b.csv").path)
+        try project.run()
+        XCTAssertEqual(try project.rows(legsOfTheCall), [
+            ["input/pbx/a.csv", "1", "no_answer"], ["input/pbx/b-1.csv", "1", "answered"], ["input/pbx/b-1.csv", "2", "no_answer"],
+        ])
+
+        // b-1.csv is rewritten without the answered leg: its old legs go, the new one joins the leg from a.csv.
+        try (legs[2] + "\n").write(to: folder.appendingPathComponent("b-1.csv"), atomically: true, encoding: .utf8)
+        try project.run()
+        XCTAssertEqual(try project.rows(legsOfTheCall), [["input/pbx/a.csv", "1", "no_answer"], ["input/pbx/b-1.csv", "1", "no_answer"]])
+        XCTAssertEqual(try project.rows("SELECT legs, disposition, rep_id FROM calls WHERE call_id = '1762761600.10'"),
+                       [["2", "missed", "r01"]])
+        XCTAssertEqual(try project.rows("SELECT call_id FROM missed_calls"), [["1762761600.10"]])
+    }
+
     func testOverlappingExportsCountEachCallOnce() throws {
         // A FreePBX CDR download of "this month" every night: each file repeats the earlier rows.
         let project = try TestProject(sources: [("spb", "freepbx_cdr", ["freepbx_header.csv"], "")])
