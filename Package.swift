@@ -31,8 +31,10 @@ let package = Package(
         .target(name: "SalesopsXLSX", dependencies: ["CXLSXWriter"]),
         // Strict YAML configuration loading.
         .target(name: "SalesopsConfig", dependencies: ["SalesopsCore", .product(name: "Yams", package: "Yams")]),
+        // Mail formats: mbox, RFC 5322 headers, RFC 2047 words, RFC 2231 parameters, MIME, charsets.
+        .target(name: "SalesopsMail", dependencies: ["SalesopsCore"]),
         // The stages of the house.
-        .target(name: "SalesopsExtract", dependencies: ["SalesopsCore", "SalesopsCSV", "CCrypto"]),
+        .target(name: "SalesopsExtract", dependencies: ["SalesopsCore", "SalesopsCSV", "SalesopsMail", "CCrypto"]),
         .target(name: "SalesopsTransform", dependencies: ["SalesopsCore"]),
         .target(name: "SalesopsLoad", dependencies: ["SalesopsCore", "SalesopsSQLite"]),
         .target(name: "SalesopsReport", dependencies: ["SalesopsCore", "SalesopsSQLite", "SalesopsXLSX"]),
@@ -47,7 +49,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SalesopsTests", dependencies: [
-            "SalesopsCore", "SalesopsCSV", "SalesopsSQLite", "SalesopsConfig", "SalesopsExtract",
+            "SalesopsCore", "SalesopsCSV", "SalesopsSQLite", "SalesopsConfig", "SalesopsMail", "SalesopsExtract",
             "SalesopsTransform", "SalesopsLoad", "SalesopsReport", "SalesopsPipeline", "salesops",
         ]),
     ],
