@@ -5,8 +5,6 @@ import Yams
 /// Loads and validates `config/*.yml` and a pipeline file strictly: every problem is collected with
 /// its file, line and key path, and a load with any problem throws ``ConfigErrors`` holding them all.
 public enum ConfigLoader {
-    /// Extractor types a telephony source may name; the CLI's registry builds them.
-    public static let telephonyTypes = ["asterisk_cdr", "freepbx_cdr", "mapped_csv"]
     /// Canonical fields a `mapped_csv` telephony source maps to columns.
     public static let mappedCallFields = ["call_id", "started_at", "src", "dst", "duration", "billsec",
                                           "disposition", "direction", "answered_by", "did", "sequence"]
@@ -55,7 +53,7 @@ public enum ConfigLoader {
             guard let text = readText(dir.appendingPathComponent(name), display: display, sink: sink),
                   let root = sink.compose(text, file: display) else { continue }
             guard let top = YAMLReader(root, file: display, path: "", sink: sink) else { continue }
-            for section in ["company", "reps", "norms", "thresholds"] where top.has(section) {
+            for section in ["company", "reps", "norms", "thresholds", "mail"] where top.has(section) {
                 if let other = seen[section] {
                     top.problem(section, "section already defined in \(other)")
                 }
@@ -65,6 +63,7 @@ public enum ConfigLoader {
             if top.has("reps") { config.reps = readReps(top, sink: sink) }
             if let norms = top.mapping("norms") { config.norms = readNorms(norms) }
             if let thresholds = top.mapping("thresholds") { config.thresholds = readThresholds(thresholds) }
+            if let mail = top.mapping("mail") { config.mail = readMail(mail) }
             top.finish()
         }
         if seen["company"] == nil && !names.isEmpty {
@@ -184,6 +183,16 @@ public enum ConfigLoader {
         return t
     }
 
+    static func readMail(_ r: YAMLReader) -> MailSettings {
+        var m = MailSettings()
+        if r.has("proposal_patterns") {
+            m.proposalPatterns = r.strings("proposal_patterns").filter { !$0.isEmpty }
+            if m.proposalPatterns.isEmpty { r.problem("proposal_patterns", "expected at least one pattern") }
+        }
+        r.finish()
+        return m
+    }
+
     static func crossCheck(_ config: ProjectConfig, teamFile: String, sink: DiagnosticSink) {
         var ids = Set<String>()
         var owners: [String: String] = [:]
@@ -238,8 +247,8 @@ public enum ConfigLoader {
             }
         }
         let type = s.string("type", required: true) ?? ""
-        if !type.isEmpty && !telephonyTypes.contains(type) {
-            s.problem("type", "unknown extractor type '\(type)' (known: \(telephonyTypes.joined(separator: ", ")))")
+        if !type.isEmpty && !kind.types.contains(type) {
+            s.problem("type", "unknown \(kind.rawValue) extractor type '\(type)' (known: \(kind.types.joined(separator: ", ")))")
         }
         let path = s.string("path", required: true) ?? ""
         var source = SourceConfig(name: name, kind: kind, type: type, path: path)

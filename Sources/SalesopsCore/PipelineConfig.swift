@@ -1,6 +1,15 @@
 /// The family of data a source yields.
 public enum SourceKind: String, Sendable, CaseIterable {
     case telephony
+    case mail
+
+    /// Extractor types a source of this kind may name.
+    public var types: [String] {
+        switch self {
+        case .telephony: return ["asterisk_cdr", "freepbx_cdr", "mapped_csv"]
+        case .mail: return ["mbox", "eml"]
+        }
+    }
 }
 
 /// Character encoding of a text input.
@@ -35,7 +44,7 @@ public struct SourceConfig: Sendable, Equatable {
     /// Unique name of the source, used in the warehouse's accounting.
     public var name: String
     public var kind: SourceKind
-    /// Extractor type: `asterisk_cdr`, `freepbx_cdr` or `mapped_csv`.
+    /// Extractor type: `asterisk_cdr`, `freepbx_cdr`, `mapped_csv` (telephony); `mbox`, `eml` (mail).
     public var type: String
     /// Glob relative to the project folder (`input/telephony/asterisk/*.csv`).
     public var path: String

@@ -127,18 +127,34 @@ public struct Thresholds: Sendable, Equatable {
     }
 }
 
+/// How mail is judged (`config/*.yml`, section `mail`).
+public struct MailSettings: Sendable, Equatable {
+    /// An outbound mail with an attachment is a proposal when an attachment's file name or the subject
+    /// contains one of these (case-insensitive).
+    public var proposalPatterns: [String]
+
+    public static let defaultProposalPatterns = ["КП", "коммерческое предложение", "предложение", "proposal",
+                                                 "quotation", "offer"]
+
+    public init(proposalPatterns: [String] = MailSettings.defaultProposalPatterns) {
+        self.proposalPatterns = proposalPatterns
+    }
+}
+
 /// Everything under `config/`.
 public struct ProjectConfig: Sendable, Equatable {
     public var company: CompanySettings
     public var reps: [Rep]
     public var norms: Norms
     public var thresholds: Thresholds
+    public var mail: MailSettings
 
     public init(company: CompanySettings = CompanySettings(), reps: [Rep] = [], norms: Norms = Norms(),
-                thresholds: Thresholds = Thresholds()) {
+                thresholds: Thresholds = Thresholds(), mail: MailSettings = MailSettings()) {
         self.company = company
         self.reps = reps
         self.norms = norms
         self.thresholds = thresholds
+        self.mail = mail
     }
 }

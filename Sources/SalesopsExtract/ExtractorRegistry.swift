@@ -11,4 +11,12 @@ public enum ExtractorRegistry {
         default: throw SalesopsError(.config, "unknown extractor type '\(source.type)' for source '\(source.name)'")
         }
     }
+
+    /// Builds the extractor for a mail source.
+    public static func makeMailExtractor(for source: SourceConfig) throws -> MailExtractor {
+        guard let format = MailboxExtractor.Format(rawValue: source.type) else {
+            throw SalesopsError(.config, "unknown mail extractor type '\(source.type)' for source '\(source.name)'")
+        }
+        return MailboxExtractor(sourceName: source.name, format: format)
+    }
 }

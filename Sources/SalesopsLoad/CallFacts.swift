@@ -40,8 +40,15 @@ extension Warehouse {
     /// come from several files names every file but the call's own).
     static let callsTouchingFile = "(src_file = ?1 OR instr(legs_json, json_quote(?1)) > 0)"
 
-    /// Before a file is read whole again: drops the legs it contributed and marks their calls for regrouping.
-    public func forgetLegs(ofFile path: String) throws {
+    /// Before a file is read whole again: drops what it contributed (call legs, whose calls are marked
+    /// for regrouping, or mail sightings).
+    public func forgetRows(ofFile path: String) throws {
+        try forgetLegs(ofFile: path)
+        try forgetEmails(ofFile: path)
+    }
+
+    /// Drops the legs a file contributed and marks their calls for regrouping.
+    func forgetLegs(ofFile path: String) throws {
         try db.run("INSERT OR IGNORE INTO temp.regroup_calls SELECT call_id FROM calls WHERE \(Self.callsTouchingFile)",
                    [.text(path)])
         try db.run("""
@@ -53,8 +60,8 @@ extension Warehouse {
         try db.run("DELETE FROM unmatched_legs WHERE src_file = ?", [.text(path)])
     }
 
-    /// A rotated log: the rows loaded from `old` now live in `new`.
-    public func relocateLegs(from old: String, to new: String) throws {
+    /// A rotated file: the rows loaded from `old` now live in `new`.
+    public func relocateRows(from old: String, to new: String) throws {
         let file = CallLegsJSON.Field.srcFile.rawValue
         try db.run("""
             UPDATE calls SET legs_json = (
@@ -63,7 +70,7 @@ extension Warehouse {
                 FROM json_each(calls.legs_json) l)
             WHERE instr(legs_json, json_quote(?1)) > 0
             """, [.text(old), .text(new)])
-        for table in ["calls", "missed_calls", "unmatched_legs"] {
+        for table in ["calls", "missed_calls", "unmatched_legs", "emails", "email_sightings"] {
             try db.run("UPDATE \(table) SET src_file = ?2 WHERE src_file = ?1", [.text(old), .text(new)])
         }
     }
@@ -170,8 +177,9 @@ extension Warehouse {
             """, [.integer(runID), .integer(Int64(windowMins))])
     }
 
-    /// Rebuilds `rep_daily` for the dates in `temp.touched_dates` (filled by ``regroupCalls``): call
-    /// counts per rep and date, plus a zero row for every active rep on every touched business day.
+    /// Rebuilds `rep_daily` for the dates in `temp.touched_dates` (filled by the call and mail writers):
+    /// call and mail counts per rep and date, plus a zero row for every active rep on every touched
+    /// business day.
     public func rebuildRepDaily() throws {
         try db.execute("""
             DELETE FROM rep_daily WHERE local_date IN (SELECT local_date FROM temp.touched_dates);
@@ -191,6 +199,7 @@ extension Warehouse {
              AND (r.active_from IS NULL OR c.local_date >= r.active_from)
              AND (r.active_to IS NULL OR c.local_date <= r.active_to);
             """)
+        try rebuildRepDailyMail()
     }
 }
 

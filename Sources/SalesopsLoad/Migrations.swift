@@ -8,6 +8,7 @@ public enum Migrations {
         ("002_file_resume", fileResume),
         ("003_etl_notes", etlNotes),
         ("004_legs_in_calls", legsInCalls),
+        ("005_emails", emails),
     ]
 
     /// Applies every migration not yet recorded, each in its own transaction.
@@ -40,6 +41,65 @@ public enum Migrations {
         src_file TEXT NOT NULL,
         message  TEXT NOT NULL
     );
+    """
+
+    /// Mail: one row per message (Message-ID), where each was seen, its attachments, and the company
+    /// addresses that match no rep.
+    static let emails = """
+    -- one row per message (the same Message-ID in Sent and in an archive counts once)
+    CREATE TABLE emails (
+        message_id     TEXT PRIMARY KEY,   -- without brackets; hash:<16 hex> of the content when absent
+        sent_at        TEXT NOT NULL,
+        sent_epoch     INTEGER NOT NULL,
+        local_date     TEXT NOT NULL,
+        direction      TEXT NOT NULL CHECK (direction = 'inbound' OR direction = 'outbound' OR direction = 'internal'),
+        rep_id         TEXT,
+        from_email     TEXT NOT NULL,
+        client_email   TEXT,
+        subject        TEXT NOT NULL,
+        attachments    INTEGER NOT NULL,   -- documents attached (inline images are not)
+        is_proposal    INTEGER NOT NULL CHECK (is_proposal = 0 OR is_proposal = 1),
+        thread_id      TEXT NOT NULL,
+        has_message_id INTEGER NOT NULL CHECK (has_message_id = 0 OR has_message_id = 1),
+        undecodable    INTEGER NOT NULL CHECK (undecodable = 0 OR undecodable = 1),
+        source         TEXT NOT NULL,
+        src_file       TEXT NOT NULL,
+        src_line       INTEGER NOT NULL,
+        src_offset     INTEGER NOT NULL,   -- byte offset of the message in src_file
+        run_id         INTEGER NOT NULL
+    );
+    CREATE INDEX emails_daily ON emails(local_date, rep_id, direction, is_proposal);
+    CREATE INDEX emails_client ON emails(client_email, sent_epoch);
+    -- one row per attachment of a message
+    CREATE TABLE email_attachments (
+        message_id   TEXT NOT NULL,
+        position     INTEGER NOT NULL,
+        filename     TEXT NOT NULL,       -- as sent, decoded; data, never a path
+        content_type TEXT NOT NULL,
+        PRIMARY KEY (message_id, position)
+    );
+    -- one row per place a message was read (a mail in Sent and in an archive has two)
+    CREATE TABLE email_sightings (
+        message_id TEXT NOT NULL,
+        source     TEXT NOT NULL,
+        src_file   TEXT NOT NULL,
+        src_line   INTEGER NOT NULL,
+        src_offset INTEGER NOT NULL,
+        run_id     INTEGER NOT NULL,
+        PRIMARY KEY (message_id, src_file, src_offset)
+    );
+    CREATE INDEX email_sightings_file ON email_sightings(src_file);
+    -- one row per message and company-domain address that belongs to no rep
+    CREATE TABLE email_unmatched (
+        message_id TEXT NOT NULL,
+        address    TEXT NOT NULL,
+        PRIMARY KEY (message_id, address)
+    );
+    -- one row per source and company address that matched no rep
+    CREATE VIEW unmatched_addresses AS
+        SELECT e.source, u.address, COUNT(*) AS messages, MIN(e.sent_at) AS first_seen, MAX(e.sent_at) AS last_seen
+        FROM email_unmatched u JOIN emails e ON e.message_id = u.message_id
+        GROUP BY e.source, u.address;
     """
 
     /// A call keeps its legs as a JSON array (`calls.legs_json`, see `CallLegsJSON`): one row per call

@@ -30,8 +30,8 @@ public final class Warehouse {
         return Int64(next)
     }
 
-    /// Records per-source accounting and closes the run's row.
-    public func finishRun(_ runID: Int64, stats: [SourceStats], kind: String, status: String, finishedAt: String,
+    /// Records per-source accounting (with each source's kind) and closes the run's row.
+    public func finishRun(_ runID: Int64, stats: [SourceStats], kinds: [String: String], status: String, finishedAt: String,
                           message: String? = nil) throws {
         let source = try db.prepare("""
             INSERT INTO etl_sources(run_id, source, kind, files_read, files_skipped, rows_read, rows_loaded,
@@ -40,7 +40,7 @@ public final class Warehouse {
         let filtered = try db.prepare("INSERT INTO etl_filtered(run_id, source, reason, rows) VALUES (?,?,?,?)")
         defer { source.finalize(); filtered.finalize() }
         for s in stats {
-            try source.run([.integer(runID), .text(s.source), .text(kind), .integer(Int64(s.filesRead)),
+            try source.run([.integer(runID), .text(s.source), .text(kinds[s.source] ?? ""), .integer(Int64(s.filesRead)),
                             .integer(Int64(s.filesSkipped)), .integer(Int64(s.rowsRead)),
                             .integer(Int64(s.rowsLoaded)), .integer(Int64(s.rowsFiltered)),
                             .integer(Int64(s.rowsRejected))])

@@ -48,6 +48,9 @@ public final class LineReader {
 
     deinit { close(fd) }
 
+    /// Bytes read so far (the file's size once ``forEachLine(_:)`` returned).
+    public private(set) var bytesRead: Int64 = 0
+
     /// Calls `body` for every line, in order.
     public func forEachLine(_ body: (Line) throws -> Void) throws {
         let capacity = chunkSize + maxLine
@@ -63,7 +66,7 @@ public final class LineReader {
                     if errno == EINTR { continue }
                     throw MailReadError(path: path, message: "read failed: \(String(cString: strerror(errno)))")
                 }
-                if n == 0 { eof = true } else { filled += n }
+                if n == 0 { eof = true } else { filled += n; bytesRead += Int64(n) }
             }
             var start = 0
             while start < filled {

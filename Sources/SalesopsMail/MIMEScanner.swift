@@ -1,3 +1,5 @@
+import SalesopsCore
+
 /// One header field, unfolded, its value as the raw bytes after the colon (leading space removed).
 public struct HeaderField: Equatable, Sendable {
     /// Lower-cased field name.
@@ -18,24 +20,10 @@ public struct HeaderBlock: Equatable, Sendable {
     public func all(_ name: String) -> [[UInt8]] { fields.filter { $0.name == name }.map(\.value) }
 }
 
-/// A document attached to a message (an inline image with a Content-ID is not one).
-public struct MailAttachment: Equatable, Sendable {
-    /// The file name as sent, decoded (RFC 2231, RFC 2047, raw 8-bit); empty when none was given.
-    /// It is data, never a path.
-    public var filename: String
-    /// The part's lower-cased media type.
-    public var contentType: String
-
-    public init(filename: String, contentType: String) {
-        self.filename = filename
-        self.contentType = contentType
-    }
-}
-
 /// What the scanner keeps of one message: its top-level headers and its attachments.
 public struct ScannedMessage: Sendable {
     public var headers = HeaderBlock()
-    public var attachments: [MailAttachment] = []
+    public var attachments: [EmailAttachment] = []
     /// A 64-bit FNV-1a hash of the body's non-blank lines (trailing space trimmed, mbox quoting
     /// undone); computed only for messages without a Message-ID, which then are identified by content.
     public var bodyHash: UInt64?
@@ -178,12 +166,12 @@ public struct MIMEScanner {
 
     /// The attachment a leaf part is, if it is one (FORMATS.md §2.8): disposition `attachment`, or a
     /// file name, or a type that is not text; an inline part with a Content-ID is an embedded image.
-    static func attachment(_ block: HeaderBlock, contentType: MediaType?, type: String) -> MailAttachment? {
+    static func attachment(_ block: HeaderBlock, contentType: MediaType?, type: String) -> EmailAttachment? {
         let disposition = block.first("content-disposition").flatMap { MediaType.parse($0) }
         let rawName = disposition?.parameters["filename"] ?? contentType?.parameters["name"]
         let filename = rawName.map(Self.cleanName) ?? ""
         let hasContentID = block.first("content-id") != nil
-        let result = MailAttachment(filename: filename, contentType: type)
+        let result = EmailAttachment(filename: filename, contentType: type)
         if disposition?.value == "attachment" { return result }
         if hasContentID && (disposition?.value == "inline" || disposition == nil) { return nil }   // embedded in HTML
         if rawName != nil { return result }

@@ -1,21 +1,11 @@
-/// One mailbox of an address header: a display name (decoded) and the address (lower-cased).
-public struct MailAddress: Equatable, Sendable {
-    public var name: String
-    public var address: String
+import SalesopsCore
 
-    public init(name: String, address: String) {
-        self.name = name
-        self.address = address
-    }
-
-    /// The part after `@`.
-    public var domain: Substring { address[address.index(after: address.lastIndex(of: "@")!)...] }
-
+extension MailboxAddress {
     /// Parses an address list (`From`, `To`, `Cc`, …): quoted, RFC 2047-encoded or raw 8-bit display
     /// names, comments, groups (`team: a@b.ru, c@d.ru;`), bare addresses. Entries without a valid
     /// address (`undisclosed-recipients:;`) are left out.
-    public static func parseList(_ value: [UInt8]) -> [MailAddress] {
-        var result: [MailAddress] = []
+    public static func parseList(_ value: [UInt8]) -> [MailboxAddress] {
+        var result: [MailboxAddress] = []
         var phrase: [UInt8] = []
         var comment: [UInt8] = []
         var angle: [UInt8]?
@@ -28,7 +18,7 @@ public struct MailAddress: Equatable, Sendable {
             var name = EncodedWords.decodeHeader(nameBytes)
             name = name.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
             if name.count >= 2 && name.hasPrefix("'") && name.hasSuffix("'") { name = String(name.dropFirst().dropLast()) }
-            result.append(MailAddress(name: name, address: address))
+            result.append(MailboxAddress(name: name, address: address))
         }
         while i < value.count {
             let b = value[i]

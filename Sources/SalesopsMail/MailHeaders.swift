@@ -1,12 +1,14 @@
+import SalesopsCore
+
 /// The facts salesops reads from a message's top-level headers, decoded.
 public struct MailHeaders: Equatable, Sendable {
     /// `Message-ID` without angle brackets; nil when absent or empty.
     public var messageID: String?
     /// `Date` in seconds since the epoch (UTC); nil when absent or unreadable.
     public var date: Int64?
-    public var from: [MailAddress]
+    public var from: [MailboxAddress]
     /// `To`, `Cc` and `Bcc`, in that order.
-    public var recipients: [MailAddress]
+    public var recipients: [MailboxAddress]
     public var subject: String
     /// Thread: Gmail's `X-GM-THRID`, else the first of `References`, else `In-Reply-To` (ids without brackets).
     public var threadRoot: String?
@@ -21,8 +23,8 @@ public struct MailHeaders: Equatable, Sendable {
         func text(_ name: String) -> String? { headers.first(name).map { EncodedWords.decodeHeader($0) } }
         messageID = headers.first("message-id").flatMap(Self.firstID)
         date = text("date").flatMap(MailDate.parse)
-        from = headers.first("from").map(MailAddress.parseList) ?? []
-        recipients = ["to", "cc", "bcc"].flatMap { headers.all($0).flatMap(MailAddress.parseList) }
+        from = headers.first("from").map(MailboxAddress.parseList) ?? []
+        recipients = ["to", "cc", "bcc"].flatMap { headers.all($0).flatMap(MailboxAddress.parseList) }
         subject = text("subject").map(Self.collapse) ?? ""
         if let thread = headers.first("x-gm-thrid").map({ String(decoding: $0, as: UTF8.self) })?
             .trimmingSpaces, !thread.isEmpty {

@@ -2,6 +2,8 @@
 public struct RawMessage: Sendable {
     /// Byte offset of the message (its `From ` line in an mbox) in the file.
     public var offset: Int64
+    /// 1-based line of that first line.
+    public var line: Int
     /// The mbox separator line (`From sender date`), decoded leniently; empty for .eml.
     public var separator: String
     public var scanned: ScannedMessage
@@ -14,26 +16,30 @@ public struct RawMessage: Sendable {
 /// seldom splits a message. `>From ` lines lose exactly one `>` (mboxrd; for mboxo the one `>` the
 /// writer added). Text before the first separator, if any, is read as a message of its own.
 public enum MboxReader {
-    public static func read(path: String, _ body: (RawMessage) throws -> Void) throws {
+    /// Calls `body` for each message in file order; returns the file's size in bytes.
+    @discardableResult
+    public static func read(path: String, _ body: (RawMessage) throws -> Void) throws -> Int64 {
         let reader = try LineReader(path: path)
         var scanner = MIMEScanner()
-        var current: (offset: Int64, separator: String)?
+        var current: (offset: Int64, line: Int, separator: String)?
+        var lineNumber = 0
         var previousBlank = true
         var sawContent = false
         var unquoted: [UInt8] = []
         func finish() throws {
             if let c = current {
-                try body(RawMessage(offset: c.offset, separator: c.separator, scanned: scanner.finish()))
+                try body(RawMessage(offset: c.offset, line: c.line, separator: c.separator, scanned: scanner.finish()))
             } else if sawContent {
-                try body(RawMessage(offset: 0, separator: "", scanned: scanner.finish()))
+                try body(RawMessage(offset: 0, line: 1, separator: "", scanned: scanner.finish()))
             }
         }
         try reader.forEachLine { line in
+            lineNumber += 1
             let bytes = line.bytes
             if previousBlank && line.hasPrefix("From ") && Self.looksLikeSeparator(bytes) {
                 try finish()
                 scanner = MIMEScanner()
-                current = (line.offset, String(decoding: bytes, as: UTF8.self))
+                current = (line.offset, lineNumber, String(decoding: bytes, as: UTF8.self))
                 previousBlank = false
                 sawContent = false
                 return
@@ -54,6 +60,7 @@ public enum MboxReader {
             scanner.feed(bytes)
         }
         try finish()
+        return reader.bytesRead
     }
 
     /// `From <sender> <date>`: a time `hh:mm` and a plausible year after the sender.
@@ -78,11 +85,11 @@ public enum MboxReader {
         return time && year
     }
 
-    /// Reads one .eml file (RFC 5322, LF or CRLF) as one message.
-    public static func readEML(path: String) throws -> RawMessage {
+    /// Reads one .eml file (RFC 5322, LF or CRLF) as one message; returns it and the file's size.
+    public static func readEML(path: String) throws -> (message: RawMessage, bytes: Int64) {
         let reader = try LineReader(path: path)
         var scanner = MIMEScanner()
         try reader.forEachLine { scanner.feed($0.bytes) }
-        return RawMessage(offset: 0, separator: "", scanned: scanner.finish())
+        return (RawMessage(offset: 0, line: 1, separator: "", scanned: scanner.finish()), reader.bytesRead)
     }
 }

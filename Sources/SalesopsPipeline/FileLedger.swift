@@ -27,7 +27,7 @@ struct FileLedger {
                   let moved = files.first(where: { $0.0.sha256 == previous.sha256 && $0.0.path != file.path })?.0,
                   try !warehouse.isLoaded(path: moved.displayPath, sha256: moved.sha256) else { continue }
             // `file` was rotated to `moved` (same bytes) and a new `file` started: its rows now live in `moved`.
-            try warehouse.relocateLegs(from: file.displayPath, to: moved.displayPath)
+            try warehouse.relocateRows(from: file.displayPath, to: moved.displayPath)
         }
     }
 
@@ -44,7 +44,7 @@ struct FileLedger {
            file.bytes > point.offset, file.prefixSHA256 == expected {
             return .readFrom(point)
         }
-        if previous != nil { try warehouse.forgetLegs(ofFile: file.displayPath) }
+        if previous != nil { try warehouse.forgetRows(ofFile: file.displayPath) }
         return .readWhole
     }
 

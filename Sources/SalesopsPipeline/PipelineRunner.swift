@@ -5,6 +5,21 @@ import SalesopsExtract
 import SalesopsLoad
 import SalesopsTransform
 
+/// What reading a source needs of its loader: the extractor it owns, its accounting, and a way to wait
+/// for the writer thread.
+protocol SourceLoader: AnyObject {
+    var stats: SourceStats { get set }
+    var rejectSamples: [Reject] { get set }
+    /// Whether the source's format can be read on from where a grown file was left.
+    var supportsResume: Bool { get }
+    /// Reads one file into the loader.
+    func read(path: String, displayPath: String, resume: ResumePoint?) throws -> ExtractResult
+    /// Waits until everything handed to the writer is in the database.
+    func drain() throws
+    /// Ends the source (emits what is still open) and waits for the writer.
+    func finish() throws
+}
+
 /// Where a loader puts what it accepts: calls grouped while streaming, with their legs, handed to
 /// the writer thread; a call whose id is already there is regrouped at the end.
 struct CallStore {
@@ -14,7 +29,8 @@ struct CallStore {
 }
 
 /// Receives legs from an extractor, resolves identities and stores them (or only counts, when validating).
-public final class CallLegLoader: CallLegSink {
+public final class CallLegLoader: CallLegSink, SourceLoader {
+    let extractor: CallLegExtractor
     let resolver: CallLegResolver
     let store: CallStore?
     let source: String
@@ -23,11 +39,18 @@ public final class CallLegLoader: CallLegSink {
     var callsWritten = 0
     var rejectSamples: [Reject] = []
 
-    init(source: String, resolver: CallLegResolver, store: CallStore?) {
+    init(source: String, extractor: CallLegExtractor, resolver: CallLegResolver, store: CallStore?) {
         self.source = source
+        self.extractor = extractor
         self.resolver = resolver
         self.store = store
         self.stats = SourceStats(source: source)
+    }
+
+    var supportsResume: Bool { extractor.supportsResume }
+
+    func read(path: String, displayPath: String, resume: ResumePoint?) throws -> ExtractResult {
+        try extractor.extract(path: path, displayPath: displayPath, resume: resume, into: self)
     }
 
     public func accept(_ leg: CallLeg) throws {
@@ -44,14 +67,12 @@ public final class CallLegLoader: CallLegSink {
         store?.queue.add(.call(call, legs: legs, source: source, loader: self))
     }
 
-    /// Emits the calls still open at the end of the source and waits for the writer.
     func finish() throws {
         guard let store else { return }
         store.grouper.finish(enqueue(call:legs:))
         try store.queue.drain()
     }
 
-    /// Waits until everything handed to the writer is in the database.
     func drain() throws { try store?.queue.drain() }
 
     public func reject(_ reject: Reject) {
@@ -65,11 +86,58 @@ public final class CallLegLoader: CallLegSink {
     }
 }
 
+/// Receives messages from a mailbox extractor, resolves them against the roster and stores them.
+final class MailLoader: MailSink, SourceLoader {
+    let extractor: MailExtractor
+    let resolver: EmailResolver
+    let queue: WriteQueue?
+    let source: String
+    var stats: SourceStats
+    var rejectSamples: [Reject] = []
+    /// New messages written (first sightings); counted by the writer thread, read after a drain.
+    var emailsWritten = 0
+
+    init(source: String, extractor: MailExtractor, resolver: EmailResolver, queue: WriteQueue?) {
+        self.source = source
+        self.extractor = extractor
+        self.resolver = resolver
+        self.queue = queue
+        stats = SourceStats(source: source)
+    }
+
+    var supportsResume: Bool { false }
+
+    func read(path: String, displayPath: String, resume: ResumePoint?) throws -> ExtractResult {
+        try extractor.extract(path: path, displayPath: displayPath, into: self)
+    }
+
+    func accept(_ message: MailRecord) throws {
+        let facts = resolver.resolve(message)
+        queue?.add(.email(facts, loader: self))
+        stats.rowsLoaded += 1
+    }
+
+    func reject(_ reject: Reject) {
+        stats.rowsRejected += 1
+        if rejectSamples.count < 20 { rejectSamples.append(reject) }
+        queue?.add(.reject(reject, source: source))
+    }
+
+    func filter(reason: String, at position: SourcePosition) {
+        stats.filtered[reason, default: 0] += 1
+    }
+
+    func drain() throws { try queue?.drain() }
+    func finish() throws { try queue?.drain() }
+}
+
 /// What a run did, for the run summary.
 public struct RunOutcome {
     public var runID: Int64
     public var stats: [SourceStats]
     public var callsWritten: Int
+    /// Messages new to the warehouse (a Message-ID not seen before).
+    public var emailsWritten = 0
     public var headline = DayHeadline()
     public var reportPath: String?
 }
@@ -104,18 +172,28 @@ public struct PipelineRunner {
 
     /// Reads every source without loading anything: the counts `salesops validate` prints.
     public func dryExtract() throws -> [SourceStats] {
-        let resolver = CallLegResolver(config: config)
-        return try extractAll(ledger: nil) { CallLegLoader(source: $0.name, resolver: resolver, store: nil) }
-            .map(\.stats)
+        try extractAll(ledger: nil) { try makeLoader($0, callStore: nil, mailQueue: nil) }.map(\.stats)
+    }
+
+    /// The loader of a source, with its extractor; without a store or queue it only counts.
+    func makeLoader(_ source: SourceConfig, callStore: CallStore?, mailQueue: WriteQueue?) throws -> SourceLoader {
+        switch source.kind {
+        case .telephony:
+            return CallLegLoader(source: source.name,
+                                 extractor: try ExtractorRegistry.makeCallLegExtractor(for: source, clock: clock(for: source)),
+                                 resolver: CallLegResolver(config: config), store: callStore)
+        case .mail:
+            return MailLoader(source: source.name, extractor: try ExtractorRegistry.makeMailExtractor(for: source),
+                              resolver: EmailResolver(config: config), queue: mailQueue)
+        }
     }
 
     /// Reads every source into the loaders `makeLoader` builds. With a ledger, files already loaded
     /// are skipped, grown append-only files are read on from where the last run stopped, and every
     /// file read is recorded; without one (validate), every file is read whole.
-    func extractAll(ledger: FileLedger?, makeLoader: (SourceConfig) throws -> CallLegLoader) throws -> [CallLegLoader] {
-        var loaders: [CallLegLoader] = []
+    func extractAll(ledger: FileLedger?, makeLoader: (SourceConfig) throws -> SourceLoader) throws -> [SourceLoader] {
+        var loaders: [SourceLoader] = []
         for source in pipeline.sources {
-            let extractor = try ExtractorRegistry.makeCallLegExtractor(for: source, clock: clock(for: source))
             let sink = try makeLoader(source)
             let paths = InputFiles.match(glob: source.path, in: projectDir)
             if paths.isEmpty {
@@ -132,7 +210,7 @@ public struct PipelineRunner {
                 let display = file.displayPath
                 try sink.drain()   // the ledger uses the database: the writer thread must be idle
                 let plan = try ledger?.prepareRead(file, source: source.name, previous: previous,
-                                                   canResume: extractor.supportsResume) ?? .readWhole
+                                                   canResume: sink.supportsResume) ?? .readWhole
                 var resume: ResumePoint?
                 switch plan {
                 case let .skip(reason):
@@ -148,7 +226,7 @@ public struct PipelineRunner {
                 let before = sink.stats
                 let result: ExtractResult
                 do {
-                    result = try extractor.extract(path: file.path, displayPath: display, resume: resume, into: sink)
+                    result = try sink.read(path: file.path, displayPath: display, resume: resume)
                 } catch let error as SalesopsError {
                     throw error
                 } catch {
@@ -200,7 +278,6 @@ public struct PipelineRunner {
         defer { warehouse.close() }
         let startedAt = CivilTime.utcString(epoch: Int64(Date().timeIntervalSince1970))
         let asOfText = CivilTime.dateString(days: asOf)
-        let resolver = CallLegResolver(config: config)
         let grouper = CallGrouper(effectiveCallSecs: config.thresholds.effectiveCallSecs,
                                   clock: ZoneClock(identifier: config.company.timeZone)!)
         var outcome: RunOutcome
@@ -216,14 +293,16 @@ public struct PipelineRunner {
                 if bulk { try warehouse.dropBulkIndexes() }
                 let rejects = try warehouse.makeRejectWriter(runID: runID)
                 let calls = try warehouse.makeCallWriter(runID: runID)
-                defer { rejects.close(); calls.close() }
-                let queue = WriteQueue(calls: calls, rejects: rejects)
+                let emails = try warehouse.makeEmailWriter(runID: runID)
+                defer { rejects.close(); calls.close(); emails.close() }
+                let queue = WriteQueue(calls: calls, emails: emails, rejects: rejects)
                 // Whatever happens, the writer thread is idle before the transaction ends or rolls back.
                 defer { try? queue.drain() }
                 let loaders = try extractAll(ledger: FileLedger(warehouse: warehouse, runID: runID)) { source in
-                    CallLegLoader(source: source.name, resolver: resolver,
-                                  store: CallStore(queue: queue, grouper: StreamingCallGrouper(grouper: grouper), runID: runID))
+                    try makeLoader(source, callStore: CallStore(queue: queue, grouper: StreamingCallGrouper(grouper: grouper),
+                                                                runID: runID), mailQueue: queue)
                 }
+                try emails.flushTouchedDates()
                 let stats = loaders.map(\.stats)
                 logger.info("writer thread", metadata: [
                     "busy_secs": "\(String(format: "%.2f", Double(queue.writerBusyNanos) / 1e9))",
@@ -235,7 +314,8 @@ public struct PipelineRunner {
                     clock.done("build indexes")
                 }
                 let regrouped = try warehouse.regroupCalls(full: full, writer: calls) { grouper.group($0) }
-                let callsWritten = loaders.reduce(0) { $0 + $1.callsWritten } + regrouped
+                let callsWritten = loaders.compactMap { $0 as? CallLegLoader }.reduce(0) { $0 + $1.callsWritten } + regrouped
+                let emailsWritten = loaders.compactMap { $0 as? MailLoader }.reduce(0) { $0 + $1.emailsWritten }
                 clock.done("regroup calls")
                 if let earliest = try warehouse.db.scalar("SELECT MIN(local_date) FROM calls")?.string,
                    let day = CivilTime.days(fromDateString: earliest), day < asOf - 400 {
@@ -246,9 +326,10 @@ public struct PipelineRunner {
                 clock.done("missed calls")
                 try warehouse.rebuildRepDaily()
                 clock.done("rep_daily")
-                try warehouse.finishRun(runID, stats: stats, kind: "telephony", status: "ok",
+                let kinds = Dictionary(pipeline.sources.map { ($0.name, $0.kind.rawValue) }, uniquingKeysWith: { a, _ in a })
+                try warehouse.finishRun(runID, stats: stats, kinds: kinds, status: "ok",
                                         finishedAt: CivilTime.utcString(epoch: Int64(Date().timeIntervalSince1970)))
-                let outcome = RunOutcome(runID: runID, stats: stats, callsWritten: callsWritten,
+                let outcome = RunOutcome(runID: runID, stats: stats, callsWritten: callsWritten, emailsWritten: emailsWritten,
                                          headline: try warehouse.dayHeadline(localDate: asOfText))
                 if dryRun { throw DryRunRollback(outcome: outcome) }
                 return outcome

@@ -13,10 +13,13 @@ final class WriteQueue {
         case call(Call, legs: [CallLegFacts], source: String, loader: CallLegLoader)
         /// A leg with an extension that matched no rep.
         case unmatched(CallLegFacts)
+        /// A message (a sighting; the first one of a Message-ID makes the `emails` row).
+        case email(EmailFacts, loader: MailLoader)
         case reject(Reject, source: String)
     }
 
     private let calls: CallWriter
+    private let emails: EmailWriter
     private let rejects: RejectWriter
     private let batchSize: Int
     private let slots: DispatchSemaphore
@@ -30,8 +33,9 @@ final class WriteQueue {
     private(set) var producerWaitNanos: UInt64 = 0
     private(set) var writerBusyNanos: UInt64 = 0
 
-    init(calls: CallWriter, rejects: RejectWriter, batchSize: Int = 1024, depth: Int = 4) {
+    init(calls: CallWriter, emails: EmailWriter, rejects: RejectWriter, batchSize: Int = 1024, depth: Int = 4) {
         self.calls = calls
+        self.emails = emails
         self.rejects = rejects
         self.batchSize = batchSize
         slots = DispatchSemaphore(value: depth)
@@ -71,6 +75,8 @@ final class WriteQueue {
             if try calls.insertNew(call, legs: encoded, source: source) { loader.callsWritten += 1 }
         case let .unmatched(leg):
             try calls.recordUnmatched(leg)
+        case let .email(facts, loader):
+            if try emails.write(facts) { loader.emailsWritten += 1 }
         case let .reject(reject, source):
             try rejects.write(reject, source: source)
         }

@@ -1,3 +1,4 @@
+import SalesopsCore
 import SalesopsMail
 import XCTest
 
@@ -12,7 +13,7 @@ final class MailReaderTests: XCTestCase {
     }
 
     func eml(_ name: String) throws -> (RawMessage, MailHeaders) {
-        let message = try MboxReader.readEML(path: mail("eml/\(name)"))
+        let message = try MboxReader.readEML(path: mail("eml/\(name)")).message
         return (message, MailHeaders(message.scanned.headers))
     }
 
@@ -23,11 +24,11 @@ final class MailReaderTests: XCTestCase {
         let first = MailHeaders(all[0].scanned.headers)
         XCTAssertEqual(first.messageID, "kp-001@romashka.ru")
         XCTAssertEqual(first.subject, "Коммерческое предложение")
-        XCTAssertEqual(first.from, [MailAddress(name: "Анна Смирнова", address: "a.smirnova@romashka.ru")])
-        XCTAssertEqual(first.recipients, [MailAddress(name: "Петров, ИП", address: "petrov@client.ru"),
-                                          MailAddress(name: "", address: "sales@romashka.ru")])
+        XCTAssertEqual(first.from, [MailboxAddress(name: "Анна Смирнова", address: "a.smirnova@romashka.ru")])
+        XCTAssertEqual(first.recipients, [MailboxAddress(name: "Петров, ИП", address: "petrov@client.ru"),
+                                          MailboxAddress(name: "", address: "sales@romashka.ru")])
         XCTAssertEqual(first.date, 1_794_302_100)   // 2026-11-10T09:15:00Z
-        XCTAssertEqual(all[0].scanned.attachments, [MailAttachment(filename: "КП_ООО_Ромашка.pdf", contentType: "application/pdf")])
+        XCTAssertEqual(all[0].scanned.attachments, [EmailAttachment(filename: "КП_ООО_Ромашка.pdf", contentType: "application/pdf")])
         let second = MailHeaders(all[1].scanned.headers)
         XCTAssertEqual(second.subject, "Re: встреча")
         XCTAssertEqual(second.date, 1_794_380_400)  // 2026-11-11T07:00:00Z: +0300 with a (MSK) comment
@@ -43,11 +44,11 @@ final class MailReaderTests: XCTestCase {
         XCTAssertEqual(proposal.labels, ["Sent", "Клиенты"])
         XCTAssertEqual(proposal.threadRoot, "gm:1654953015393719100")
         // A single-part PDF message: the name comes from Content-Type with an RFC 2047 word inside the quotes.
-        XCTAssertEqual(all[0].scanned.attachments, [MailAttachment(filename: "КП ООО Ромашка.pdf", contentType: "application/pdf")])
+        XCTAssertEqual(all[0].scanned.attachments, [EmailAttachment(filename: "КП ООО Ромашка.pdf", contentType: "application/pdf")])
         XCTAssertEqual(MailHeaders(all[1].scanned.headers).labels, ["Chat"])
         let reply = MailHeaders(all[2].scanned.headers)
         XCTAssertEqual(reply.subject, "Re: Коммерческое предложение")
-        XCTAssertEqual(reply.from, [MailAddress(name: "Petrov", address: "petrov@client.ru")])
+        XCTAssertEqual(reply.from, [MailboxAddress(name: "Petrov", address: "petrov@client.ru")])
         XCTAssertEqual(reply.date, 1_794_310_200)   // 2026-11-10T11:30:00Z
     }
 
@@ -65,13 +66,13 @@ final class MailReaderTests: XCTestCase {
     func testCp1251QuotedPrintableFoldedSubject() throws {
         let (_, h) = try eml("cp1251_q_folded_subject.eml")
         XCTAssertEqual(h.subject, "Коммерческое предложение от ООО «Ромашка»")
-        XCTAssertEqual(h.recipients, [MailAddress(name: "ООО Вектор", address: "vector@client.ru")])
+        XCTAssertEqual(h.recipients, [MailboxAddress(name: "ООО Вектор", address: "vector@client.ru")])
     }
 
     func testKoi8rBWords() throws {
         let (_, h) = try eml("koi8r_b_word.eml")
         XCTAssertEqual(h.subject, "Счёт на оплату")
-        XCTAssertEqual(h.from, [MailAddress(name: "Глеб Соколов", address: "g.sokolov@romashka.ru")])
+        XCTAssertEqual(h.from, [MailboxAddress(name: "Глеб Соколов", address: "g.sokolov@romashka.ru")])
     }
 
     func testUTF8CharacterSplitAcrossTwoWords() throws {
@@ -81,15 +82,15 @@ final class MailReaderTests: XCTestCase {
     func testInlineImageIsNotAnAttachmentAndNamesAreData() throws {
         let (m, _) = try eml("inline_image_and_raw_8bit_name.eml")
         XCTAssertEqual(m.scanned.attachments, [
-            MailAttachment(filename: "Прайс.xlsx", contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            MailAttachment(filename: "1234/../../1234.txt", contentType: "application/octet-stream"),
+            EmailAttachment(filename: "Прайс.xlsx", contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            EmailAttachment(filename: "1234/../../1234.txt", contentType: "application/octet-stream"),
         ])
     }
 
     func testForwardedMessageIsFollowed() throws {
         let (m, h) = try eml("forwarded_rfc822.eml")
         XCTAssertEqual(h.messageID, "fwd@romashka.ru")   // the outer message's headers, not the inner one's
-        XCTAssertEqual(m.scanned.attachments, [MailAttachment(filename: "КП inner.pdf", contentType: "application/pdf")])
+        XCTAssertEqual(m.scanned.attachments, [EmailAttachment(filename: "КП inner.pdf", contentType: "application/pdf")])
     }
 
     func testMessageWithoutIDIsHashedByContent() throws {

@@ -39,10 +39,15 @@ struct TestProject {
         for source in sources {
             let folder = dir.appendingPathComponent("input/\(source.name)")
             try fm.createDirectory(at: folder, withIntermediateDirectories: true)
+            // Mail sources (mbox, eml) take fixtures from Fixtures/mail, telephony ones from Fixtures/telephony.
+            let isMail = source.type == "mbox" || source.type == "eml"
             for file in source.files {
-                try fm.copyItem(atPath: Fixtures.telephony(file), toPath: folder.appendingPathComponent(file).path)
+                let from = isMail ? Fixtures.root.appendingPathComponent("mail/\(file)").path : Fixtures.telephony(file)
+                try fm.copyItem(atPath: from, toPath: folder.appendingPathComponent((file as NSString).lastPathComponent).path)
             }
-            yaml += "  - name: \(source.name)\n    kind: telephony\n    type: \(source.type)\n    path: input/\(source.name)/*.csv\n"
+            let kind = isMail ? "mail" : "telephony"
+            let glob = isMail ? "*.\(source.type)" : "*.csv"
+            yaml += "  - name: \(source.name)\n    kind: \(kind)\n    type: \(source.type)\n    path: input/\(source.name)/\(glob)\n"
             yaml += source.extra
         }
         try yaml.write(to: dir.appendingPathComponent("pipelines/nightly.yml"), atomically: true, encoding: .utf8)
