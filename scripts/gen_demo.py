@@ -25,6 +25,7 @@ four, with realistic shares (about 70 % outbound calls; inbound calls ring a gro
 in five is missed; 30 % of the outbound calls go unanswered).
 """
 import argparse
+import base64
 import datetime as dt
 import os
 import random
@@ -246,6 +247,167 @@ def at(day, hh, mm, ss=0, tz=MSK):
     return dt.datetime(day.year, day.month, day.day, hh, mm, ss, tzinfo=tz)
 
 
+# ---------------------------------------------------------------------------------------------------
+# Mail: a Sent mbox (mboxrd, LF), a Google Takeout mbox (CRLF) repeating sent mails, and .eml files.
+
+REP_MAIL = {"r01": ("Анна Смирнова", "a.smirnova"), "r02": ("Борис Кузнецов", "b.kuznetsov"),
+            "r03": ("Вера Попова", "v.popova"), "r04": ("Глеб Соколов", "g.sokolov"),
+            "r05": ("Дарья Лебедева", "d.lebedeva"), "r06": ("Егор Новиков", "e.novikov"),
+            "r07": ("Жанна Морозова", "z.morozova")}
+CLIENTS = [("ООО «Вектор»", "zakupki@vector-trade.ru"), ("ИП Петров", "petrov.ip@mail.ru"),
+           ("АО «Север»", "snab@sever-ao.ru"), ("ООО «Квадрат»", "office@kvadrat.su"),
+           ("Ирина Орлова", "i.orlova@yandex.ru"), ("ООО «Гранит»", "info@granit-stroy.ru")]
+FILLER = base64.b64encode(bytes(range(256)) * 12).decode()
+
+
+def b_word(text, charset="utf-8"):
+    return "=?%s?B?%s?=" % (charset, base64.b64encode(text.encode(charset)).decode())
+
+
+def q_words(text, charset="windows-1251", per=12):
+    """Q-encoded words of at most `per` characters, folded one per line (a long Outlook subject)."""
+    words = []
+    for i in range(0, len(text), per):
+        chunk = text[i:i + per].encode(charset)
+        words.append("=?%s?Q?%s?=" % (charset, "".join("_" if b == 0x20 else "=%02X" % b if b >= 0x80 or b in b"=?_"
+                                                            else chr(b) for b in chunk)))
+    return "\r\n\t".join(words) if False else "\n\t".join(words)
+
+
+def attachment_part(name, style):
+    """A PDF part whose file name is written in one of the styles real mailers use (FORMATS.md §2.6)."""
+    if style == 0:   # RFC 2231 with continuations
+        enc = "".join("%%%02X" % b for b in name.encode("utf-8"))
+        half = len(enc) // 2
+        while enc[half - 1] == "%" or enc[half - 2] == "%":
+            half -= 1
+        disp = "attachment;\n filename*0*=utf-8''%s;\n filename*1*=%s" % (enc[:half], enc[half:])
+        ctype = "application/pdf"
+    elif style == 1:   # RFC 2047 inside the quotes (Outlook, Gmail, Yandex)
+        disp = 'attachment; filename="%s"' % b_word(name)
+        ctype = "application/pdf"
+    elif style == 2:   # legacy name= on Content-Type only
+        disp = None
+        ctype = 'application/octet-stream; name="%s"' % b_word(name, "koi8-r")
+    else:   # raw 8-bit (windows-1251) bytes
+        disp = 'attachment; filename="%s"' % name
+        ctype = "application/pdf"
+    lines = ["Content-Type: " + ctype]
+    if disp:
+        lines.append("Content-Disposition: " + disp)
+    lines += ["Content-Transfer-Encoding: base64", ""]
+    lines += [FILLER[i:i + 76] for i in range(0, 76 * 8, 76)]
+    return "\n".join(lines)
+
+
+class MailDemo:
+    def __init__(self, rng):
+        self.rng = rng
+        self.sent = []        # (sep date, text) for the Sent mbox
+        self.takeout = []     # (sep date, text, labels)
+        self.eml = {}         # name -> bytes
+        self.n = 0
+
+    def message(self, when, sender, to, subject, body, attach=None, style=0, msgid=True, extra=""):
+        self.n += 1
+        mid = "<%d.%d@romashka.ru>" % (int(when.timestamp()), self.n)
+        head = []
+        if msgid:
+            head.append("Message-ID: " + mid)
+        head += ["Date: " + when.strftime("%a, %d %b %Y %H:%M:%S +0300"), "From: " + sender, "To: " + to,
+                 "Subject: " + subject, "MIME-Version: 1.0"]
+        if extra:
+            head.append(extra)
+        if attach is None:
+            head.append("Content-Type: text/plain; charset=utf-8")
+            return "\n".join(head) + "\n\n" + body + "\n", mid
+        head.append('Content-Type: multipart/mixed; boundary="=_%d"' % self.n)
+        parts = ["This is a multi-part message in MIME format.", "--=_%d" % self.n,
+                 "Content-Type: text/plain; charset=utf-8", "", body, "--=_%d" % self.n,
+                 attachment_part(attach, style), "--=_%d--" % self.n]
+        return "\n".join(head) + "\n\n" + "\n".join(parts) + "\n", mid
+
+    def day(self, day, rep_ids):
+        rng = self.rng
+        for rep in rep_ids:
+            name, login = REP_MAIL[rep]
+            sender = "%s <%s@romashka.ru>" % (b_word(name), login)
+            for k in range(rng.randint(2, 5)):
+                when = at(day, rng.randint(9, 18), rng.randint(0, 59))
+                client, address = rng.choice(CLIENTS)
+                to = '"%s" <%s>' % (client, address)
+                proposal = rng.random() < 0.35
+                style = self.n % 4
+                if proposal:
+                    subject = [b_word("Коммерческое предложение для " + client), q_words("Коммерческое предложение"),
+                               b_word("КП на поставку", "koi8-r"), b_word("Предложение по договору")][style]
+                    attach = "КП_%s_%s.pdf" % (client.replace("«", "").replace("»", "").replace(" ", "_"), day.strftime("%d%m"))
+                    body = "Добрый день!\nНаправляем предложение.\nFrom the desk of %s\n>From the archive: цены.\n" % name
+                    text, mid = self.message(when, sender, to, subject, body, attach=attach, style=style)
+                    if style == 3:   # the raw 8-bit name must be written in windows-1251 bytes
+                        text = text.replace('filename="%s"' % attach, 'filename="\x00RAW\x00"')
+                else:
+                    subject = b_word(rng.choice(["Встреча в четверг", "Счёт на оплату", "Документы", "Уточнение по заказу"]))
+                    text, mid = self.message(when, sender, to, subject, "Добрый день!\n")
+                    attach = None
+                self.sent.append((when, text, attach))
+                if rng.random() < 0.5:   # the same mail again in the Takeout archive
+                    self.takeout.append((when, "X-GM-THRID: %d\nX-Gmail-Labels: Sent\n" % (int(when.timestamp()) * 10) + text,
+                                         attach))
+                if rng.random() < 0.3:   # the client answers
+                    reply_at = when + dt.timedelta(minutes=rng.randint(20, 300))
+                    reply, _ = self.message(reply_at, to, "%s@romashka.ru" % login, "Re: " + subject, "Спасибо, получили.",
+                                            extra="In-Reply-To: %s\nReferences: %s" % (mid, mid))
+                    self.takeout.append((reply_at, "X-GM-THRID: %d\nX-Gmail-Labels: Inbox,Opened\n" % (int(when.timestamp()) * 10)
+                                         + reply.replace("@romashka.ru>", "@client.example>", 1), None))
+
+    @staticmethod
+    def encode(text, attach):
+        data = text.encode("utf-8")
+        if attach is not None and b"\x00RAW\x00" in data:
+            data = data.replace(b"\x00RAW\x00", attach.encode("cp1251"))
+        return data
+
+    def write(self, base):
+        folder = os.path.join(base, "input", "mail")
+        for sub in ("sent", "takeout", "eml"):
+            os.makedirs(os.path.join(folder, sub), exist_ok=True)
+        with open(os.path.join(folder, "sent", "Sent.mbox"), "wb") as f:
+            for when, text, attach in sorted(self.sent, key=lambda m: m[0]):
+                body = self.encode(text, attach)
+                # mboxrd: every ^>*From line gains one '>'.
+                body = b"\n".join(b">" + l if l.lstrip(b">").startswith(b"From ") else l for l in body.split(b"\n"))
+                f.write(("From %s@romashka.ru %s\n" % ("sent", when.astimezone(dt.timezone.utc).strftime("%a %b %e %H:%M:%S %Y"))).encode())
+                f.write(body + b"\n")
+        with open(os.path.join(folder, "takeout", "All mail Including Spam and Trash.mbox"), "wb") as f:
+            items = sorted(self.takeout, key=lambda m: m[0])
+            items.insert(len(items) // 2, (items[0][0], "X-GM-THRID: 1\nX-Gmail-Labels: Chat\nFrom: petrov.ip@mail.ru\n"
+                                           "Subject: Chat with Petrov\n\n<chat/>\n", None))
+            for k, (when, text, attach) in enumerate(items):
+                body = self.encode(text, attach)
+                body = b"\n".join(b">" + l if l.lstrip(b">").startswith(b"From ") else l for l in body.split(b"\n"))
+                sep = "From %d@xxx %s\n" % (1654953015393719153 + k, when.astimezone(dt.timezone.utc).strftime("%a %b %d %H:%M:%S +0000 %Y"))
+                f.write((sep.encode() + body + b"\n").replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+        d = BUSINESS[-1]
+        eml = {
+            "no_message_id.eml": self.message(at(d, 10, 5), "%s <v.popova@romashka.ru>" % b_word("Вера Попова"),
+                                              '"ООО «Гранит»" <info@granit-stroy.ru>', b_word("Прайс-лист"),
+                                              "Прайс во вложении.", attach="Прайс_ноябрь.pdf", style=1, msgid=False)[0],
+            "cp1251_subject.eml": self.message(at(d, 11, 0), "d.lebedeva@romashka.ru", "snab@sever-ao.ru",
+                                               q_words("Коммерческое предложение от ООО «Ромашка»"), "См. вложение.",
+                                               attach="КП_Север.pdf", style=0)[0],
+            "koi8r_subject.eml": self.message(at(d, 12, 0), "g.sokolov@romashka.ru", "office@kvadrat.su",
+                                              b_word("Счёт на оплату", "koi8-r"), "Счёт во вложении.")[0],
+            "internal.eml": self.message(at(d, 13, 0), "a.smirnova@romashka.ru", "b.kuznetsov@romashka.ru",
+                                         b_word("План на неделю"), "Коллеги, план.")[0],
+            "sales_mailbox.eml": self.message(at(d, 14, 0), "sales@romashka.ru", "zakupki@vector-trade.ru",
+                                              b_word("Ответ отдела продаж"), "Добрый день.")[0],
+        }
+        for name, text in eml.items():
+            with open(os.path.join(folder, "eml", name), "wb") as f:
+                f.write(text.replace("\n", "\r\n").encode("utf-8"))
+
+
 SCALE_PIPELINE = """name: nightly
 sources:
   - name: pbx
@@ -355,6 +517,7 @@ def main():
         return scaled(args)
     rng = random.Random(args.seed)
     ast, fpbx, sip = Asterisk(rng), FreePBX(rng), Sipuni(rng)
+    mail = MailDemo(random.Random(args.seed + 1))
 
     for di, day in enumerate(BUSINESS):
         second_week = di >= 5
@@ -399,6 +562,7 @@ def main():
         number = client_number(rng, form=1)
         start = at(day, 12, rng.randint(0, 59), tz=EKB)
         sip.add("входящий", False, start, number, "+7 (343) 123-00-00", "", 0)
+        mail.day(day, [r for r in REP_MAIL if r != "r07" or day >= dt.date(2026, 11, 1)])
         # Internal calls.
         ast.internal("101", "102", at(day, 9, 5), rng.randint(20, 200))
         fpbx.outbound("201", "202", at(day, 9, 10), rng.randint(20, 200))
@@ -426,6 +590,7 @@ def main():
               os.path.join(base, "input/telephony/asterisk/Master.csv-20261110"), BUSINESS[0])
     fpbx.write(os.path.join(base, "input/telephony/freepbx/cdr__1763672400pbx-spb.csv"))
     sip.write(os.path.join(base, "input/telephony/sipuni/sipuni_export.csv"))
+    mail.write(base)
     print("demo written under", os.path.join(base, "input"))
 
 

@@ -211,15 +211,19 @@ public struct DayHeadline: Sendable, Equatable {
     public var effectiveNorm = 0.0
     public var missed = 0
     public var missedWithoutCallback = 0
+    public var emailsOut = 0
+    public var proposals = 0
 
     public init(callsOut: Int = 0, callsIn: Int = 0, effective: Int = 0, effectiveNorm: Double = 0, missed: Int = 0,
-                missedWithoutCallback: Int = 0) {
+                missedWithoutCallback: Int = 0, emailsOut: Int = 0, proposals: Int = 0) {
         self.callsOut = callsOut
         self.callsIn = callsIn
         self.effective = effective
         self.effectiveNorm = effectiveNorm
         self.missed = missed
         self.missedWithoutCallback = missedWithoutCallback
+        self.emailsOut = emailsOut
+        self.proposals = proposals
     }
 }
 
@@ -234,12 +238,13 @@ extension Warehouse {
                       AND (r.active_from IS NULL OR r.active_from <= ?1) AND (r.active_to IS NULL OR r.active_to >= ?1)
                     WHERE n.metric = 'calls_effective'),
                    (SELECT COUNT(*) FROM missed_calls WHERE local_date = ?1),
-                   (SELECT COUNT(*) FROM missed_calls WHERE local_date = ?1 AND within_window = 0)
+                   (SELECT COUNT(*) FROM missed_calls WHERE local_date = ?1 AND within_window = 0),
+                   COALESCE(SUM(emails_out), 0), COALESCE(SUM(proposals), 0)
             FROM rep_daily WHERE local_date = ?1
             """, [.text(localDate)]).first ?? []
-        guard row.count == 6 else { return DayHeadline() }
+        guard row.count == 8 else { return DayHeadline() }
         return DayHeadline(callsOut: row[0].int ?? 0, callsIn: row[1].int ?? 0, effective: row[2].int ?? 0,
                            effectiveNorm: row[3].double ?? 0, missed: row[4].int ?? 0,
-                           missedWithoutCallback: row[5].int ?? 0)
+                           missedWithoutCallback: row[5].int ?? 0, emailsOut: row[6].int ?? 0, proposals: row[7].int ?? 0)
     }
 }

@@ -105,10 +105,11 @@ extension RunOutcome {
                         + cell("\(s.rowsRead)", 10) + cell("\(s.rowsLoaded)", 10) + cell("\(s.rowsFiltered)", 10)
                         + cell("\(s.rowsRejected)", 10))
         }
-        Swift.print("  calls (re)built: \(callsWritten)")
+        Swift.print("  calls (re)built: \(callsWritten)" + (emailsWritten > 0 ? ", new emails: \(emailsWritten)" : ""))
         let h = headline
         Swift.print("  \(CivilTime.dateString(days: asOf)): calls out \(h.callsOut), in \(h.callsIn), effective \(h.effective)"
-                    + " (norm \(Int(h.effectiveNorm.rounded()))), missed \(h.missed) (\(h.missedWithoutCallback) not called back in time)")
+                    + " (norm \(Int(h.effectiveNorm.rounded()))), missed \(h.missed) (\(h.missedWithoutCallback) not called back in time)"
+                    + ", emails out \(h.emailsOut), proposals \(h.proposals)")
         Swift.print("  warehouse: \(warehouse)")
         if let reportPath { Swift.print("  report: \(reportPath)") }
     }
