@@ -39,6 +39,15 @@ enum DataQualitySheet {
             SELECT source, raw_number, COUNT(*) FROM calls WHERE client_phone IS NULL AND raw_number IS NOT NULL
             GROUP BY source, raw_number ORDER BY COUNT(*) DESC, source, raw_number LIMIT 200
             """, [])
+        row = try section(sheet, c, row, t("unmatched_addresses"),
+                          [t("source"), t("address"), t("messages"), t("first_seen"), t("last_seen")], """
+            SELECT source, address, messages, first_seen, last_seen FROM unmatched_addresses
+            ORDER BY messages DESC, source, address
+            """, [])
+        row = try section(sheet, c, row, t("mail_quality"),
+                          [t("source"), t("messages"), t("without_message_id"), t("undecodable")], """
+            SELECT source, COUNT(*), SUM(has_message_id = 0), SUM(undecodable) FROM emails GROUP BY source ORDER BY source
+            """, [])
         _ = try section(sheet, c, row, t("rejects"), [t("source"), t("file"), t("line"), t("reason"), t("raw")], """
             SELECT source, src_file, src_line, reason, raw FROM rejects WHERE run_id = ?
             ORDER BY src_file, src_line LIMIT 200

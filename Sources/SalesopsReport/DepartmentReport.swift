@@ -4,7 +4,7 @@ import SalesopsSQLite
 import SalesopsXLSX
 
 /// Writes `department.xlsx` for an as-of date from the warehouse relations (`rep_daily`, `norms`,
-/// `calendar`, `missed_calls`, `etl_*`). Every figure is read with SQL; this code only lays it out.
+/// `calendar`, `missed_calls`, `emails`, `etl_*`). Every figure is read with SQL; this code only lays it out.
 public struct DepartmentReport {
     public let warehousePath: String
     public let asOf: Int
@@ -36,6 +36,7 @@ public struct DepartmentReport {
             try SummarySheet.write(book: book, context: context)
             try ActivitySheet.write(book: book, context: context)
             try MissedCallsSheet.write(book: book, context: context)
+            try EmailsSheet.write(book: book, context: context)
             try DataQualitySheet.write(book: book, context: context)
             try DefinitionsSheet.write(book: book, context: context)
             try book.close()

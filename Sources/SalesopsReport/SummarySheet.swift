@@ -1,7 +1,8 @@
 import SalesopsSQLite
 import SalesopsXLSX
 
-/// Summary: per rep, the as-of day, week to date and month to date against the norm, and a department total.
+/// Summary: per rep, the as-of day, week to date and month to date against the norm, mail sent and
+/// proposals, and a department total.
 enum SummarySheet {
     /// Per rep: day figures, WTD and MTD effective calls and their norms (norm per day × business days).
     static let repQuery = """
@@ -20,7 +21,11 @@ enum SummarySheet {
                COALESCE(SUM(CASE WHEN d.local_date >= ?2 THEN d.calls_out_effective + d.calls_in_effective END), 0) AS wtd_eff,
                COALESCE(n.per_day, 0) * bd.w AS wtd_norm,
                COALESCE(SUM(CASE WHEN d.local_date >= ?3 THEN d.calls_out_effective + d.calls_in_effective END), 0) AS mtd_eff,
-               COALESCE(n.per_day, 0) * bd.m AS mtd_norm
+               COALESCE(n.per_day, 0) * bd.m AS mtd_norm,
+               COALESCE(SUM(CASE WHEN d.local_date = ?1 THEN d.emails_out END), 0) AS day_emails,
+               COALESCE(SUM(CASE WHEN d.local_date = ?1 THEN d.proposals END), 0) AS day_proposals,
+               COALESCE(SUM(CASE WHEN d.local_date >= ?3 THEN d.emails_out END), 0) AS mtd_emails,
+               COALESCE(SUM(CASE WHEN d.local_date >= ?3 THEN d.proposals END), 0) AS mtd_proposals
         FROM reps r CROSS JOIN bd
         LEFT JOIN rep_daily d ON d.rep_id = r.rep_id AND d.local_date BETWEEN MIN(?2, ?3) AND ?1
         LEFT JOIN norms n ON n.rep_id = r.rep_id AND n.metric = 'calls_effective'
@@ -32,7 +37,8 @@ enum SummarySheet {
         SELECT rep_id, name, team, day_out, day_in, day_eff, day_talk_mins, day_missed, day_norm,
                CASE WHEN day_norm > 0 THEN 1.0 * day_eff / day_norm END,
                wtd_eff, wtd_norm, CASE WHEN wtd_norm > 0 THEN 1.0 * wtd_eff / wtd_norm END,
-               mtd_eff, mtd_norm, CASE WHEN mtd_norm > 0 THEN 1.0 * mtd_eff / mtd_norm END
+               mtd_eff, mtd_norm, CASE WHEN mtd_norm > 0 THEN 1.0 * mtd_eff / mtd_norm END,
+               day_emails, day_proposals, mtd_emails, mtd_proposals
         FROM (\(repQuery)) ORDER BY team, name, rep_id
         """
 
@@ -40,7 +46,8 @@ enum SummarySheet {
         SELECT SUM(day_out), SUM(day_in), SUM(day_eff), SUM(day_talk_mins), SUM(day_missed), SUM(day_norm),
                CASE WHEN SUM(day_norm) > 0 THEN 1.0 * SUM(day_eff) / SUM(day_norm) END,
                SUM(wtd_eff), SUM(wtd_norm), CASE WHEN SUM(wtd_norm) > 0 THEN 1.0 * SUM(wtd_eff) / SUM(wtd_norm) END,
-               SUM(mtd_eff), SUM(mtd_norm), CASE WHEN SUM(mtd_norm) > 0 THEN 1.0 * SUM(mtd_eff) / SUM(mtd_norm) END
+               SUM(mtd_eff), SUM(mtd_norm), CASE WHEN SUM(mtd_norm) > 0 THEN 1.0 * SUM(mtd_eff) / SUM(mtd_norm) END,
+               SUM(day_emails), SUM(day_proposals), SUM(mtd_emails), SUM(mtd_proposals)
         FROM (\(repQuery))
         """
 
@@ -52,10 +59,12 @@ enum SummarySheet {
         sheet.write(1, 3, "\(t("day")) \(c.asOfText)", ReportContext.title)
         sheet.write(1, 10, "\(t("wtd")) \(c.weekStart)…", ReportContext.title)
         sheet.write(1, 13, "\(t("mtd")) \(c.monthStart)…", ReportContext.title)
+        sheet.write(1, 16, t("mail"), ReportContext.title)
         c.header(sheet, row: 2, [
             (t("rep_id"), 8), (t("rep"), 24), (t("team"), 18), (t("calls_out"), 11), (t("calls_in"), 11),
             (effective, 14), (t("talk_mins"), 11), (t("missed"), 11), (t("norm"), 9), (t("pct_norm"), 9),
             (effective, 14), (t("norm"), 9), (t("pct_norm"), 9), (effective, 14), (t("norm"), 9), (t("pct_norm"), 9),
+            (t("emails_out"), 11), (t("proposals"), 11), (t("mtd_emails_out"), 11), (t("mtd_proposals"), 11),
         ])
         let args: [SQLValue] = [.text(c.asOfText), .text(c.weekStart), .text(c.monthStart)]
         let rows = try c.db.query(query, args)
@@ -82,6 +91,6 @@ enum SummarySheet {
         }
         for col in [9, 12, 15] { c.normColours(sheet, col: col, firstRow: 3, lastRow: row) }
         sheet.freeze(rows: 3, cols: 2)
-        sheet.autofilter(firstRow: 2, firstCol: 0, lastRow: max(lastRepRow, 3), lastCol: 15)
+        sheet.autofilter(firstRow: 2, firstCol: 0, lastRow: max(lastRepRow, 3), lastCol: 19)
     }
 }

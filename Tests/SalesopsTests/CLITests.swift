@@ -57,10 +57,10 @@ final class CLITests: XCTestCase {
 
         let book = project.dir.appendingPathComponent("output/reports/2026-11-10/department.xlsx").path
         let sheets = try dump(book)
-        XCTAssertEqual(sheets.map(\.title), ["Summary", "Activity", "Missed calls", "Data quality", "Definitions"])
+        XCTAssertEqual(sheets.map(\.title), ["Summary", "Activity", "Missed calls", "Emails", "Data quality", "Definitions"])
         let summary = sheets[0]
         XCTAssertEqual(summary.freeze, "C4")
-        XCTAssertEqual(summary.filter, "A3:P6")   // the reps, not the total row
+        XCTAssertEqual(summary.filter, "A3:T6")   // the reps, not the total row
         let anna = summary.rows[3]
         XCTAssertEqual(anna[0].text, "r01")
         XCTAssertEqual(anna[1].text, "Anna")
@@ -86,7 +86,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(missed.rows[3...5].map { $0[6].number }, [45, 75, 60])
         XCTAssertEqual(missed.rows[3...5].map { $0[7].text }, ["yes", "no", "yes"])
 
-        let quality = sheets[3]
+        let quality = sheets[4]
         XCTAssertEqual(quality.rows[3].map { $0.number ?? -1 }.dropFirst(), [4, 0, 17, 13, 1, 3])
         let rejects = quality.rows.filter { $0.count > 2 && $0[1].text == "input/pbx/malformed_rows.csv" }
         XCTAssertEqual(rejects.map { $0[2].number }, [2, 3, 4])
@@ -95,6 +95,41 @@ final class CLITests: XCTestCase {
         let (again, _, againErr) = try runProcess(salesopsBinary, ["report", "--project", project.dir.path, "--as-of", "2026-11-10"])
         XCTAssertEqual(again, 0, againErr)
         XCTAssertEqual(try dump(book).map(\.rows), sheets.map(\.rows))
+    }
+
+    func testRunOnCallsAndMailThenCheckWarehouseAndWorkbook() throws {
+        let project = try TestProject(sources: [
+            ("pbx", "asterisk_cdr", ["billsec_30_vs_31.csv"], ""),
+            ("mailboxes", "mbox", ["sent_mboxrd.mbox", "takeout_crlf.mbox", "thunderbird_deleted.mbox"], ""),
+            ("eml", "eml", ["eml/no_message_id.eml", "eml/forwarded_rfc822.eml"], ""),
+        ])
+        defer { project.remove() }
+        let (code, out, err) = try runProcess(salesopsBinary, ["run", "--project", project.dir.path, "--as-of", "2026-11-10"])
+        XCTAssertEqual(code, 0, err)
+        XCTAssertTrue(out.contains("new emails: 6"), out)
+        XCTAssertTrue(out.contains("emails out 1, proposals 1"), out)
+        // The fixtures' truth: r01 sent the proposal on the 10th (also in the archive: counted once), r02 a
+        // plain mail on the 11th, r03 one on the 12th (its deleted draft not counted), r01 one without a
+        // Message-ID on the 17th; the forwarded offer came from a company address that is no rep's.
+        XCTAssertEqual(try project.rows("""
+            SELECT rep_id, local_date, emails_out, proposals FROM rep_daily WHERE emails_out > 0 ORDER BY local_date, rep_id
+            """), [
+            ["r01", "2026-11-10", "1", "1"], ["r02", "2026-11-11", "1", "0"], ["r03", "2026-11-12", "1", "0"],
+            ["r01", "2026-11-17", "1", "0"],
+        ])
+        let sheets = try dump(project.dir.appendingPathComponent("output/reports/2026-11-10/department.xlsx").path)
+        let summary = sheets[0]
+        XCTAssertEqual(summary.rows[2][16...19].map(\.text), ["Emails out", "Proposals", "Emails out, MTD", "Proposals, MTD"])
+        XCTAssertEqual(summary.rows[3][0].text, "r01")
+        XCTAssertEqual(summary.rows[3][16...19].map(\.number), [1, 1, 1, 1])
+        let emails = sheets[3]
+        XCTAssertEqual(emails.title, "Emails")
+        XCTAssertEqual(emails.rows.count, 5)   // title, blank, header, the proposal and Petrov's reply
+        XCTAssertEqual(emails.rows[3].map(\.text).prefix(9), [
+            "2026-11-10T12:15:00", "r01", "Anna", "outbound", "petrov@client.ru", "Коммерческое предложение", nil,
+            "КП_ООО_Ромашка.pdf", "yes",
+        ])
+        XCTAssertEqual(emails.rows[4][3].text, "inbound")
     }
 
     func testWorkbookConvertsWithLibreOffice() throws {

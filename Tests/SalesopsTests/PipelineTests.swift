@@ -342,7 +342,7 @@ final class CallPipelineTests: XCTestCase {
             .appendingPathComponent("shared/tools/check_warehouse.py").path
         try XCTSkipUnless(FileManager.default.fileExists(atPath: checker), "shared/tools not beside the repository")
         let (code, out, _) = try runProcess("/usr/bin/env", ["python3", checker, project.warehouse,
-                                                            "reps,calls,missed_calls,rep_daily,etl_runs,etl_files,rejects"])
+                                                            "reps,calls,missed_calls,emails,rep_daily,etl_runs,etl_files,rejects"])
         XCTAssertEqual(code, 0, out)
     }
 }
