@@ -504,6 +504,80 @@ def scaled(args):
     print("bench project written under", base)
 
 
+MAIL_PIPELINE = """name: nightly
+sources:
+  - name: archive
+    kind: mail
+    type: mbox
+    path: input/mail/*.mbox
+sinks:
+  warehouse: output/warehouse.sqlite
+  reports: output/reports
+"""
+
+
+def scaled_mbox(args):
+    """A benchmark project with one mbox of about args.mbox_mb MB: Takeout-style CRLF messages from and to
+    args.reps reps; plain mails, HTML alternatives, proposals with base64 attachments, forwards."""
+    rng = random.Random(args.seed)
+    base = os.path.abspath(args.out)
+    for sub in ("config", "pipelines", os.path.join("input", "mail")):
+        os.makedirs(os.path.join(base, sub), exist_ok=True)
+    with open(os.path.join(base, "config", "company.yml"), "w") as f:
+        f.write(SCALE_COMPANY.replace("  company_numbers:", "  mail_domains: [romashka.ru]\n  company_numbers:"))
+    with open(os.path.join(base, "config", "team.yml"), "w") as f:
+        f.write("reps:\n")
+        for i in range(args.reps):
+            f.write('  - {id: r%04d, name: "Rep %d", team: "T%d", extensions: ["%d"], emails: [rep%d@romashka.ru]}\n'
+                    % (i, i, i // 20, 1000 + i, i))
+    with open(os.path.join(base, "pipelines", "nightly.yml"), "w") as f:
+        f.write(MAIL_PIPELINE)
+    blob = base64.b64encode(rng.randbytes(3 * 1024 * 1024)).decode()
+    lines = [blob[i:i + 76] for i in range(0, len(blob), 76)]
+    end = dt.date.fromisoformat(args.end)
+    target = args.mbox_mb * 1_000_000
+    written = 0
+    n = 0
+    with open(os.path.join(base, "input", "mail", "archive.mbox"), "wb") as f:
+        while written < target:
+            n += 1
+            day = end - dt.timedelta(days=rng.randrange(args.days))
+            when = dt.datetime(day.year, day.month, day.day, 9 + rng.randrange(10), rng.randrange(60), tzinfo=MSK)
+            rep = rng.randrange(args.reps)
+            client = rng.choice(CLIENTS)
+            outbound = rng.random() < 0.6
+            sender = "%s <rep%d@romashka.ru>" % (b_word("Rep %d" % rep), rep) if outbound else '"%s" <%s>' % client
+            to = '"%s" <%s>' % client if outbound else "rep%d@romashka.ru" % rep
+            kind = rng.random()
+            head = ["X-GM-THRID: %d" % (1600000000000000000 + n), "X-Gmail-Labels: %s" % ("Sent" if outbound else "Inbox"),
+                    "Message-ID: <%d.%d@bench.romashka.ru>" % (int(when.timestamp()), n),
+                    "Date: " + when.strftime("%a, %d %b %Y %H:%M:%S +0300"), "From: " + sender, "To: " + to]
+            if kind < 0.5:   # plain text
+                head += ["Subject: " + b_word("Уточнение по заказу %d" % n), "Content-Type: text/plain; charset=utf-8", ""]
+                body = ["Добрый день!"] + ["Текст письма, строка %d." % k for k in range(rng.randrange(20, 120))]
+            elif kind < 0.8:   # HTML alternative
+                head += ["Subject: " + b_word("Встреча"), 'Content-Type: multipart/alternative; boundary="alt%d"' % n, ""]
+                body = ["--alt%d" % n, "Content-Type: text/plain; charset=utf-8", "", "Добрый день!",
+                        "--alt%d" % n, "Content-Type: text/html; charset=utf-8", "Content-Transfer-Encoding: base64", ""]
+                start = rng.randrange(len(lines) - 400)
+                body += lines[start:start + rng.randrange(50, 400)] + ["--alt%d--" % n]
+            else:   # a proposal (or a forward of one) with a base64 attachment of 20 to 800 KB
+                name = "КП_%s_%d.pdf" % (client[0].replace(" ", "_"), n)
+                head += ["Subject: " + b_word("Коммерческое предложение"), 'Content-Type: multipart/mixed; boundary="mix%d"' % n, ""]
+                size = int(rng.choice([20, 40, 60, 120, 200, 400, 800]) * 1024 * 4 / 3 / 76)
+                start = rng.randrange(len(lines) - size)
+                body = ["--mix%d" % n, "Content-Type: text/plain; charset=utf-8", "", "Предложение во вложении.",
+                        "--mix%d" % n, "Content-Type: application/pdf",
+                        "Content-Disposition: attachment; filename=\"%s\"" % b_word(name), "Content-Transfer-Encoding: base64", ""]
+                body += lines[start:start + size] + ["--mix%d--" % n]
+            sep = "From %d@xxx %s" % (1654953015393719153 + n, when.astimezone(dt.timezone.utc).strftime("%a %b %d %H:%M:%S +0000 %Y"))
+            text = "\r\n".join([sep] + head + body + [""]) + "\r\n"
+            data = text.encode("utf-8")
+            f.write(data)
+            written += len(data)
+    print("mbox bench project written under", base, "(%d messages, %d bytes)" % (n, written))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -512,7 +586,10 @@ def main():
     ap.add_argument("--reps", type=int, default=200)
     ap.add_argument("--days", type=int, default=250)
     ap.add_argument("--end", default="2026-11-20")
+    ap.add_argument("--mbox-mb", type=int, help="write a benchmark project with one mbox of about this many MB")
     args = ap.parse_args()
+    if args.mbox_mb:
+        return scaled_mbox(args)
     if args.scale:
         return scaled(args)
     rng = random.Random(args.seed)

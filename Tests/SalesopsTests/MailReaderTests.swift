@@ -119,4 +119,24 @@ final class MailReaderTests: XCTestCase {
         ]
         for (text, expected) in cases { XCTAssertEqual(MailDate.parse(text), expected, text) }
     }
+
+    func testAddressLists() {
+        func parse(_ bytes: [UInt8]) -> [MailboxAddress] { MailboxAddress.parseList(bytes) }
+        func parse(_ text: String) -> [MailboxAddress] { parse(Array(text.utf8)) }
+        XCTAssertEqual(parse("\"Иванов И.\" <A@B.ru>, c@d.ru"),
+                       [MailboxAddress(name: "Иванов И.", address: "a@b.ru"), MailboxAddress(name: "", address: "c@d.ru")])
+        // A quoted name with a comma, an RFC 2047 name, a comment as the name, a group, an empty group.
+        XCTAssertEqual(parse("\"Петров, ИП\" <p@client.ru>, =?UTF-8?B?0JDQvdC90LA=?= <anna@romashka.ru>, "
+                             + "v.popova@romashka.ru (Вера Попова), sales: x@a.ru, y@b.ru;, undisclosed-recipients:;"), [
+            MailboxAddress(name: "Петров, ИП", address: "p@client.ru"), MailboxAddress(name: "Анна", address: "anna@romashka.ru"),
+            MailboxAddress(name: "Вера Попова", address: "v.popova@romashka.ru"), MailboxAddress(name: "", address: "x@a.ru"),
+            MailboxAddress(name: "", address: "y@b.ru"),
+        ])
+        // A raw windows-1251 display name (a broken mailer) and an encoded word inside quotes.
+        XCTAssertEqual(parse([0x22] + Array("ООО Вектор".data(using: .windowsCP1251)!) + Array("\" <zakupki@vector.ru>".utf8)),
+                       [MailboxAddress(name: "ООО Вектор", address: "zakupki@vector.ru")])
+        XCTAssertEqual(parse("\"=?koi8-r?B?58zFwiDzz8vPzM/X?=\" <g@romashka.ru>"),
+                       [MailboxAddress(name: "Глеб Соколов", address: "g@romashka.ru")])
+        XCTAssertEqual(parse("not an address"), [])
+    }
 }
