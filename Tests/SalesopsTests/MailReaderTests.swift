@@ -87,6 +87,14 @@ final class MailReaderTests: XCTestCase {
         ])
     }
 
+    func testRFC2231ContinuationsOutOfOrder() throws {
+        // Sections arrive out of order over folded lines with a language tag; filename* beats name*.
+        let (m, h) = try eml("rfc2231_continuation.eml")
+        XCTAssertEqual(h.subject, "КП")
+        XCTAssertEqual(m.scanned.attachments, [EmailAttachment(
+            filename: "Предложение.docx", contentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document")])
+    }
+
     func testForwardedMessageIsFollowed() throws {
         let (m, h) = try eml("forwarded_rfc822.eml")
         XCTAssertEqual(h.messageID, "fwd@romashka.ru")   // the outer message's headers, not the inner one's
