@@ -31,10 +31,12 @@ let package = Package(
         .target(name: "SalesopsXLSX", dependencies: ["CXLSXWriter"]),
         // Strict YAML configuration loading.
         .target(name: "SalesopsConfig", dependencies: ["SalesopsCore", .product(name: "Yams", package: "Yams")]),
+        // Strict streaming JSON (CRM REST dumps).
+        .target(name: "SalesopsJSON"),
         // Mail formats: mbox, RFC 5322 headers, RFC 2047 words, RFC 2231 parameters, MIME, charsets.
         .target(name: "SalesopsMail", dependencies: ["SalesopsCore"]),
         // The stages of the house.
-        .target(name: "SalesopsExtract", dependencies: ["SalesopsCore", "SalesopsCSV", "SalesopsMail", "CCrypto"]),
+        .target(name: "SalesopsExtract", dependencies: ["SalesopsCore", "SalesopsCSV", "SalesopsMail", "SalesopsJSON", "CCrypto"]),
         .target(name: "SalesopsTransform", dependencies: ["SalesopsCore"]),
         .target(name: "SalesopsLoad", dependencies: ["SalesopsCore", "SalesopsSQLite"]),
         .target(name: "SalesopsReport", dependencies: ["SalesopsCore", "SalesopsSQLite", "SalesopsXLSX"]),
@@ -49,7 +51,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SalesopsTests", dependencies: [
-            "SalesopsCore", "SalesopsCSV", "SalesopsSQLite", "SalesopsConfig", "SalesopsMail", "SalesopsExtract",
+            "SalesopsCore", "SalesopsCSV", "SalesopsSQLite", "SalesopsConfig", "SalesopsMail", "SalesopsJSON", "SalesopsExtract",
             "SalesopsTransform", "SalesopsLoad", "SalesopsReport", "SalesopsPipeline", "salesops",
         ]),
     ],
