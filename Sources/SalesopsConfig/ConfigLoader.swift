@@ -306,6 +306,12 @@ public enum ConfigLoader {
                 s.problem("columns", "mapped_csv needs a column for '\(field)'")
             }
         }
+        if let method = s.string("method", required: type == "bitrix24_rest") {
+            if !BitrixMethods.all.contains(method) {
+                s.problem("method", "unknown Bitrix24 method '\(method)' (known: \(BitrixMethods.all.joined(separator: ", ")))")
+            }
+            source.method = method
+        }
         s.finish()
         return source
     }

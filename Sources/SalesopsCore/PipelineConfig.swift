@@ -2,14 +2,22 @@
 public enum SourceKind: String, Sendable, CaseIterable {
     case telephony
     case mail
+    case crm
 
     /// Extractor types a source of this kind may name.
     public var types: [String] {
         switch self {
         case .telephony: return ["asterisk_cdr", "freepbx_cdr", "mapped_csv"]
         case .mail: return ["mbox", "eml"]
+        case .crm: return ["bitrix24_rest"]
         }
     }
+}
+
+/// The Bitrix24 REST methods whose saved responses a `bitrix24_rest` source may read.
+public enum BitrixMethods {
+    public static let all = ["crm.lead.list", "crm.deal.list", "crm.stagehistory.list", "crm.activity.list",
+                             "crm.status.list", "user.get", "tasks.task.list"]
 }
 
 /// Character encoding of a text input.
@@ -44,7 +52,8 @@ public struct SourceConfig: Sendable, Equatable {
     /// Unique name of the source, used in the warehouse's accounting.
     public var name: String
     public var kind: SourceKind
-    /// Extractor type: `asterisk_cdr`, `freepbx_cdr`, `mapped_csv` (telephony); `mbox`, `eml` (mail).
+    /// Extractor type: `asterisk_cdr`, `freepbx_cdr`, `mapped_csv` (telephony); `mbox`, `eml` (mail);
+    /// `bitrix24_rest` (crm).
     public var type: String
     /// Glob relative to the project folder (`input/telephony/asterisk/*.csv`).
     public var path: String
@@ -55,10 +64,12 @@ public struct SourceConfig: Sendable, Equatable {
     public var columns: [String: String]
     /// Field name → (source value → canonical value), for `mapped_csv`.
     public var values: [String: [String: String]]
+    /// The REST method a `bitrix24_rest` dump came from (`crm.deal.list`, …).
+    public var method: String?
 
     public init(name: String, kind: SourceKind = .telephony, type: String, path: String, timeZone: String? = nil,
                 format: CSVFormat = CSVFormat(), columns: [String: String] = [:],
-                values: [String: [String: String]] = [:]) {
+                values: [String: [String: String]] = [:], method: String? = nil) {
         self.name = name
         self.kind = kind
         self.type = type
@@ -67,6 +78,7 @@ public struct SourceConfig: Sendable, Equatable {
         self.format = format
         self.columns = columns
         self.values = values
+        self.method = method
     }
 }
 

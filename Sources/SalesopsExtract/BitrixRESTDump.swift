@@ -16,9 +16,10 @@ public enum BitrixRESTDump {
         }
     }
 
-    /// Calls `record` with each record and the line it starts on. Throws ``JSONSyntaxError`` at the
-    /// first byte that is not strict JSON, ``ErrorPage`` for a saved error response.
-    public static func forEachRecord(path: String, _ record: (JSONValue, Int) throws -> Void) throws {
+    /// Calls `record` with each record and the line it starts on; returns the bytes read. Throws
+    /// ``JSONSyntaxError`` at the first byte that is not strict JSON, ``ErrorPage`` for a saved error response.
+    @discardableResult
+    public static func forEachRecord(path: String, _ record: (JSONValue, Int) throws -> Void) throws -> Int64 {
         let reader = try JSONStreamReader(path: path)
         while let first = try reader.nextValueStart() {
             switch first {
@@ -59,6 +60,7 @@ public enum BitrixRESTDump {
                 throw reader.fail("expected a page object or an array of records")
             }
         }
+        return reader.offset
     }
 
     static func page(_ page: JSONValue, line: Int, _ record: (JSONValue, Int) throws -> Void) throws {

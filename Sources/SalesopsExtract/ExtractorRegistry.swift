@@ -19,4 +19,17 @@ public enum ExtractorRegistry {
         }
         return MailboxExtractor(sourceName: source.name, format: format)
     }
+
+    /// Builds the extractor for a CRM source, with timestamps without offset read in `clock`'s zone.
+    public static func makeCRMExtractor(for source: SourceConfig, clock: ZoneClock) throws -> CRMExtractor {
+        switch source.type {
+        case "bitrix24_rest":
+            guard let method = source.method else {
+                throw SalesopsError(.config, "source '\(source.name)' needs the Bitrix24 method its dumps came from")
+            }
+            return BitrixRESTExtractor(method: method, clock: clock)
+        default:
+            throw SalesopsError(.config, "unknown CRM extractor type '\(source.type)' for source '\(source.name)'")
+        }
+    }
 }

@@ -32,6 +32,8 @@ public final class JSONStreamReader {
     public private(set) var line = 1
     private var lineStart: Int64 = 0
     private var consumed: Int64 = 0   // file offset of buffer[0]
+    /// Bytes consumed so far (the file's size once the last value was read).
+    public var offset: Int64 { consumed + Int64(start) }
     /// Nesting allowed before the input is refused (a guard against pathological files).
     public var maxDepth = 512
 

@@ -9,6 +9,7 @@ public enum Migrations {
         ("003_etl_notes", etlNotes),
         ("004_legs_in_calls", legsInCalls),
         ("005_emails", emails),
+        ("006_crm", crm),
     ]
 
     /// Applies every migration not yet recorded, each in its own transaction.
@@ -40,6 +41,148 @@ public enum Migrations {
         source   TEXT NOT NULL,
         src_file TEXT NOT NULL,
         message  TEXT NOT NULL
+    );
+    """
+
+    /// CRM: leads, deals and their stage history, activities, tasks, payments, and the CRM's reference
+    /// lists. Records upsert by their CRM id (a nightly dump is a snapshot).
+    static let crm = """
+    -- one row per lead
+    CREATE TABLE leads (
+        lead_id          TEXT PRIMARY KEY,
+        title            TEXT NOT NULL,
+        created_at       TEXT NOT NULL,
+        created_epoch    INTEGER NOT NULL,
+        local_date       TEXT NOT NULL,
+        rep_id           TEXT,
+        crm_user_id      TEXT,              -- the CRM's responsible user, whether or not a rep
+        source           TEXT,              -- where the lead came from (SOURCE_ID: CALL, EMAIL, WEB…)
+        status_id        TEXT NOT NULL,
+        status_semantic  TEXT NOT NULL CHECK (status_semantic = 'open' OR status_semantic = 'converted' OR status_semantic = 'junk'),
+        status_description TEXT NOT NULL,   -- STATUS_DESCRIPTION as the CRM has it
+        junk_reason      TEXT,              -- the status description of a junk lead ('' when none was given)
+        source_name      TEXT NOT NULL,     -- the pipeline source that read it
+        src_file         TEXT NOT NULL,
+        src_line         INTEGER NOT NULL,
+        run_id           INTEGER NOT NULL
+    );
+    CREATE INDEX leads_date ON leads(local_date, rep_id);
+    -- one row per phone or address of a lead, as written and normalised (E.164, lower case)
+    CREATE TABLE lead_contacts (
+        lead_id    TEXT NOT NULL,
+        kind       TEXT NOT NULL CHECK (kind = 'phone' OR kind = 'email'),
+        value      TEXT NOT NULL,
+        normalized TEXT,
+        PRIMARY KEY (lead_id, kind, value)
+    );
+    CREATE INDEX lead_contacts_normalized ON lead_contacts(normalized);
+    -- one row per deal
+    CREATE TABLE deals (
+        deal_id        TEXT PRIMARY KEY,
+        title          TEXT NOT NULL,
+        pipeline       TEXT NOT NULL,
+        stage_id       TEXT NOT NULL,
+        stage_semantic TEXT NOT NULL CHECK (stage_semantic = 'open' OR stage_semantic = 'won' OR stage_semantic = 'lost'),
+        rep_id         TEXT,
+        crm_user_id    TEXT,
+        amount         REAL,
+        currency       TEXT,
+        created_at     TEXT NOT NULL,
+        created_epoch  INTEGER NOT NULL,
+        local_date     TEXT NOT NULL,
+        closed_at      TEXT,               -- the calendar date the deal closed, as the CRM wrote it
+        lead_id        TEXT,
+        source_name    TEXT NOT NULL,
+        src_file       TEXT NOT NULL,
+        src_line       INTEGER NOT NULL,
+        run_id         INTEGER NOT NULL
+    );
+    CREATE INDEX deals_created ON deals(local_date, rep_id);
+    -- one row per entry of a deal into a stage
+    CREATE TABLE deal_stage_history (
+        deal_id       TEXT NOT NULL,
+        stage_id      TEXT NOT NULL,
+        pipeline      TEXT,
+        entered_at    TEXT NOT NULL,
+        entered_epoch INTEGER NOT NULL,
+        rep_id        TEXT,
+        history_id    TEXT,                -- the CRM's id of the entry; NULL when derived from snapshots
+        source_name   TEXT NOT NULL,
+        src_file      TEXT NOT NULL,
+        src_line      INTEGER NOT NULL,
+        run_id        INTEGER NOT NULL,
+        PRIMARY KEY (deal_id, entered_epoch, stage_id)
+    );
+    -- one row per CRM activity
+    CREATE TABLE activities (
+        activity_id TEXT PRIMARY KEY,
+        kind        TEXT NOT NULL CHECK (kind = 'meeting' OR kind = 'call' OR kind = 'email' OR kind = 'task' OR kind = 'chat' OR kind = 'other'),
+        rep_id      TEXT,
+        crm_user_id TEXT,
+        owner_type  TEXT NOT NULL,
+        owner_id    TEXT NOT NULL,
+        start_at    TEXT,
+        start_epoch INTEGER,
+        end_at      TEXT,
+        end_epoch   INTEGER,
+        local_date  TEXT,
+        completed   INTEGER NOT NULL CHECK (completed = 0 OR completed = 1),
+        direction   TEXT,
+        subject     TEXT NOT NULL,
+        source_name TEXT NOT NULL,
+        src_file    TEXT NOT NULL,
+        src_line    INTEGER NOT NULL,
+        run_id      INTEGER NOT NULL
+    );
+    CREATE INDEX activities_owner ON activities(owner_type, owner_id);
+    CREATE INDEX activities_date ON activities(local_date, rep_id);
+    -- one row per task
+    CREATE TABLE tasks (
+        task_id        TEXT PRIMARY KEY,
+        title          TEXT NOT NULL,
+        rep_id         TEXT,
+        crm_user_id    TEXT,
+        created_at     TEXT,
+        deadline_at    TEXT,
+        deadline_epoch INTEGER,
+        closed_at      TEXT,
+        closed_epoch   INTEGER,
+        status         TEXT NOT NULL,
+        source_name    TEXT NOT NULL,
+        src_file       TEXT NOT NULL,
+        src_line       INTEGER NOT NULL,
+        run_id         INTEGER NOT NULL
+    );
+    -- one row per payment
+    CREATE TABLE payments (
+        payment_id  TEXT PRIMARY KEY,
+        deal_id     TEXT,
+        rep_id      TEXT,
+        paid_at     TEXT NOT NULL,
+        paid_epoch  INTEGER NOT NULL,
+        local_date  TEXT NOT NULL,
+        amount      REAL NOT NULL,
+        currency    TEXT,
+        source_name TEXT NOT NULL,
+        src_file    TEXT NOT NULL,
+        src_line    INTEGER NOT NULL,
+        run_id      INTEGER NOT NULL
+    );
+    -- one row per status or stage of the CRM's reference lists (crm.status.list)
+    CREATE TABLE crm_statuses (
+        entity_id TEXT NOT NULL,           -- STATUS (lead statuses), DEAL_STAGE, DEAL_STAGE_<pipeline>, SOURCE…
+        status_id TEXT NOT NULL,
+        name      TEXT NOT NULL,
+        sort      INTEGER NOT NULL,
+        semantics TEXT,
+        PRIMARY KEY (entity_id, status_id)
+    );
+    -- one row per CRM user (user.get)
+    CREATE TABLE crm_users (
+        user_id TEXT PRIMARY KEY,
+        name    TEXT NOT NULL,
+        email   TEXT,
+        active  INTEGER NOT NULL CHECK (active = 0 OR active = 1)
     );
     """
 

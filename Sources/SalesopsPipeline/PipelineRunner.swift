@@ -131,6 +131,49 @@ final class MailLoader: MailSink, SourceLoader {
     func finish() throws { try queue?.drain() }
 }
 
+/// Receives CRM records from a dump extractor, maps their users to reps and stores them.
+final class CRMLoader: CRMSink, SourceLoader {
+    let extractor: CRMExtractor
+    let resolver: CRMResolver
+    let queue: WriteQueue?
+    let source: String
+    var stats: SourceStats
+    var rejectSamples: [Reject] = []
+
+    init(source: String, extractor: CRMExtractor, resolver: CRMResolver, queue: WriteQueue?) {
+        self.source = source
+        self.extractor = extractor
+        self.resolver = resolver
+        self.queue = queue
+        stats = SourceStats(source: source)
+    }
+
+    var supportsResume: Bool { false }
+
+    func read(path: String, displayPath: String, resume: ResumePoint?) throws -> ExtractResult {
+        try extractor.extract(path: path, displayPath: displayPath, into: self)
+    }
+
+    func accept(_ record: CRMRecord) throws {
+        queue?.add(.crm(record, repID: resolver.rep(of: record), contacts: resolver.normalizedContacts(of: record),
+                        source: source))
+        stats.rowsLoaded += 1
+    }
+
+    func reject(_ reject: Reject) {
+        stats.rowsRejected += 1
+        if rejectSamples.count < 20 { rejectSamples.append(reject) }
+        queue?.add(.reject(reject, source: source))
+    }
+
+    func filter(reason: String, at position: SourcePosition) {
+        stats.filtered[reason, default: 0] += 1
+    }
+
+    func drain() throws { try queue?.drain() }
+    func finish() throws { try queue?.drain() }
+}
+
 /// What a run did, for the run summary.
 public struct RunOutcome {
     public var runID: Int64
@@ -172,11 +215,11 @@ public struct PipelineRunner {
 
     /// Reads every source without loading anything: the counts `salesops validate` prints.
     public func dryExtract() throws -> [SourceStats] {
-        try extractAll(ledger: nil) { try makeLoader($0, callStore: nil, mailQueue: nil) }.map(\.stats)
+        try extractAll(ledger: nil) { try makeLoader($0, callStore: nil, queue: nil) }.map(\.stats)
     }
 
     /// The loader of a source, with its extractor; without a store or queue it only counts.
-    func makeLoader(_ source: SourceConfig, callStore: CallStore?, mailQueue: WriteQueue?) throws -> SourceLoader {
+    func makeLoader(_ source: SourceConfig, callStore: CallStore?, queue: WriteQueue?) throws -> SourceLoader {
         switch source.kind {
         case .telephony:
             return CallLegLoader(source: source.name,
@@ -184,7 +227,11 @@ public struct PipelineRunner {
                                  resolver: CallLegResolver(config: config), store: callStore)
         case .mail:
             return MailLoader(source: source.name, extractor: try ExtractorRegistry.makeMailExtractor(for: source),
-                              resolver: EmailResolver(config: config), queue: mailQueue)
+                              resolver: EmailResolver(config: config), queue: queue)
+        case .crm:
+            return CRMLoader(source: source.name,
+                             extractor: try ExtractorRegistry.makeCRMExtractor(for: source, clock: clock(for: source)),
+                             resolver: CRMResolver(config: config), queue: queue)
         }
     }
 
@@ -294,15 +341,17 @@ public struct PipelineRunner {
                 let rejects = try warehouse.makeRejectWriter(runID: runID)
                 let calls = try warehouse.makeCallWriter(runID: runID)
                 let emails = try warehouse.makeEmailWriter(runID: runID)
-                defer { rejects.close(); calls.close(); emails.close() }
-                let queue = WriteQueue(calls: calls, emails: emails, rejects: rejects)
+                let crm = try warehouse.makeCRMWriter(runID: runID, clock: ZoneClock(identifier: config.company.timeZone)!)
+                defer { rejects.close(); calls.close(); emails.close(); crm.close() }
+                let queue = WriteQueue(calls: calls, emails: emails, crm: crm, rejects: rejects)
                 // Whatever happens, the writer thread is idle before the transaction ends or rolls back.
                 defer { try? queue.drain() }
                 let loaders = try extractAll(ledger: FileLedger(warehouse: warehouse, runID: runID)) { source in
                     try makeLoader(source, callStore: CallStore(queue: queue, grouper: StreamingCallGrouper(grouper: grouper),
-                                                                runID: runID), mailQueue: queue)
+                                                                runID: runID), queue: queue)
                 }
                 try emails.flushTouchedDates()
+                try warehouse.applyCRMStatusSemantics()
                 let stats = loaders.map(\.stats)
                 logger.info("writer thread", metadata: [
                     "busy_secs": "\(String(format: "%.2f", Double(queue.writerBusyNanos) / 1e9))",

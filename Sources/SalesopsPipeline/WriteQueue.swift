@@ -15,11 +15,14 @@ final class WriteQueue {
         case unmatched(CallLegFacts)
         /// A message (a sighting; the first one of a Message-ID makes the `emails` row).
         case email(EmailFacts, loader: MailLoader)
+        /// A CRM record with its rep and its normalised lead contacts.
+        case crm(CRMRecord, repID: String?, contacts: [String?], source: String)
         case reject(Reject, source: String)
     }
 
     private let calls: CallWriter
     private let emails: EmailWriter
+    private let crm: CRMWriter
     private let rejects: RejectWriter
     private let batchSize: Int
     private let slots: DispatchSemaphore
@@ -33,9 +36,10 @@ final class WriteQueue {
     private(set) var producerWaitNanos: UInt64 = 0
     private(set) var writerBusyNanos: UInt64 = 0
 
-    init(calls: CallWriter, emails: EmailWriter, rejects: RejectWriter, batchSize: Int = 1024, depth: Int = 4) {
+    init(calls: CallWriter, emails: EmailWriter, crm: CRMWriter, rejects: RejectWriter, batchSize: Int = 1024, depth: Int = 4) {
         self.calls = calls
         self.emails = emails
+        self.crm = crm
         self.rejects = rejects
         self.batchSize = batchSize
         slots = DispatchSemaphore(value: depth)
@@ -77,6 +81,8 @@ final class WriteQueue {
             try calls.recordUnmatched(leg)
         case let .email(facts, loader):
             if try emails.write(facts) { loader.emailsWritten += 1 }
+        case let .crm(record, repID, contacts, source):
+            try crm.write(record, source: source, repID: repID, normalized: contacts)
         case let .reject(reject, source):
             try rejects.write(reject, source: source)
         }

@@ -39,14 +39,14 @@ struct TestProject {
         for source in sources {
             let folder = dir.appendingPathComponent("input/\(source.name)")
             try fm.createDirectory(at: folder, withIntermediateDirectories: true)
-            // Mail sources (mbox, eml) take fixtures from Fixtures/mail, telephony ones from Fixtures/telephony.
-            let isMail = source.type == "mbox" || source.type == "eml"
+            // Mail sources (mbox, eml) take fixtures from Fixtures/mail, CRM ones from Fixtures/crm,
+            // telephony ones from Fixtures/telephony.
+            let kind = source.type == "mbox" || source.type == "eml" ? "mail" : source.type == "bitrix24_rest" ? "crm" : "telephony"
             for file in source.files {
-                let from = isMail ? Fixtures.root.appendingPathComponent("mail/\(file)").path : Fixtures.telephony(file)
+                let from = kind == "telephony" ? Fixtures.telephony(file) : Fixtures.root.appendingPathComponent("\(kind)/\(file)").path
                 try fm.copyItem(atPath: from, toPath: folder.appendingPathComponent((file as NSString).lastPathComponent).path)
             }
-            let kind = isMail ? "mail" : "telephony"
-            let glob = isMail ? "*.\(source.type)" : "*.csv"
+            let glob = kind == "mail" ? "*.\(source.type)" : kind == "crm" ? "*.json" : "*.csv"
             yaml += "  - name: \(source.name)\n    kind: \(kind)\n    type: \(source.type)\n    path: input/\(source.name)/\(glob)\n"
             yaml += source.extra
         }

@@ -1,0 +1,121 @@
+import SalesopsCore
+import SalesopsSQLite
+
+/// Upserts CRM records by their CRM id: a nightly dump is a snapshot, and the newest read wins.
+public final class CRMWriter {
+    let runID: Int64
+    let clock: ZoneClock
+    let lead: SQLiteStatement
+    let clearContacts: SQLiteStatement
+    let contact: SQLiteStatement
+    let deal: SQLiteStatement
+    let stage: SQLiteStatement
+    let activity: SQLiteStatement
+    let task: SQLiteStatement
+    let status: SQLiteStatement
+    let user: SQLiteStatement
+
+    init(db: SQLiteDatabase, runID: Int64, clock: ZoneClock) throws {
+        self.runID = runID
+        self.clock = clock
+        func upsert(_ table: String, _ columns: [String], key: [String]) throws -> SQLiteStatement {
+            let updates = columns.filter { !key.contains($0) }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+            return try db.prepare("""
+                INSERT INTO \(table)(\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ",")))
+                ON CONFLICT(\(key.joined(separator: ", "))) DO UPDATE SET \(updates)
+                """)
+        }
+        let provenance = ["source_name", "src_file", "src_line", "run_id"]
+        lead = try upsert("leads", ["lead_id", "title", "created_at", "created_epoch", "local_date", "rep_id", "crm_user_id",
+                                    "source", "status_id", "status_semantic", "status_description", "junk_reason"] + provenance, key: ["lead_id"])
+        clearContacts = try db.prepare("DELETE FROM lead_contacts WHERE lead_id = ?")
+        contact = try db.prepare("INSERT OR IGNORE INTO lead_contacts(lead_id, kind, value, normalized) VALUES (?,?,?,?)")
+        deal = try upsert("deals", ["deal_id", "title", "pipeline", "stage_id", "stage_semantic", "rep_id", "crm_user_id",
+                                    "amount", "currency", "created_at", "created_epoch", "local_date", "closed_at", "lead_id"]
+                          + provenance, key: ["deal_id"])
+        stage = try upsert("deal_stage_history", ["deal_id", "stage_id", "pipeline", "entered_at", "entered_epoch", "rep_id",
+                                                  "history_id"] + provenance, key: ["deal_id", "entered_epoch", "stage_id"])
+        activity = try upsert("activities", ["activity_id", "kind", "rep_id", "crm_user_id", "owner_type", "owner_id",
+                                             "start_at", "start_epoch", "end_at", "end_epoch", "local_date", "completed",
+                                             "direction", "subject"] + provenance, key: ["activity_id"])
+        task = try upsert("tasks", ["task_id", "title", "rep_id", "crm_user_id", "created_at", "deadline_at", "deadline_epoch",
+                                    "closed_at", "closed_epoch", "status"] + provenance, key: ["task_id"])
+        status = try upsert("crm_statuses", ["entity_id", "status_id", "name", "sort", "semantics"], key: ["entity_id", "status_id"])
+        user = try upsert("crm_users", ["user_id", "name", "email", "active"], key: ["user_id"])
+    }
+
+    /// Writes a record read by `source`; `repID` is the rep its CRM user maps to, if any; lead phones
+    /// and addresses are stored with their normalised forms (`normalized`, in the record's order).
+    public func write(_ record: CRMRecord, source: String, repID: String?, normalized: [String?]) throws {
+        func time(_ epoch: Int64?) -> SQLValue { epoch.map { .text(CivilTime.utcString(epoch: $0)) } ?? .null }
+        func int(_ epoch: Int64?) -> SQLValue { epoch.map(SQLValue.integer) ?? .null }
+        func text(_ value: String?) -> SQLValue { value.map(SQLValue.text) ?? .null }
+        let p = record.position
+        let provenance: [SQLValue] = [.text(source), .text(p.file), .integer(Int64(p.line)), .integer(runID)]
+        let rep = text(repID)
+        switch record {
+        case let .lead(l):
+            let semantic: String
+            switch l.semantic ?? (l.statusID == "JUNK" ? .lost : l.statusID == "CONVERTED" ? .won : .open) {
+            case .open: semantic = "open"
+            case .won: semantic = "converted"
+            case .lost: semantic = "junk"
+            }
+            try lead.run([.text(l.id), .text(l.title), time(l.createdAt), .integer(l.createdAt),
+                          .text(clock.localDateString(ofUTC: l.createdAt)), rep, text(l.assignedTo), text(l.sourceID),
+                          .text(l.statusID), .text(semantic), .text(l.statusDescription),
+                          semantic == "junk" ? .text(l.statusDescription) : .null] + provenance)
+            try clearContacts.run([.text(l.id)])
+            let kinds = Array(repeating: "phone", count: l.phones.count) + Array(repeating: "email", count: l.emails.count)
+            for (i, value) in (l.phones + l.emails).enumerated() {
+                try contact.run([.text(l.id), .text(kinds[i]), .text(value), text(i < normalized.count ? normalized[i] : nil)])
+            }
+        case let .deal(d):
+            let semantic = d.semantic ?? (d.stageID.hasSuffix("WON") ? .won : d.stageID.hasSuffix("LOSE") ? .lost : .open)
+            try deal.run([.text(d.id), .text(d.title), .text(d.pipeline), .text(d.stageID), .text(semantic.rawValue), rep,
+                          text(d.assignedTo), d.amount.map(SQLValue.real) ?? .null, text(d.currency), time(d.createdAt),
+                          .integer(d.createdAt), .text(clock.localDateString(ofUTC: d.createdAt)), text(d.closedDate),
+                          text(d.leadID)] + provenance)
+        case let .stageEntry(e):
+            try stage.run([.text(e.dealID), .text(e.stageID), text(e.pipeline), time(e.enteredAt), .integer(e.enteredAt), rep,
+                           text(e.historyID)] + provenance)
+        case let .activity(a):
+            try activity.run([.text(a.id), .text(a.kind.rawValue), rep, text(a.responsible), .text(a.ownerType), .text(a.ownerID),
+                              time(a.start), int(a.start), time(a.end), int(a.end),
+                              a.start.map { .text(clock.localDateString(ofUTC: $0)) } ?? .null, .integer(a.completed ? 1 : 0),
+                              text(a.direction), .text(a.subject)] + provenance)
+        case let .task(t):
+            try task.run([.text(t.id), .text(t.title), rep, text(t.responsible), time(t.createdAt), time(t.deadline),
+                          int(t.deadline), time(t.closedAt), int(t.closedAt), .text(t.status)] + provenance)
+        case let .status(s):
+            let semantics: SQLValue = s.semantic.map { .text($0 == .won ? "S" : $0 == .lost ? "F" : "P") } ?? .null
+            try status.run([.text(s.entityID), .text(s.statusID), .text(s.name), .integer(Int64(s.sort)), semantics])
+        case let .user(u):
+            try user.run([.text(u.id), .text(u.name), text(u.email), .integer(u.active ? 1 : 0)])
+        }
+    }
+
+    public func close() {
+        for s in [lead, clearContacts, contact, deal, stage, activity, task, status, user] { s.finalize() }
+    }
+}
+
+extension Warehouse {
+    public func makeCRMWriter(runID: Int64, clock: ZoneClock) throws -> CRMWriter {
+        try CRMWriter(db: db, runID: runID, clock: clock)
+    }
+
+    /// The CRM's status lists are authoritative for what a status or stage means: leads and deals take
+    /// their semantics from `crm_statuses` where it has their status.
+    public func applyCRMStatusSemantics() throws {
+        try db.execute("""
+            UPDATE leads SET status_semantic = CASE s.semantics WHEN 'S' THEN 'converted' WHEN 'F' THEN 'junk' ELSE 'open' END,
+                             junk_reason = CASE WHEN s.semantics = 'F' THEN leads.status_description END
+            FROM crm_statuses s WHERE s.entity_id = 'STATUS' AND s.status_id = leads.status_id;
+            UPDATE deals SET stage_semantic = CASE s.semantics WHEN 'S' THEN 'won' WHEN 'F' THEN 'lost' ELSE 'open' END
+            FROM crm_statuses s
+            WHERE s.status_id = deals.stage_id
+              AND (s.entity_id = 'DEAL_STAGE_' || deals.pipeline OR (deals.pipeline = '0' AND s.entity_id = 'DEAL_STAGE'));
+            """)
+    }
+}

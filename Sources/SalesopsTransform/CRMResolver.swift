@@ -1,0 +1,35 @@
+import SalesopsCore
+
+/// Maps CRM users to reps (`reps[].crm_user_ids`) and normalises lead contacts (phones to E.164,
+/// addresses to lower case) so leads can be matched with calls and mail.
+public struct CRMResolver: Sendable {
+    let reps: [String: String]
+    let normalizer: PhoneNormalizer
+
+    public init(config: ProjectConfig) {
+        var reps: [String: String] = [:]
+        for rep in config.reps { for id in rep.crmUserIDs { reps[id] = rep.id } }
+        self.reps = reps
+        normalizer = PhoneNormalizer(maxExtensionDigits: config.company.maxExtensionDigits)
+    }
+
+    /// The rep a record belongs to (its responsible or assigned CRM user), if the roster knows them.
+    public func rep(of record: CRMRecord) -> String? {
+        let user: String?
+        switch record {
+        case let .lead(l): user = l.assignedTo
+        case let .deal(d): user = d.assignedTo
+        case let .activity(a): user = a.responsible
+        case let .task(t): user = t.responsible
+        case .stageEntry, .status, .user: user = nil
+        }
+        return user.flatMap { reps[$0] }
+    }
+
+    /// A lead's phones (E.164 when they normalise) then addresses (lower case), in the record's order.
+    public func normalizedContacts(of record: CRMRecord) -> [String?] {
+        guard case let .lead(l) = record else { return [] }
+        return l.phones.map { normalizer.normalize($0).e164 }
+            + l.emails.map { $0.split(separator: " ").joined().lowercased() }
+    }
+}
