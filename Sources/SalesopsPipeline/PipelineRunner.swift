@@ -86,36 +86,21 @@ public final class CallLegLoader: CallLegSink, SourceLoader {
     }
 }
 
-/// Receives messages from a mailbox extractor, resolves them against the roster and stores them.
-final class MailLoader: MailSink, SourceLoader {
-    let extractor: MailExtractor
-    let resolver: EmailResolver
+/// What the loaders of whole-file sources (mail, CRM) share: accounting, rejects handed to the
+/// writer, and waiting for it. Such files are read whole, never resumed.
+class FileSourceLoader {
     let queue: WriteQueue?
     let source: String
     var stats: SourceStats
     var rejectSamples: [Reject] = []
-    /// New messages written (first sightings); counted by the writer thread, read after a drain.
-    var emailsWritten = 0
 
-    init(source: String, extractor: MailExtractor, resolver: EmailResolver, queue: WriteQueue?) {
+    init(source: String, queue: WriteQueue?) {
         self.source = source
-        self.extractor = extractor
-        self.resolver = resolver
         self.queue = queue
         stats = SourceStats(source: source)
     }
 
     var supportsResume: Bool { false }
-
-    func read(path: String, displayPath: String, resume: ResumePoint?) throws -> ExtractResult {
-        try extractor.extract(path: path, displayPath: displayPath, into: self)
-    }
-
-    func accept(_ message: MailRecord) throws {
-        let facts = resolver.resolve(message)
-        queue?.add(.email(facts, loader: self))
-        stats.rowsLoaded += 1
-    }
 
     func reject(_ reject: Reject) {
         stats.rowsRejected += 1
@@ -131,24 +116,39 @@ final class MailLoader: MailSink, SourceLoader {
     func finish() throws { try queue?.drain() }
 }
 
-/// Receives CRM records from a dump extractor, maps their users to reps and stores them.
-final class CRMLoader: CRMSink, SourceLoader {
-    let extractor: CRMExtractor
-    let resolver: CRMResolver
-    let queue: WriteQueue?
-    let source: String
-    var stats: SourceStats
-    var rejectSamples: [Reject] = []
+/// Receives messages from a mailbox extractor, resolves them against the roster and stores them.
+final class MailLoader: FileSourceLoader, MailSink, SourceLoader {
+    let extractor: MailExtractor
+    let resolver: EmailResolver
+    /// New messages written (first sightings); counted by the writer thread, read after a drain.
+    var emailsWritten = 0
 
-    init(source: String, extractor: CRMExtractor, resolver: CRMResolver, queue: WriteQueue?) {
-        self.source = source
+    init(source: String, extractor: MailExtractor, resolver: EmailResolver, queue: WriteQueue?) {
         self.extractor = extractor
         self.resolver = resolver
-        self.queue = queue
-        stats = SourceStats(source: source)
+        super.init(source: source, queue: queue)
     }
 
-    var supportsResume: Bool { false }
+    func read(path: String, displayPath: String, resume: ResumePoint?) throws -> ExtractResult {
+        try extractor.extract(path: path, displayPath: displayPath, into: self)
+    }
+
+    func accept(_ message: MailRecord) throws {
+        queue?.add(.email(resolver.resolve(message), loader: self))
+        stats.rowsLoaded += 1
+    }
+}
+
+/// Receives CRM records from a dump extractor, maps their users to reps and stores them.
+final class CRMLoader: FileSourceLoader, CRMSink, SourceLoader {
+    let extractor: CRMExtractor
+    let resolver: CRMResolver
+
+    init(source: String, extractor: CRMExtractor, resolver: CRMResolver, queue: WriteQueue?) {
+        self.extractor = extractor
+        self.resolver = resolver
+        super.init(source: source, queue: queue)
+    }
 
     func read(path: String, displayPath: String, resume: ResumePoint?) throws -> ExtractResult {
         try extractor.extract(path: path, displayPath: displayPath, into: self)
@@ -159,19 +159,6 @@ final class CRMLoader: CRMSink, SourceLoader {
                         source: source))
         stats.rowsLoaded += 1
     }
-
-    func reject(_ reject: Reject) {
-        stats.rowsRejected += 1
-        if rejectSamples.count < 20 { rejectSamples.append(reject) }
-        queue?.add(.reject(reject, source: source))
-    }
-
-    func filter(reason: String, at position: SourcePosition) {
-        stats.filtered[reason, default: 0] += 1
-    }
-
-    func drain() throws { try queue?.drain() }
-    func finish() throws { try queue?.drain() }
 }
 
 /// What a run did, for the run summary.
