@@ -53,7 +53,7 @@ public enum ConfigLoader {
             guard let text = readText(dir.appendingPathComponent(name), display: display, sink: sink),
                   let root = sink.compose(text, file: display) else { continue }
             guard let top = YAMLReader(root, file: display, path: "", sink: sink) else { continue }
-            for section in ["company", "reps", "norms", "thresholds", "mail"] where top.has(section) {
+            for section in ["company", "reps", "norms", "thresholds", "mail", "funnels"] where top.has(section) {
                 if let other = seen[section] {
                     top.problem(section, "section already defined in \(other)")
                 }
@@ -64,6 +64,7 @@ public enum ConfigLoader {
             if let norms = top.mapping("norms") { config.norms = readNorms(norms) }
             if let thresholds = top.mapping("thresholds") { config.thresholds = readThresholds(thresholds) }
             if let mail = top.mapping("mail") { config.mail = readMail(mail) }
+            if top.has("funnels") { config.funnels = readFunnels(top, sink: sink) }
             top.finish()
         }
         if seen["company"] == nil && !names.isEmpty {
@@ -191,6 +192,46 @@ public enum ConfigLoader {
         }
         r.finish()
         return m
+    }
+
+    static func readFunnels(_ top: YAMLReader, sink: DiagnosticSink) -> [Funnel] {
+        var funnels: [Funnel] = []
+        for (node, path) in top.sequence("funnels") {
+            guard let f = YAMLReader(node, file: top.file, path: path, sink: sink) else { continue }
+            var funnel = Funnel(pipeline: f.string("pipeline") ?? "0", name: f.string("name") ?? "", stages: [])
+            for (stageNode, stagePath) in f.sequence("stages") {
+                guard let st = YAMLReader(stageNode, file: top.file, path: stagePath, sink: sink) else { continue }
+                var stage = FunnelStage(id: st.string("id", required: true) ?? "", name: st.string("name"))
+                if let required = st.string("required") {
+                    switch required.lowercased() {
+                    case "true", "yes": stage.required = true
+                    case "false", "no": stage.required = false
+                    default: st.problem("required", "expected true or false")
+                    }
+                }
+                if let final = st.string("final") {
+                    switch final {
+                    case "won": stage.final = .won
+                    case "lost": stage.final = .lost
+                    default: st.problem("final", "expected won or lost, got '\(final)'")
+                    }
+                }
+                stage.maxDays = st.int("max_days", range: 1...3650)
+                if stage.final != nil && (stage.required || stage.maxDays != nil) {
+                    st.problem("final", "a final stage is neither required nor limited in days")
+                }
+                st.finish()
+                funnel.stages.append(stage)
+            }
+            if funnel.stages.isEmpty { f.problem("stages", "a funnel needs its stages in order") }
+            if Set(funnel.stages.map(\.id)).count != funnel.stages.count { f.problem("stages", "a stage is listed twice") }
+            if funnels.contains(where: { $0.pipeline == funnel.pipeline }) {
+                f.problem("pipeline", "pipeline '\(funnel.pipeline)' already has a funnel")
+            }
+            f.finish()
+            funnels.append(funnel)
+        }
+        return funnels
     }
 
     static func crossCheck(_ config: ProjectConfig, teamFile: String, sink: DiagnosticSink) {

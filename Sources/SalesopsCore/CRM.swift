@@ -110,18 +110,23 @@ public struct CRMDeal: Sendable, Equatable {
     }
 }
 
-/// A deal entering a stage (`crm.stagehistory.list`, entity type 2).
+/// A deal entering a stage, or a lead entering a status (`crm.stagehistory.list`).
 public struct CRMStageEntry: Sendable, Equatable {
+    public enum Owner: String, Sendable { case deal, lead }
+
     public var historyID: String?
+    public var owner: Owner
+    /// The deal's (or lead's) id.
     public var dealID: String
     public var stageID: String
     public var pipeline: String?
     public var enteredAt: Int64
     public var position: SourcePosition
 
-    public init(historyID: String?, dealID: String, stageID: String, pipeline: String?, enteredAt: Int64,
-                position: SourcePosition) {
+    public init(historyID: String?, owner: Owner = .deal, dealID: String, stageID: String, pipeline: String?,
+                enteredAt: Int64, position: SourcePosition) {
         self.historyID = historyID
+        self.owner = owner
         self.dealID = dealID
         self.stageID = stageID
         self.pipeline = pipeline

@@ -141,6 +141,41 @@ public struct MailSettings: Sendable, Equatable {
     }
 }
 
+/// One stage of a CRM pipeline's funnel (`funnels[].stages[]`), in funnel order.
+public struct FunnelStage: Sendable, Equatable {
+    public var id: String
+    /// The stage's display name (as UI exports write it), when it differs from the id.
+    public var name: String?
+    /// Every deal must pass through it before a later stage.
+    public var required: Bool
+    /// A final stage: won or lost; nil for a stage in progress.
+    public var final: CRMSemantic?
+    /// How long a deal may stay here before it is stuck; nil for no limit.
+    public var maxDays: Int?
+
+    public init(id: String, name: String? = nil, required: Bool = false, final: CRMSemantic? = nil, maxDays: Int? = nil) {
+        self.id = id
+        self.name = name
+        self.required = required
+        self.final = final
+        self.maxDays = maxDays
+    }
+}
+
+/// The funnel of one CRM pipeline (`config/*.yml`, section `funnels`).
+public struct Funnel: Sendable, Equatable {
+    /// The CRM pipeline id (Bitrix24 `CATEGORY_ID`; `"0"` is the general pipeline).
+    public var pipeline: String
+    public var name: String
+    public var stages: [FunnelStage]
+
+    public init(pipeline: String, name: String, stages: [FunnelStage]) {
+        self.pipeline = pipeline
+        self.name = name
+        self.stages = stages
+    }
+}
+
 /// Everything under `config/`.
 public struct ProjectConfig: Sendable, Equatable {
     public var company: CompanySettings
@@ -148,13 +183,15 @@ public struct ProjectConfig: Sendable, Equatable {
     public var norms: Norms
     public var thresholds: Thresholds
     public var mail: MailSettings
+    public var funnels: [Funnel]
 
     public init(company: CompanySettings = CompanySettings(), reps: [Rep] = [], norms: Norms = Norms(),
-                thresholds: Thresholds = Thresholds(), mail: MailSettings = MailSettings()) {
+                thresholds: Thresholds = Thresholds(), mail: MailSettings = MailSettings(), funnels: [Funnel] = []) {
         self.company = company
         self.reps = reps
         self.norms = norms
         self.thresholds = thresholds
         self.mail = mail
+        self.funnels = funnels
     }
 }

@@ -26,9 +26,7 @@ public struct BitrixRESTExtractor: CRMExtractor {
                 rows += 1
                 let position = SourcePosition(file: displayPath, line: line)
                 do {
-                    if let record = try map(value, position) { try sink.accept(record) } else {
-                        sink.filter(reason: "lead_status_history", at: position)
-                    }
+                    try sink.accept(try map(value, position))
                 } catch let bad as Bad {
                     sink.reject(Reject(position: position, reason: bad.reason, raw: Self.summary(value)))
                 }
@@ -85,7 +83,7 @@ public struct BitrixRESTExtractor: CRMExtractor {
         (v[key]?.array ?? []).compactMap { $0["VALUE"]?.text }.filter { !$0.isEmpty }
     }
 
-    func map(_ v: JSONValue, _ p: SourcePosition) throws -> CRMRecord? {
+    func map(_ v: JSONValue, _ p: SourcePosition) throws -> CRMRecord {
         guard case .object = v else { throw Bad(reason: "a record is not a JSON object") }
         switch method {
         case "crm.lead.list":
@@ -107,13 +105,12 @@ public struct BitrixRESTExtractor: CRMExtractor {
                 createdAt: try time(v, "DATE_CREATE", required: true)!, closedDate: closed, leadID: text(v, "LEAD_ID"),
                 position: p))
         case "crm.stagehistory.list":
-            guard let stage = text(v, "STAGE_ID") else {
-                if text(v, "STATUS_ID") != nil { return nil }   // a lead's status history: not used
-                throw Bad(reason: "no STAGE_ID")
-            }
+            // Deals carry STAGE_ID, leads STATUS_ID.
+            let owner: CRMStageEntry.Owner = text(v, "STAGE_ID") != nil ? .deal : .lead
+            let stage = try required(v, owner == .deal ? "STAGE_ID" : "STATUS_ID")
             return .stageEntry(CRMStageEntry(
-                historyID: text(v, "ID"), dealID: try required(v, "OWNER_ID"), stageID: stage, pipeline: text(v, "CATEGORY_ID"),
-                enteredAt: try time(v, "CREATED_TIME", required: true)!, position: p))
+                historyID: text(v, "ID"), owner: owner, dealID: try required(v, "OWNER_ID"), stageID: stage,
+                pipeline: text(v, "CATEGORY_ID"), enteredAt: try time(v, "CREATED_TIME", required: true)!, position: p))
         case "crm.activity.list":
             let ownerTypes = ["1": "lead", "2": "deal", "3": "contact", "4": "company"]
             let ownerType = try required(v, "OWNER_TYPE_ID")

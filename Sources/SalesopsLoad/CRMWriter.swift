@@ -10,6 +10,7 @@ public final class CRMWriter {
     let contact: SQLiteStatement
     let deal: SQLiteStatement
     let stage: SQLiteStatement
+    let leadStatus: SQLiteStatement
     let activity: SQLiteStatement
     let task: SQLiteStatement
     let status: SQLiteStatement
@@ -35,6 +36,8 @@ public final class CRMWriter {
                           + provenance, key: ["deal_id"])
         stage = try upsert("deal_stage_history", ["deal_id", "stage_id", "pipeline", "entered_at", "entered_epoch", "rep_id",
                                                   "history_id"] + provenance, key: ["deal_id", "entered_epoch", "stage_id"])
+        leadStatus = try upsert("lead_status_history", ["lead_id", "status_id", "entered_at", "entered_epoch", "history_id"]
+                                + provenance, key: ["lead_id", "entered_epoch", "status_id"])
         activity = try upsert("activities", ["activity_id", "kind", "rep_id", "crm_user_id", "owner_type", "owner_id",
                                              "start_at", "start_epoch", "end_at", "end_epoch", "local_date", "completed",
                                              "direction", "subject"] + provenance, key: ["activity_id"])
@@ -76,6 +79,9 @@ public final class CRMWriter {
                           text(d.assignedTo), d.amount.map(SQLValue.real) ?? .null, text(d.currency), time(d.createdAt),
                           .integer(d.createdAt), .text(clock.localDateString(ofUTC: d.createdAt)), text(d.closedDate),
                           text(d.leadID)] + provenance)
+        case let .stageEntry(e) where e.owner == .lead:
+            try leadStatus.run([.text(e.dealID), .text(e.stageID), time(e.enteredAt), .integer(e.enteredAt), text(e.historyID)]
+                               + provenance)
         case let .stageEntry(e):
             try stage.run([.text(e.dealID), .text(e.stageID), text(e.pipeline), time(e.enteredAt), .integer(e.enteredAt), rep,
                            text(e.historyID)] + provenance)
@@ -96,7 +102,7 @@ public final class CRMWriter {
     }
 
     public func close() {
-        for s in [lead, clearContacts, contact, deal, stage, activity, task, status, user] { s.finalize() }
+        for s in [lead, clearContacts, contact, deal, stage, leadStatus, activity, task, status, user] { s.finalize() }
     }
 }
 

@@ -61,6 +61,12 @@ public enum Migrations {
         status_semantic  TEXT NOT NULL CHECK (status_semantic = 'open' OR status_semantic = 'converted' OR status_semantic = 'junk'),
         status_description TEXT NOT NULL,   -- STATUS_DESCRIPTION as the CRM has it
         junk_reason      TEXT,              -- the status description of a junk lead ('' when none was given)
+        first_contact_at    TEXT,           -- earliest outbound call, outbound mail or completed CRM contact at or after creation
+        first_contact_epoch INTEGER,
+        first_contact_channel TEXT,         -- call, email or activity
+        response_mins    INTEGER,           -- whole minutes from creation to first contact
+        sla_breached     INTEGER,           -- no contact within the SLA (an uncontacted lead once its SLA has passed at the as-of time)
+        junk_without_reason INTEGER,        -- junk with an empty status description, or junked before any contact
         source_name      TEXT NOT NULL,     -- the pipeline source that read it
         src_file         TEXT NOT NULL,
         src_line         INTEGER NOT NULL,
@@ -112,6 +118,19 @@ public enum Migrations {
         src_line      INTEGER NOT NULL,
         run_id        INTEGER NOT NULL,
         PRIMARY KEY (deal_id, entered_epoch, stage_id)
+    );
+    -- one row per entry of a lead into a status
+    CREATE TABLE lead_status_history (
+        lead_id       TEXT NOT NULL,
+        status_id     TEXT NOT NULL,
+        entered_at    TEXT NOT NULL,
+        entered_epoch INTEGER NOT NULL,
+        history_id    TEXT,
+        source_name   TEXT NOT NULL,
+        src_file      TEXT NOT NULL,
+        src_line      INTEGER NOT NULL,
+        run_id        INTEGER NOT NULL,
+        PRIMARY KEY (lead_id, entered_epoch, status_id)
     );
     -- one row per CRM activity
     CREATE TABLE activities (
@@ -176,6 +195,60 @@ public enum Migrations {
         sort      INTEGER NOT NULL,
         semantics TEXT,
         PRIMARY KEY (entity_id, status_id)
+    );
+    -- one row per stage of a configured funnel, in funnel order
+    CREATE TABLE funnel_stages (
+        pipeline    TEXT NOT NULL,
+        stage_id    TEXT NOT NULL,
+        name        TEXT,
+        stage_order INTEGER NOT NULL,
+        required    INTEGER NOT NULL CHECK (required = 0 OR required = 1),
+        final       TEXT CHECK (final IS NULL OR final = 'won' OR final = 'lost'),
+        max_days    INTEGER,
+        PRIMARY KEY (pipeline, stage_id)
+    );
+    -- one row per deal and entered stage that skipped a required stage
+    CREATE TABLE stage_violations (
+        deal_id        TEXT NOT NULL,
+        rep_id         TEXT,
+        pipeline       TEXT NOT NULL,
+        entered_stage  TEXT NOT NULL,
+        entered_at     TEXT NOT NULL,
+        skipped_stages TEXT NOT NULL,      -- the required stages never entered before, comma-separated in funnel order
+        PRIMARY KEY (deal_id, entered_stage)
+    );
+    -- one row per month, pipeline, funnel stage and rep (rep_id NULL = department), for deals created in the month
+    CREATE TABLE funnel (
+        period_start TEXT NOT NULL,
+        period_end   TEXT NOT NULL,
+        pipeline     TEXT NOT NULL,
+        stage_id     TEXT NOT NULL,
+        stage_order  INTEGER NOT NULL,
+        rep_id       TEXT,
+        reached      INTEGER NOT NULL,
+        conversion   REAL                  -- reached at the next stage / reached here; NULL at the last stage or when none reached
+    );
+    CREATE INDEX funnel_period ON funnel(period_start, pipeline, rep_id);
+    -- one row per open deal stuck at its stage longer than the stage allows, per as-of date
+    CREATE TABLE stuck_deals (
+        as_of         TEXT NOT NULL,
+        deal_id       TEXT NOT NULL,
+        rep_id        TEXT,
+        stage_id      TEXT NOT NULL,
+        days_at_stage INTEGER NOT NULL,
+        max_days      INTEGER NOT NULL,
+        PRIMARY KEY (as_of, deal_id)
+    );
+    -- one row per overdue task and as-of date: open past its deadline, or closed after it
+    CREATE TABLE overdue_tasks (
+        as_of        TEXT NOT NULL,
+        task_id      TEXT NOT NULL,
+        rep_id       TEXT,
+        title        TEXT NOT NULL,
+        deadline_at  TEXT NOT NULL,
+        closed_at    TEXT,
+        overdue_days INTEGER NOT NULL,     -- whole days past the deadline (at closing, or at the as-of time)
+        PRIMARY KEY (as_of, task_id)
     );
     -- one row per CRM user (user.get)
     CREATE TABLE crm_users (

@@ -362,6 +362,12 @@ public struct PipelineRunner {
                 clock.done("missed calls")
                 try warehouse.rebuildRepDaily()
                 clock.done("rep_daily")
+                if try warehouse.hasCRMData() {
+                    let zone = ZoneClock(identifier: config.company.timeZone)!
+                    try warehouse.rebuildCRMFacts(funnels: config.funnels, leadSLAMins: config.thresholds.leadSLAMins,
+                                                  asOf: asOfText, asOfEnd: zone.utc(fromLocal: Int64(asOf + 1) * 86_400))
+                    clock.done("crm facts")
+                }
                 let kinds = Dictionary(pipeline.sources.map { ($0.name, $0.kind.rawValue) }, uniquingKeysWith: { a, _ in a })
                 try warehouse.finishRun(runID, stats: stats, kinds: kinds, status: "ok",
                                         finishedAt: CivilTime.utcString(epoch: Int64(Date().timeIntervalSince1970)))

@@ -1,0 +1,236 @@
+import SalesopsCore
+import SalesopsSQLite
+
+/// The process-quality relations derived from the CRM tables (SPEC "Leads", "Deals and stages"):
+/// first contact and SLA of leads, stage skips, the funnel, stuck deals, and the CRM columns of
+/// `rep_daily`. All are rebuilt whole each run: they depend on the calls and mail as much as on the
+/// CRM snapshot, and the CRM tables are small next to the call logs.
+extension Warehouse {
+    /// Whether any CRM record is loaded.
+    public func hasCRMData() throws -> Bool {
+        try db.scalar("""
+            SELECT EXISTS (SELECT 1 FROM leads) OR EXISTS (SELECT 1 FROM deals) OR EXISTS (SELECT 1 FROM activities)
+                OR EXISTS (SELECT 1 FROM tasks) OR EXISTS (SELECT 1 FROM payments)
+            """)?.int == 1
+    }
+
+    /// Writes the configured funnels to `funnel_stages`.
+    public func refreshFunnels(_ funnels: [Funnel]) throws {
+        try db.execute("DELETE FROM funnel_stages")
+        let insert = try db.prepare("""
+            INSERT INTO funnel_stages(pipeline, stage_id, name, stage_order, required, final, max_days) VALUES (?,?,?,?,?,?,?)
+            """)
+        defer { insert.finalize() }
+        for funnel in funnels {
+            for (i, stage) in funnel.stages.enumerated() {
+                try insert.run([.text(funnel.pipeline), .text(stage.id), stage.name.map(SQLValue.text) ?? .null,
+                                .integer(Int64(i + 1)), .integer(stage.required ? 1 : 0),
+                                stage.final.map { .text($0 == .won ? "won" : "lost") } ?? .null,
+                                stage.maxDays.map { .integer(Int64($0)) } ?? .null])
+            }
+        }
+    }
+
+    /// Rebuilds every CRM-derived relation for the as-of date (`asOfEnd`: the end of that local day, UTC).
+    public func rebuildCRMFacts(funnels: [Funnel], leadSLAMins: Int, asOf: String, asOfEnd: Int64) throws {
+        try refreshFunnels(funnels)
+        try db.execute("""
+            UPDATE deal_stage_history SET rep_id = (SELECT d.rep_id FROM deals d WHERE d.deal_id = deal_stage_history.deal_id);
+            """)
+        try rebuildLeadContacts(slaMins: leadSLAMins, asOfEnd: asOfEnd)
+        try rebuildStageViolations()
+        try rebuildFunnel()
+        try rebuildStuckDeals(asOf: asOf, asOfEnd: asOfEnd)
+        try rebuildOverdueTasks(asOf: asOf, asOfEnd: asOfEnd)
+        try rebuildRepDailyCRM()
+    }
+
+    /// Tasks not closed whose deadline passed before the as-of time, and tasks closed after their deadline.
+    func rebuildOverdueTasks(asOf: String, asOfEnd: Int64) throws {
+        try db.run("DELETE FROM overdue_tasks WHERE as_of = ?", [.text(asOf)])
+        try db.run("""
+            INSERT INTO overdue_tasks(as_of, task_id, rep_id, title, deadline_at, closed_at, overdue_days)
+            SELECT ?1, task_id, rep_id, title, deadline_at, closed_at,
+                   (COALESCE(closed_epoch, ?2) - deadline_epoch) / 86400
+            FROM tasks
+            WHERE deadline_epoch IS NOT NULL
+              AND ((closed_epoch IS NULL AND deadline_epoch < ?2) OR closed_epoch > deadline_epoch)
+            """, [.text(asOf), .integer(asOfEnd)])
+    }
+
+    /// First contact (SPEC "Leads"): the earliest, at or after creation, of an outbound call to one of
+    /// the lead's phones, an outbound mail to one of its addresses, or a completed CRM call, e-mail or
+    /// meeting bound to it; then response minutes, the SLA and junk without reason.
+    func rebuildLeadContacts(slaMins: Int, asOfEnd: Int64) throws {
+        try db.execute("""
+            UPDATE leads SET (first_contact_epoch, first_contact_channel) = (
+                SELECT epoch, channel FROM (
+                    SELECT (SELECT MIN(c.start_epoch) FROM calls c
+                            WHERE c.direction = 'outbound' AND c.start_epoch >= leads.created_epoch
+                              AND c.client_phone IN (SELECT lc.normalized FROM lead_contacts lc
+                                                     WHERE lc.lead_id = leads.lead_id AND lc.kind = 'phone')) AS epoch,
+                           'call' AS channel
+                    UNION ALL
+                    SELECT (SELECT MIN(e.sent_epoch) FROM emails e
+                            WHERE e.direction = 'outbound' AND e.sent_epoch >= leads.created_epoch
+                              AND e.client_email IN (SELECT lc.normalized FROM lead_contacts lc
+                                                     WHERE lc.lead_id = leads.lead_id AND lc.kind = 'email')), 'email'
+                    UNION ALL
+                    SELECT (SELECT MIN(a.start_epoch) FROM activities a
+                            WHERE a.owner_type = 'lead' AND a.owner_id = leads.lead_id AND a.completed = 1
+                              AND (a.kind = 'call' OR a.kind = 'email' OR a.kind = 'meeting')
+                              AND a.start_epoch >= leads.created_epoch), 'activity')
+                WHERE epoch IS NOT NULL ORDER BY epoch, channel LIMIT 1);
+            """)
+        try db.run("""
+            UPDATE leads SET
+                first_contact_at = strftime('%Y-%m-%dT%H:%M:%SZ', first_contact_epoch, 'unixepoch'),
+                response_mins = (first_contact_epoch - created_epoch) / 60,
+                sla_breached = CASE
+                    WHEN first_contact_epoch IS NOT NULL THEN first_contact_epoch - created_epoch > ?1 * 60
+                    ELSE ?2 - created_epoch > ?1 * 60 END,
+                junk_without_reason = CASE WHEN status_semantic != 'junk' THEN 0 ELSE
+                    TRIM(status_description) = '' OR first_contact_epoch IS NULL
+                    OR (SELECT MIN(h.entered_epoch) FROM lead_status_history h
+                        WHERE h.lead_id = leads.lead_id AND h.status_id = leads.status_id) < first_contact_epoch END
+            """, [.integer(Int64(slaMins)), .integer(asOfEnd)])
+    }
+
+    /// One row per deal and entered stage where a required stage of lower order was never entered
+    /// before it; entering a lost stage is never a skip, and a deal created in a late stage is one.
+    func rebuildStageViolations() throws {
+        try db.execute("DELETE FROM stage_violations")
+        struct Stage { var order: Int; var required: Bool; var lost: Bool }
+        var funnels: [String: [String: Stage]] = [:]
+        var required: [String: [(order: Int, id: String)]] = [:]
+        for r in try db.query("SELECT pipeline, stage_id, stage_order, required, final FROM funnel_stages ORDER BY pipeline, stage_order") {
+            let pipeline = r[0].string ?? "", id = r[1].string ?? ""
+            let stage = Stage(order: r[2].int ?? 0, required: r[3].int == 1, lost: r[4].string == "lost")
+            funnels[pipeline, default: [:]][id] = stage
+            if stage.required { required[pipeline, default: []].append((stage.order, id)) }
+        }
+        guard !funnels.isEmpty else { return }
+        // Each deal's entries in time order; a deal without history entered its current stage at creation.
+        let entries = try db.prepare("""
+            SELECT d.deal_id, d.pipeline, d.rep_id, h.stage_id, h.entered_epoch FROM deals d
+            JOIN deal_stage_history h ON h.deal_id = d.deal_id
+            UNION ALL
+            SELECT d.deal_id, d.pipeline, d.rep_id, d.stage_id, d.created_epoch FROM deals d
+            WHERE NOT EXISTS (SELECT 1 FROM deal_stage_history h WHERE h.deal_id = d.deal_id)
+            ORDER BY 1, 5, 4
+            """)
+        let insert = try db.prepare("""
+            INSERT OR IGNORE INTO stage_violations(deal_id, rep_id, pipeline, entered_stage, entered_at, skipped_stages)
+            VALUES (?,?,?,?,?,?)
+            """)
+        defer { entries.finalize(); insert.finalize() }
+        var deal = ""
+        var entered = Set<String>()
+        while try entries.step() {
+            let id = entries.text(0) ?? "", pipeline = entries.text(1) ?? "", stageID = entries.text(3) ?? ""
+            if id != deal { deal = id; entered.removeAll() }
+            guard let stage = funnels[pipeline]?[stageID] else { continue }   // a stage outside the funnel
+            defer { entered.insert(stageID) }
+            if stage.lost || entered.contains(stageID) { continue }
+            let skipped = (required[pipeline] ?? []).filter { $0.order < stage.order && !entered.contains($0.id) }.map(\.id)
+            guard !skipped.isEmpty else { continue }
+            try insert.run([.text(id), entries.isNull(2) ? .null : .text(entries.text(2) ?? ""), .text(pipeline), .text(stageID),
+                            .text(CivilTime.utcString(epoch: entries.int(4))), .text(skipped.joined(separator: ","))])
+        }
+    }
+
+    /// The funnel per month of creation: a deal reached stage k if it entered k or any later stage that
+    /// is not lost (lost stages are not funnel stages); conversion k = reached(k+1) / reached(k).
+    func rebuildFunnel() throws {
+        try db.execute("""
+            DELETE FROM funnel;
+            CREATE TEMP TABLE IF NOT EXISTS funnel_top(deal_id TEXT PRIMARY KEY, rep_id TEXT, pipeline TEXT, month TEXT, top INTEGER);
+            DELETE FROM temp.funnel_top;
+            INSERT INTO temp.funnel_top
+            SELECT deal_id, rep_id, pipeline, month, MAX(stage_order) FROM (
+                SELECT d.deal_id, d.rep_id, d.pipeline, substr(d.local_date, 1, 7) AS month, fs.stage_order
+                FROM deals d JOIN deal_stage_history h ON h.deal_id = d.deal_id
+                JOIN funnel_stages fs ON fs.pipeline = d.pipeline AND fs.stage_id = h.stage_id AND fs.final IS NOT 'lost'
+                UNION ALL
+                SELECT d.deal_id, d.rep_id, d.pipeline, substr(d.local_date, 1, 7), fs.stage_order
+                FROM deals d JOIN funnel_stages fs ON fs.pipeline = d.pipeline AND fs.stage_id = d.stage_id AND fs.final IS NOT 'lost')
+            GROUP BY deal_id;
+            INSERT INTO funnel(period_start, period_end, pipeline, stage_id, stage_order, rep_id, reached, conversion)
+            SELECT period_start, date(period_start, '+1 month', '-1 day'), pipeline, stage_id, stage_order, rep_id, reached,
+                   CASE WHEN reached > 0 THEN 1.0 * LEAD(reached) OVER (PARTITION BY period_start, pipeline, rep_id
+                                                                       ORDER BY stage_order) / reached END
+            FROM (
+                SELECT m.month || '-01' AS period_start, fs.pipeline, fs.stage_id, fs.stage_order, r.rep_id,
+                       (SELECT COUNT(*) FROM temp.funnel_top t WHERE t.pipeline = fs.pipeline AND t.month = m.month
+                          AND t.rep_id IS r.rep_id AND t.top >= fs.stage_order) AS reached
+                FROM (SELECT DISTINCT pipeline, month FROM temp.funnel_top) m
+                JOIN funnel_stages fs ON fs.pipeline = m.pipeline AND fs.final IS NOT 'lost'
+                JOIN (SELECT DISTINCT pipeline, month, rep_id FROM temp.funnel_top
+                      UNION SELECT DISTINCT pipeline, month, NULL FROM temp.funnel_top) r
+                  ON r.pipeline = m.pipeline AND r.month = m.month
+                WHERE r.rep_id IS NOT NULL)
+            UNION ALL
+            SELECT period_start, date(period_start, '+1 month', '-1 day'), pipeline, stage_id, stage_order, NULL, reached,
+                   CASE WHEN reached > 0 THEN 1.0 * LEAD(reached) OVER (PARTITION BY period_start, pipeline
+                                                                       ORDER BY stage_order) / reached END
+            FROM (
+                SELECT m.month || '-01' AS period_start, fs.pipeline, fs.stage_id, fs.stage_order,
+                       (SELECT COUNT(*) FROM temp.funnel_top t WHERE t.pipeline = fs.pipeline AND t.month = m.month
+                          AND t.top >= fs.stage_order) AS reached
+                FROM (SELECT DISTINCT pipeline, month FROM temp.funnel_top) m
+                JOIN funnel_stages fs ON fs.pipeline = m.pipeline AND fs.final IS NOT 'lost');
+            """)
+    }
+
+    /// Open deals whose time at their current stage (since they last entered it, else since creation)
+    /// exceeds the stage's maximum days, as of the end of the as-of day.
+    func rebuildStuckDeals(asOf: String, asOfEnd: Int64) throws {
+        try db.run("DELETE FROM stuck_deals WHERE as_of = ?", [.text(asOf)])
+        try db.run("""
+            INSERT INTO stuck_deals(as_of, deal_id, rep_id, stage_id, days_at_stage, max_days)
+            SELECT ?1, deal_id, rep_id, stage_id, days, max_days FROM (
+                SELECT d.deal_id, d.rep_id, d.stage_id, fs.max_days,
+                       (?2 - COALESCE((SELECT MAX(h.entered_epoch) FROM deal_stage_history h
+                                       WHERE h.deal_id = d.deal_id AND h.stage_id = d.stage_id AND h.entered_epoch <= ?2),
+                                      d.created_epoch)) / 86400 AS days
+                FROM deals d JOIN funnel_stages fs ON fs.pipeline = d.pipeline AND fs.stage_id = d.stage_id
+                WHERE d.stage_semantic = 'open' AND fs.max_days IS NOT NULL AND d.created_epoch <= ?2)
+            WHERE days > max_days
+            """, [.text(asOf), .integer(asOfEnd)])
+    }
+
+    /// The CRM columns of `rep_daily`: completed meetings and their minutes and chats (by their start),
+    /// new and junk leads (by their creation), deals won (by their close date) and their amounts, payments.
+    func rebuildRepDailyCRM() throws {
+        try db.execute("""
+            UPDATE rep_daily SET meetings = 0, meeting_mins = 0, chats = 0, leads_new = 0, leads_junk = 0, deals_won = 0,
+                                 revenue_won = 0, payments_amount = 0
+            WHERE meetings + meeting_mins + chats + leads_new + leads_junk + deals_won + revenue_won + payments_amount != 0;
+            INSERT INTO rep_daily(rep_id, local_date, meetings, meeting_mins, chats, leads_new, leads_junk, deals_won,
+                                  revenue_won, payments_amount)
+            SELECT rep_id, local_date, SUM(meetings), SUM(meeting_mins), SUM(chats), SUM(leads_new), SUM(leads_junk),
+                   SUM(deals_won), SUM(revenue_won), SUM(payments_amount) FROM (
+                SELECT rep_id, local_date, kind = 'meeting' AND completed AS meetings,
+                       CASE WHEN kind = 'meeting' AND completed AND end_epoch > start_epoch
+                            THEN (end_epoch - start_epoch) / 60 ELSE 0 END AS meeting_mins,
+                       kind = 'chat' AS chats, 0 AS leads_new, 0 AS leads_junk, 0 AS deals_won, 0 AS revenue_won,
+                       0 AS payments_amount
+                FROM activities WHERE (kind = 'meeting' OR kind = 'chat') AND local_date IS NOT NULL
+                UNION ALL
+                SELECT rep_id, local_date, 0, 0, 0, 1, 0, 0, 0, 0 FROM leads
+                UNION ALL
+                SELECT rep_id, local_date, 0, 0, 0, 0, 1, 0, 0, 0 FROM leads WHERE status_semantic = 'junk'
+                UNION ALL
+                SELECT rep_id, closed_at, 0, 0, 0, 0, 0, 1, COALESCE(amount, 0), 0 FROM deals
+                WHERE stage_semantic = 'won' AND closed_at IS NOT NULL
+                UNION ALL
+                SELECT rep_id, local_date, 0, 0, 0, 0, 0, 0, 0, amount FROM payments)
+            WHERE rep_id IS NOT NULL
+            GROUP BY local_date, rep_id
+            ON CONFLICT(rep_id, local_date) DO UPDATE SET meetings = excluded.meetings, meeting_mins = excluded.meeting_mins,
+                chats = excluded.chats, leads_new = excluded.leads_new, leads_junk = excluded.leads_junk,
+                deals_won = excluded.deals_won, revenue_won = excluded.revenue_won,
+                payments_amount = excluded.payments_amount;
+            """)
+    }
+}
