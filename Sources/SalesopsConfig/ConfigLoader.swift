@@ -353,6 +353,10 @@ public enum ConfigLoader {
             }
             source.method = method
         }
+        if let entity = s.string("entity", required: type == "bitrix24_csv") {
+            if entity != "deals" && entity != "leads" { s.problem("entity", "expected deals or leads, got '\(entity)'") }
+            source.entity = entity
+        }
         s.finish()
         return source
     }

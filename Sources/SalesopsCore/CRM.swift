@@ -240,6 +240,73 @@ public protocol CRMExtractor {
     func extract(path: String, displayPath: String, into sink: CRMSink) throws -> ExtractResult
 }
 
+/// Display names of a CRM's stages, statuses, sources, pipelines and users mapped back to their ids:
+/// UI exports write names where REST writes ids. Names are compared case-insensitively with Latin
+/// look-alike letters read as Cyrillic (Bitrix24 ships `Cчёт на предоплату` with a Latin C), `ё` as
+/// `е` and runs of spaces as one.
+public struct CRMNames: Sendable, Equatable {
+    /// Deal stage name → (pipeline or nil when the list does not say, stage id).
+    public var stages: [String: [(pipeline: String?, id: String)]] = [:]
+    public var leadStatuses: [String: String] = [:]
+    public var sources: [String: String] = [:]
+    public var pipelines: [String: String] = [:]
+    public var users: [String: String] = [:]
+
+    public init() {}
+
+    /// Bitrix24's shipped names (RU and EN) of the general pipeline's stages, lead statuses and the
+    /// general pipeline itself; a portal's own lists (`crm.status.list`) and the funnels add to them.
+    public static var bitrixDefaults: CRMNames {
+        var n = CRMNames()
+        let stages = [("NEW", "Новая", "New"), ("PREPARATION", "Подготовка документов", "Document preparation"),
+                      ("PREPAYMENT_INVOICE", "Cчёт на предоплату", "Prepayment invoice"), ("EXECUTING", "В работе", "In progress"),
+                      ("FINAL_INVOICE", "Финальный счёт", "Final invoice"), ("WON", "Сделка успешна", "Deal successful"),
+                      ("LOSE", "Сделка провалена", "Deal failed"), ("APOLOGY", "Анализ причины провала", "Failure reason analysis")]
+        for (id, ru, en) in stages {
+            n.addStage(name: ru, pipeline: "0", id: id)
+            n.addStage(name: en, pipeline: "0", id: id)
+            n.addStage(name: id, pipeline: nil, id: id)
+        }
+        for (id, ru, en) in [("NEW", "Не обработан", "Unassigned"), ("IN_PROCESS", "В работе", "In progress"),
+                             ("PROCESSED", "Обработан", "Processed"), ("JUNK", "Некачественный лид", "Junk lead"),
+                             ("CONVERTED", "Качественный лид", "Good lead")] {
+            n.leadStatuses[key(ru)] = id
+            n.leadStatuses[key(en)] = id
+            n.leadStatuses[key(id)] = id
+        }
+        for name in ["Общее", "General", "Общая", "Воронка по умолчанию", "0"] { n.pipelines[key(name)] = "0" }
+        return n
+    }
+
+    public static func == (a: CRMNames, b: CRMNames) -> Bool {
+        a.leadStatuses == b.leadStatuses && a.sources == b.sources && a.pipelines == b.pipelines && a.users == b.users
+            && a.stages.mapValues { $0.map { "\($0.pipeline ?? "*")/\($0.id)" } }
+                == b.stages.mapValues { $0.map { "\($0.pipeline ?? "*")/\($0.id)" } }
+    }
+
+    /// The comparison form of a name.
+    public static func key(_ name: String) -> String {
+        let lookAlikes: [Character: Character] = [
+            "A": "А", "B": "В", "C": "С", "E": "Е", "H": "Н", "K": "К", "M": "М", "O": "О", "P": "Р", "T": "Т", "X": "Х",
+            "a": "а", "c": "с", "e": "е", "o": "о", "p": "р", "x": "х", "y": "у",
+        ]
+        let folded = name.map { lookAlikes[$0] ?? $0 }.map { $0 == "ё" || $0 == "Ё" ? "е" : $0 }
+        return String(folded).lowercased().split(whereSeparator: { $0 == " " || $0 == "\u{A0}" || $0 == "\t" })
+            .joined(separator: " ")
+    }
+
+    public mutating func addStage(name: String, pipeline: String?, id: String) {
+        let k = Self.key(name)
+        if !(stages[k] ?? []).contains(where: { $0.pipeline == pipeline && $0.id == id }) { stages[k, default: []].append((pipeline, id)) }
+    }
+
+    /// The id of a stage name in a pipeline (a name listed for no pipeline in particular also fits).
+    public func stage(_ name: String, pipeline: String) -> String? {
+        let candidates = stages[Self.key(name)] ?? []
+        return candidates.first { $0.pipeline == pipeline }?.id ?? candidates.first { $0.pipeline == nil }?.id
+    }
+}
+
 /// ISO 8601 timestamps as CRM APIs write them: `2024-08-30T14:29:00+02:00`, `…Z`, fractions, and
 /// date-only values (midnight in the given offset).
 public enum ISOTimestamp {

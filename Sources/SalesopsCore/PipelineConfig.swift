@@ -9,7 +9,7 @@ public enum SourceKind: String, Sendable, CaseIterable {
         switch self {
         case .telephony: return ["asterisk_cdr", "freepbx_cdr", "mapped_csv"]
         case .mail: return ["mbox", "eml"]
-        case .crm: return ["bitrix24_rest"]
+        case .crm: return ["bitrix24_rest", "bitrix24_csv"]
         }
     }
 }
@@ -53,7 +53,7 @@ public struct SourceConfig: Sendable, Equatable {
     public var name: String
     public var kind: SourceKind
     /// Extractor type: `asterisk_cdr`, `freepbx_cdr`, `mapped_csv` (telephony); `mbox`, `eml` (mail);
-    /// `bitrix24_rest` (crm).
+    /// `bitrix24_rest`, `bitrix24_csv` (crm).
     public var type: String
     /// Glob relative to the project folder (`input/telephony/asterisk/*.csv`).
     public var path: String
@@ -66,10 +66,12 @@ public struct SourceConfig: Sendable, Equatable {
     public var values: [String: [String: String]]
     /// The REST method a `bitrix24_rest` dump came from (`crm.deal.list`, …).
     public var method: String?
+    /// What a `bitrix24_csv` UI export holds: `deals` or `leads`.
+    public var entity: String?
 
     public init(name: String, kind: SourceKind = .telephony, type: String, path: String, timeZone: String? = nil,
                 format: CSVFormat = CSVFormat(), columns: [String: String] = [:],
-                values: [String: [String: String]] = [:], method: String? = nil) {
+                values: [String: [String: String]] = [:], method: String? = nil, entity: String? = nil) {
         self.name = name
         self.kind = kind
         self.type = type
@@ -79,6 +81,7 @@ public struct SourceConfig: Sendable, Equatable {
         self.columns = columns
         self.values = values
         self.method = method
+        self.entity = entity
     }
 }
 

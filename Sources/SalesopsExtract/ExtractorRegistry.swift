@@ -20,9 +20,15 @@ public enum ExtractorRegistry {
         return MailboxExtractor(sourceName: source.name, format: format)
     }
 
-    /// Builds the extractor for a CRM source, with timestamps without offset read in `clock`'s zone.
-    public static func makeCRMExtractor(for source: SourceConfig, clock: ZoneClock) throws -> CRMExtractor {
+    /// Builds the extractor for a CRM source, with timestamps without offset read in `clock`'s zone and
+    /// display names mapped to ids with `names`.
+    public static func makeCRMExtractor(for source: SourceConfig, clock: ZoneClock, names: CRMNames) throws -> CRMExtractor {
         switch source.type {
+        case "bitrix24_csv":
+            guard let entity = source.entity.flatMap(BitrixCSVExtractor.Entity.init(rawValue:)) else {
+                throw SalesopsError(.config, "source '\(source.name)' needs the entity its export holds (deals or leads)")
+            }
+            return BitrixCSVExtractor(entity: entity, clock: clock, names: names)
         case "bitrix24_rest":
             guard let method = source.method else {
                 throw SalesopsError(.config, "source '\(source.name)' needs the Bitrix24 method its dumps came from")

@@ -32,8 +32,7 @@ extension Warehouse {
     }
 
     /// Rebuilds every CRM-derived relation for the as-of date (`asOfEnd`: the end of that local day, UTC).
-    public func rebuildCRMFacts(funnels: [Funnel], leadSLAMins: Int, asOf: String, asOfEnd: Int64) throws {
-        try refreshFunnels(funnels)
+    public func rebuildCRMFacts(leadSLAMins: Int, asOf: String, asOfEnd: Int64) throws {
         try db.execute("""
             UPDATE deal_stage_history SET rep_id = (SELECT d.rep_id FROM deals d WHERE d.deal_id = deal_stage_history.deal_id);
             """)

@@ -111,9 +111,37 @@ extension Warehouse {
         try CRMWriter(db: db, runID: runID, clock: clock)
     }
 
-    /// The CRM's status lists are authoritative for what a status or stage means: leads and deals take
-    /// their semantics from `crm_statuses` where it has their status.
-    public func applyCRMStatusSemantics() throws {
+    /// The display names a UI export may use: Bitrix24's defaults, the portal's status lists and users
+    /// loaded so far, and the configured funnels' stage and pipeline names.
+    public func crmNames(funnels: [Funnel]) throws -> CRMNames {
+        var names = CRMNames.bitrixDefaults
+        for r in try db.query("SELECT entity_id, status_id, name FROM crm_statuses ORDER BY entity_id, sort, status_id") {
+            let entity = r[0].string ?? "", id = r[1].string ?? "", name = r[2].string ?? ""
+            switch entity {
+            case "STATUS": names.leadStatuses[CRMNames.key(name)] = id
+            case "SOURCE": names.sources[CRMNames.key(name)] = id
+            case "DEAL_STAGE": names.addStage(name: name, pipeline: "0", id: id)
+            case let e where e.hasPrefix("DEAL_STAGE_"): names.addStage(name: name, pipeline: String(e.dropFirst(11)), id: id)
+            default: break
+            }
+        }
+        for r in try db.query("SELECT user_id, name FROM crm_users") {
+            names.users[CRMNames.key(r[1].string ?? "")] = r[0].string ?? ""
+        }
+        for funnel in funnels {
+            if !funnel.name.isEmpty { names.pipelines[CRMNames.key(funnel.name)] = funnel.pipeline }
+            for stage in funnel.stages {
+                names.addStage(name: stage.id, pipeline: funnel.pipeline, id: stage.id)
+                if let name = stage.name { names.addStage(name: name, pipeline: funnel.pipeline, id: stage.id) }
+            }
+        }
+        return names
+    }
+
+    /// What a status or stage means: the CRM's status lists (`crm_statuses`), then the configured
+    /// funnels' final stages, decide the semantics of leads and deals that have them.
+    public func applyCRMStatusSemantics(funnels: [Funnel]) throws {
+        try refreshFunnels(funnels)
         try db.execute("""
             UPDATE leads SET status_semantic = CASE s.semantics WHEN 'S' THEN 'converted' WHEN 'F' THEN 'junk' ELSE 'open' END,
                              junk_reason = CASE WHEN s.semantics = 'F' THEN leads.status_description END
@@ -122,6 +150,8 @@ extension Warehouse {
             FROM crm_statuses s
             WHERE s.status_id = deals.stage_id
               AND (s.entity_id = 'DEAL_STAGE_' || deals.pipeline OR (deals.pipeline = '0' AND s.entity_id = 'DEAL_STAGE'));
+            UPDATE deals SET stage_semantic = CASE WHEN f.final IS NULL THEN 'open' ELSE f.final END
+            FROM funnel_stages f WHERE f.pipeline = deals.pipeline AND f.stage_id = deals.stage_id;
             """)
     }
 }

@@ -205,8 +205,10 @@ public struct PipelineRunner {
         try extractAll(ledger: nil) { try makeLoader($0, callStore: nil, queue: nil) }.map(\.stats)
     }
 
-    /// The loader of a source, with its extractor; without a store or queue it only counts.
-    func makeLoader(_ source: SourceConfig, callStore: CallStore?, queue: WriteQueue?) throws -> SourceLoader {
+    /// The loader of a source, with its extractor; without a store or queue it only counts. A CRM UI
+    /// export maps display names with `names` (what the warehouse knows when the source's turn comes).
+    func makeLoader(_ source: SourceConfig, callStore: CallStore?, queue: WriteQueue?,
+                    names: () throws -> CRMNames = { CRMNames.bitrixDefaults }) throws -> SourceLoader {
         switch source.kind {
         case .telephony:
             return CallLegLoader(source: source.name,
@@ -217,7 +219,8 @@ public struct PipelineRunner {
                               resolver: EmailResolver(config: config), queue: queue)
         case .crm:
             return CRMLoader(source: source.name,
-                             extractor: try ExtractorRegistry.makeCRMExtractor(for: source, clock: clock(for: source)),
+                             extractor: try ExtractorRegistry.makeCRMExtractor(for: source, clock: clock(for: source),
+                                                                               names: try names()),
                              resolver: CRMResolver(config: config), queue: queue)
         }
     }
@@ -335,10 +338,11 @@ public struct PipelineRunner {
                 defer { try? queue.drain() }
                 let loaders = try extractAll(ledger: FileLedger(warehouse: warehouse, runID: runID)) { source in
                     try makeLoader(source, callStore: CallStore(queue: queue, grouper: StreamingCallGrouper(grouper: grouper),
-                                                                runID: runID), queue: queue)
+                                                                runID: runID), queue: queue,
+                                   names: { try warehouse.crmNames(funnels: config.funnels) })
                 }
                 try emails.flushTouchedDates()
-                try warehouse.applyCRMStatusSemantics()
+                try warehouse.applyCRMStatusSemantics(funnels: config.funnels)
                 let stats = loaders.map(\.stats)
                 logger.info("writer thread", metadata: [
                     "busy_secs": "\(String(format: "%.2f", Double(queue.writerBusyNanos) / 1e9))",
@@ -364,7 +368,7 @@ public struct PipelineRunner {
                 clock.done("rep_daily")
                 if try warehouse.hasCRMData() {
                     let zone = ZoneClock(identifier: config.company.timeZone)!
-                    try warehouse.rebuildCRMFacts(funnels: config.funnels, leadSLAMins: config.thresholds.leadSLAMins,
+                    try warehouse.rebuildCRMFacts(leadSLAMins: config.thresholds.leadSLAMins,
                                                   asOf: asOfText, asOfEnd: zone.utc(fromLocal: Int64(asOf + 1) * 86_400))
                     clock.done("crm facts")
                 }

@@ -4,12 +4,19 @@ import SalesopsCore
 /// addresses to lower case) so leads can be matched with calls and mail.
 public struct CRMResolver: Sendable {
     let reps: [String: String]
+    /// A CRM display name (UI exports name the responsible user) → rep id, from `crm_names` and the rep's name.
+    let repsByName: [String: String]
     let normalizer: PhoneNormalizer
 
     public init(config: ProjectConfig) {
         var reps: [String: String] = [:]
-        for rep in config.reps { for id in rep.crmUserIDs { reps[id] = rep.id } }
+        var byName: [String: String] = [:]
+        for rep in config.reps {
+            for id in rep.crmUserIDs { reps[id] = rep.id }
+            for name in rep.crmNames + [rep.name] { byName[CRMNames.key(name)] = rep.id }
+        }
         self.reps = reps
+        repsByName = byName
         normalizer = PhoneNormalizer(maxExtensionDigits: config.company.maxExtensionDigits)
     }
 
@@ -23,7 +30,7 @@ public struct CRMResolver: Sendable {
         case let .task(t): user = t.responsible
         case .stageEntry, .status, .user: user = nil
         }
-        return user.flatMap { reps[$0] }
+        return user.flatMap { reps[$0] ?? repsByName[CRMNames.key($0)] }
     }
 
     /// A lead's phones (E.164 when they normalise) then addresses (lower case), in the record's order.

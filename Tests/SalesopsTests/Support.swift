@@ -41,12 +41,13 @@ struct TestProject {
             try fm.createDirectory(at: folder, withIntermediateDirectories: true)
             // Mail sources (mbox, eml) take fixtures from Fixtures/mail, CRM ones from Fixtures/crm,
             // telephony ones from Fixtures/telephony.
-            let kind = source.type == "mbox" || source.type == "eml" ? "mail" : source.type == "bitrix24_rest" ? "crm" : "telephony"
+            let kind = source.type == "mbox" || source.type == "eml" ? "mail"
+                : source.type.hasPrefix("bitrix24") ? "crm" : "telephony"
             for file in source.files {
                 let from = kind == "telephony" ? Fixtures.telephony(file) : Fixtures.root.appendingPathComponent("\(kind)/\(file)").path
                 try fm.copyItem(atPath: from, toPath: folder.appendingPathComponent((file as NSString).lastPathComponent).path)
             }
-            let glob = kind == "mail" ? "*.\(source.type)" : kind == "crm" ? "*.json" : "*.csv"
+            let glob = kind == "mail" ? "*.\(source.type)" : source.type == "bitrix24_rest" ? "*.json" : "*.csv"
             yaml += "  - name: \(source.name)\n    kind: \(kind)\n    type: \(source.type)\n    path: input/\(source.name)/\(glob)\n"
             yaml += source.extra
         }
