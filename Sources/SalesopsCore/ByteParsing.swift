@@ -1,5 +1,17 @@
 /// Parsing of numbers and timestamps straight from bytes, for the hot path of extractors.
 public enum ByteParsing {
+    /// The number written by exactly `count` ASCII digits at `from`; nil when any is not a digit or
+    /// the bytes end first.
+    public static func digits(_ b: [UInt8], from: Int, count: Int) -> Int? {
+        guard from >= 0, from + count <= b.count else { return nil }
+        var v = 0
+        for i in from..<(from + count) {
+            guard b[i] >= 0x30 && b[i] <= 0x39 else { return nil }
+            v = v * 10 + Int(b[i] - 0x30)
+        }
+        return v
+    }
+
     /// A signed decimal integer with optional surrounding spaces; nil when not a whole number.
     /// A fractional part of zeros only (`12.000`) is accepted; other fractions are rounded down.
     @inlinable

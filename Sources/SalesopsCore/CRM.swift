@@ -315,15 +315,7 @@ public enum ISOTimestamp {
     public static func parse(_ text: String, clock: ZoneClock) -> Int64? {
         let b = Array(text.utf8)
         guard b.count >= 10 else { return nil }
-        func num(_ from: Int, _ n: Int) -> Int? {
-            guard from + n <= b.count else { return nil }
-            var v = 0
-            for i in from..<(from + n) {
-                guard b[i] >= 0x30 && b[i] <= 0x39 else { return nil }
-                v = v * 10 + Int(b[i] - 0x30)
-            }
-            return v
-        }
+        func num(_ from: Int, _ n: Int) -> Int? { ByteParsing.digits(b, from: from, count: n) }
         guard let y = num(0, 4), b[4] == UInt8(ascii: "-"), let mo = num(5, 2), b[7] == UInt8(ascii: "-"),
               let d = num(8, 2), (1...12).contains(mo), d >= 1, d <= CivilTime.daysInMonth(year: y, month: mo) else { return nil }
         var h = 0, mi = 0, s = 0

@@ -112,15 +112,7 @@ public struct BitrixCSVExtractor: CRMExtractor {
     /// `dd.mm.yyyy[ hh:mm[:ss]]` in the portal's time zone.
     func time(_ text: String) throws -> Int64 {
         let b = Array(text.utf8)
-        func num(_ from: Int, _ n: Int) -> Int? {
-            guard from + n <= b.count else { return nil }
-            var v = 0
-            for i in from..<(from + n) {
-                guard b[i] >= 0x30 && b[i] <= 0x39 else { return nil }
-                v = v * 10 + Int(b[i] - 0x30)
-            }
-            return v
-        }
+        func num(_ from: Int, _ n: Int) -> Int? { ByteParsing.digits(b, from: from, count: n) }
         guard b.count >= 10, let d = num(0, 2), b[2] == UInt8(ascii: "."), let m = num(3, 2), b[5] == UInt8(ascii: "."),
               let y = num(6, 4), (1...12).contains(m), d >= 1, d <= CivilTime.daysInMonth(year: y, month: m) else {
             throw Bad(reason: "not a date (dd.mm.yyyy hh:mm:ss): '\(text)'")
