@@ -90,11 +90,14 @@ public struct CRMDeal: Sendable, Equatable {
     /// The calendar date the deal closed, as the CRM wrote it (`YYYY-MM-DD`), when closed.
     public var closedDate: String?
     public var leadID: String?
+    /// When the deal last moved to its stage (`MOVED_TIME`) or was last modified, when the CRM says;
+    /// dates the stage entries derived from snapshots.
+    public var movedAt: Int64?
     public var position: SourcePosition
 
     public init(id: String, title: String, pipeline: String, stageID: String, semantic: CRMSemantic?, assignedTo: String?,
                 amount: Double?, currency: String?, createdAt: Int64, closedDate: String?, leadID: String?,
-                position: SourcePosition) {
+                movedAt: Int64? = nil, position: SourcePosition) {
         self.id = id
         self.title = title
         self.pipeline = pipeline
@@ -106,6 +109,7 @@ public struct CRMDeal: Sendable, Equatable {
         self.createdAt = createdAt
         self.closedDate = closedDate
         self.leadID = leadID
+        self.movedAt = movedAt
         self.position = position
     }
 }

@@ -26,7 +26,7 @@ public struct BitrixCSVExtractor: CRMExtractor {
         "сумма": "amount", "income": "amount", "возможная сумма": "amount", "opportunity": "amount",
         "валюта": "currency", "currency": "currency",
         "ответственный": "responsible", "responsible": "responsible",
-        "дата создания": "created", "created": "created",
+        "дата создания": "created", "created": "created", "дата изменения": "modified", "modified": "modified",
         "сделка закрыта": "closed", "closed": "closed",
         "предполагаемая дата закрытия": "close_date", "assumed close date": "close_date",
         "товар": "product", "product": "product", "цена": "price", "price": "price", "количество": "quantity", "quantity": "quantity",
@@ -153,7 +153,7 @@ public struct BitrixCSVExtractor: CRMExtractor {
             assignedTo: one(f, "responsible").map { names.users[CRMNames.key($0)] ?? $0 }, amount: amount, currency: currency,
             createdAt: try time(try required(f, "created", "creation date")),
             closedDate: closed ? try one(f, "close_date").map(date) : nil,
-            leadID: one(f, "lead"), position: p)
+            leadID: one(f, "lead"), movedAt: try one(f, "modified").map(time), position: p)
     }
 
     func lead(_ f: [String: [String]], _ p: SourcePosition) throws -> CRMLead {

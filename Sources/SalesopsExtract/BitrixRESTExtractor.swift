@@ -103,7 +103,7 @@ public struct BitrixRESTExtractor: CRMExtractor {
                 stageID: try required(v, "STAGE_ID"), semantic: text(v, "STAGE_SEMANTIC_ID").flatMap(CRMSemantic.init(bitrix:)),
                 assignedTo: text(v, "ASSIGNED_BY_ID"), amount: amount.flatMap(Double.init), currency: text(v, "CURRENCY_ID"),
                 createdAt: try time(v, "DATE_CREATE", required: true)!, closedDate: closed, leadID: text(v, "LEAD_ID"),
-                position: p))
+                movedAt: try time(v, "MOVED_TIME"), position: p))
         case "crm.stagehistory.list":
             // Deals carry STAGE_ID, leads STATUS_ID.
             let owner: CRMStageEntry.Owner = text(v, "STAGE_ID") != nil ? .deal : .lead

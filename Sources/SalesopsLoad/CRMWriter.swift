@@ -3,6 +3,7 @@ import SalesopsSQLite
 
 /// Upserts CRM records by their CRM id: a nightly dump is a snapshot, and the newest read wins.
 public final class CRMWriter {
+    let db: SQLiteDatabase
     let runID: Int64
     let clock: ZoneClock
     let lead: SQLiteStatement
@@ -10,15 +11,21 @@ public final class CRMWriter {
     let contact: SQLiteStatement
     let deal: SQLiteStatement
     let stage: SQLiteStatement
+    let derivedStage: SQLiteStatement
+    let dropDerived: SQLiteStatement
     let leadStatus: SQLiteStatement
+    /// When the run started: dates a stage change seen between snapshots when the CRM does not say.
+    let runStarted: Int64
     let activity: SQLiteStatement
     let task: SQLiteStatement
     let status: SQLiteStatement
     let user: SQLiteStatement
 
-    init(db: SQLiteDatabase, runID: Int64, clock: ZoneClock) throws {
+    init(db: SQLiteDatabase, runID: Int64, clock: ZoneClock, runStarted: Int64) throws {
         self.runID = runID
         self.clock = clock
+        self.runStarted = runStarted
+        self.db = db
         func upsert(_ table: String, _ columns: [String], key: [String]) throws -> SQLiteStatement {
             let updates = columns.filter { !key.contains($0) }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
             return try db.prepare("""
@@ -36,6 +43,17 @@ public final class CRMWriter {
                           + provenance, key: ["deal_id"])
         stage = try upsert("deal_stage_history", ["deal_id", "stage_id", "pipeline", "entered_at", "entered_epoch", "rep_id",
                                                   "history_id"] + provenance, key: ["deal_id", "entered_epoch", "stage_id"])
+        // A source with current stages only: a deal first seen, or seen at another stage than last night,
+        // entered that stage (at creation, when the CRM says it moved, or by this run) — unless the CRM's
+        // own history is loaded for it.
+        derivedStage = try db.prepare("""
+            INSERT OR IGNORE INTO deal_stage_history(deal_id, stage_id, pipeline, entered_at, entered_epoch, history_id,
+                                                     source_name, src_file, src_line, run_id)
+            SELECT ?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', ?4, 'unixepoch'), ?4, NULL, ?5, ?6, ?7, ?8
+            WHERE NOT EXISTS (SELECT 1 FROM deal_stage_history WHERE deal_id = ?1 AND history_id IS NOT NULL)
+              AND COALESCE((SELECT stage_id FROM deals WHERE deal_id = ?1), '') != ?2
+            """)
+        dropDerived = try db.prepare("DELETE FROM deal_stage_history WHERE deal_id = ? AND history_id IS NULL")
         leadStatus = try upsert("lead_status_history", ["lead_id", "status_id", "entered_at", "entered_epoch", "history_id"]
                                 + provenance, key: ["lead_id", "entered_epoch", "status_id"])
         activity = try upsert("activities", ["activity_id", "kind", "rep_id", "crm_user_id", "owner_type", "owner_id",
@@ -74,6 +92,9 @@ public final class CRMWriter {
                 try contact.run([.text(l.id), .text(kinds[i]), .text(value), text(i < normalized.count ? normalized[i] : nil)])
             }
         case let .deal(d):
+            let known = try db.scalar("SELECT 1 FROM deals WHERE deal_id = ?", [.text(d.id)]) != nil
+            let entered = known ? (d.movedAt ?? runStarted) : d.createdAt
+            try derivedStage.run([.text(d.id), .text(d.stageID), .text(d.pipeline), .integer(entered)] + provenance)
             let semantic = d.semantic ?? (d.stageID.hasSuffix("WON") ? .won : d.stageID.hasSuffix("LOSE") ? .lost : .open)
             try deal.run([.text(d.id), .text(d.title), .text(d.pipeline), .text(d.stageID), .text(semantic.rawValue), rep,
                           text(d.assignedTo), d.amount.map(SQLValue.real) ?? .null, text(d.currency), time(d.createdAt),
@@ -83,6 +104,7 @@ public final class CRMWriter {
             try leadStatus.run([.text(e.dealID), .text(e.stageID), time(e.enteredAt), .integer(e.enteredAt), text(e.historyID)]
                                + provenance)
         case let .stageEntry(e):
+            try dropDerived.run([.text(e.dealID)])
             try stage.run([.text(e.dealID), .text(e.stageID), text(e.pipeline), time(e.enteredAt), .integer(e.enteredAt), rep,
                            text(e.historyID)] + provenance)
         case let .activity(a):
@@ -102,13 +124,15 @@ public final class CRMWriter {
     }
 
     public func close() {
-        for s in [lead, clearContacts, contact, deal, stage, leadStatus, activity, task, status, user] { s.finalize() }
+        for s in [lead, clearContacts, contact, deal, stage, derivedStage, dropDerived, leadStatus, activity, task, status, user] {
+            s.finalize()
+        }
     }
 }
 
 extension Warehouse {
-    public func makeCRMWriter(runID: Int64, clock: ZoneClock) throws -> CRMWriter {
-        try CRMWriter(db: db, runID: runID, clock: clock)
+    public func makeCRMWriter(runID: Int64, clock: ZoneClock, runStarted: Int64) throws -> CRMWriter {
+        try CRMWriter(db: db, runID: runID, clock: clock, runStarted: runStarted)
     }
 
     /// The display names a UI export may use: Bitrix24's defaults, the portal's status lists and users

@@ -331,7 +331,8 @@ public struct PipelineRunner {
                 let rejects = try warehouse.makeRejectWriter(runID: runID)
                 let calls = try warehouse.makeCallWriter(runID: runID)
                 let emails = try warehouse.makeEmailWriter(runID: runID)
-                let crm = try warehouse.makeCRMWriter(runID: runID, clock: ZoneClock(identifier: config.company.timeZone)!)
+                let crm = try warehouse.makeCRMWriter(runID: runID, clock: ZoneClock(identifier: config.company.timeZone)!,
+                                                      runStarted: Int64(Date().timeIntervalSince1970))
                 defer { rejects.close(); calls.close(); emails.close(); crm.close() }
                 let queue = WriteQueue(calls: calls, emails: emails, crm: crm, rejects: rejects)
                 // Whatever happens, the writer thread is idle before the transaction ends or rolls back.

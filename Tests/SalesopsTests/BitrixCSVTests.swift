@@ -51,4 +51,29 @@ final class BitrixCSVTests: XCTestCase {
         XCTAssertEqual(try project.rows("SELECT src_line, reason FROM rejects WHERE run_id = 2"),
                        [["4", "unknown stage 'На паузе' in pipeline 0 (load crm.status.list first or name it in funnels)"]])
     }
+
+    func testStageHistoryIsDerivedFromNightlySnapshots() throws {
+        let project = try TestProject(sources: [
+            ("deals", "bitrix24_csv", ["ui_export/DEAL_20261121_1a2b3c4d_66d4.csv"], "    entity: deals\n"),
+        ])
+        defer { project.remove() }
+        try project.run(asOf: "2026-11-20")
+        // The next night's export, with the modification time: D3 was won on the 21st, D7 did not move.
+        let file = project.dir.appendingPathComponent("input/deals/DEAL_20261121_1a2b3c4d_66d4.csv")
+        let rows = [
+            ["ID", "Дата изменения", "Стадия сделки", "Направление", "Ответственный", "Дата создания"],
+            ["D3", "21.11.2026 15:30:00", "Сделка успешна", "Общее", "Борис Кузнецов", "05.11.2026 10:00:00"],
+            ["D7", "15.11.2026 09:30:00", "Счёт на предоплату", "Общее", "Анна Смирнова", "15.11.2026 09:30:00"],
+        ]
+        try rows.map { $0.map { "\"\($0)\";" }.joined() + "\n" }.joined()
+            .write(to: file, atomically: true, encoding: .windowsCP1251)
+        try project.run(asOf: "2026-11-21")
+        XCTAssertEqual(try project.rows("""
+            SELECT deal_id, stage_id, entered_at, history_id FROM deal_stage_history WHERE deal_id IN ('D3', 'D7')
+            ORDER BY deal_id, entered_epoch
+            """), [
+            ["D3", "EXECUTING", "2026-11-05T07:00:00Z", "NULL"], ["D3", "WON", "2026-11-21T12:30:00Z", "NULL"],
+            ["D7", "PREPAYMENT_INVOICE", "2026-11-15T06:30:00Z", "NULL"],
+        ])
+    }
 }
