@@ -116,6 +116,7 @@ public final class Warehouse {
             ("effective_call_secs", String(config.thresholds.effectiveCallSecs)),
             ("callback_window_mins", String(config.thresholds.callbackWindowMins)),
             ("max_extension_digits", String(config.company.maxExtensionDigits)),
+            ("lead_sla_mins", String(config.thresholds.leadSLAMins)),
         ]
         var changed = false
         for (key, value) in settings {

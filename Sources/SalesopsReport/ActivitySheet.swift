@@ -43,7 +43,7 @@ enum ActivitySheet {
             return (name: rep[1].string ?? "", categories: categories,
                     values: ReportContext.ref(name, "$\(col)$4:$\(col)$\(last + 1)"))
         }
-        if let chart = book.addLineChart(title: t("title.activity"), series: series, xTitle: t("date"),
+        if let chart = book.addChart(.line, title: t("title.activity"), series: series, xTitle: t("date"),
                                          yTitle: t("calls")) {
             sheet.insert(chart, row: last + 2, col: 0, xScale: 2, yScale: 1.4)
         }

@@ -35,8 +35,12 @@ public struct DepartmentReport {
                                             clock: ZoneClock(identifier: company.timeZone)!, activityDays: activityDays)
             try SummarySheet.write(book: book, context: context)
             try ActivitySheet.write(book: book, context: context)
-            try MissedCallsSheet.write(book: book, context: context)
-            try EmailsSheet.write(book: book, context: context)
+            try CRMSheets.write(book: book, context: context) {
+                try MissedCallsSheet.write(book: book, context: context)
+                if try context.db.scalar("SELECT EXISTS (SELECT 1 FROM emails)")?.int == 1 {
+                    try EmailsSheet.write(book: book, context: context)
+                }
+            }
             try DataQualitySheet.write(book: book, context: context)
             try DefinitionsSheet.write(book: book, context: context)
             try book.close()
@@ -62,6 +66,7 @@ struct ReportContext {
     let windowDays: [String]
     let effectiveSecs: Int
     let callbackWindowMins: Int
+    let leadSLAMins: Int
     /// The last successful run, if any.
     let runID: Int?
 
@@ -82,6 +87,7 @@ struct ReportContext {
             """, [.text(asOfText), .integer(Int64(activityDays))]).compactMap { $0[0].string }.reversed()
         effectiveSecs = try db.scalar("SELECT value FROM settings WHERE key = 'effective_call_secs'")?.string.flatMap { Int($0) } ?? 30
         callbackWindowMins = try db.scalar("SELECT value FROM settings WHERE key = 'callback_window_mins'")?.string.flatMap { Int($0) } ?? 60
+        leadSLAMins = try db.scalar("SELECT value FROM settings WHERE key = 'lead_sla_mins'")?.string.flatMap { Int($0) } ?? 15
         runID = try db.scalar("SELECT MAX(run_id) FROM etl_runs WHERE status = 'ok'")?.int
     }
 

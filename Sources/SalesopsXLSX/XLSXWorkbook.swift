@@ -87,11 +87,23 @@ public final class XLSXWorkbook {
         return f
     }
 
-    /// A line chart over ranges of a sheet: one series per (name, categories, values) with ranges
+    public enum ChartKind {
+        case line, bar, column
+
+        var lxw: UInt8 {
+            switch self {
+            case .line: return UInt8(LXW_CHART_LINE.rawValue)
+            case .bar: return UInt8(LXW_CHART_BAR.rawValue)
+            case .column: return UInt8(LXW_CHART_COLUMN.rawValue)
+            }
+        }
+    }
+
+    /// A chart over ranges of a sheet: one series per (name, categories, values) with ranges
     /// written as `Sheet!$A$2:$A$10`.
-    public func addLineChart(title: String, series: [(name: String, categories: String, values: String)],
-                             xTitle: String = "", yTitle: String = "", categoryFormat: String? = nil) -> XLSXChart? {
-        guard let wb = workbook, let chart = workbook_add_chart(wb, UInt8(LXW_CHART_LINE.rawValue)) else { return nil }
+    public func addChart(_ kind: ChartKind, title: String, series: [(name: String, categories: String, values: String)],
+                         xTitle: String = "", yTitle: String = "", categoryFormat: String? = nil) -> XLSXChart? {
+        guard let wb = workbook, let chart = workbook_add_chart(wb, kind.lxw) else { return nil }
         for s in series {
             let added = chart_add_series(chart, s.categories, s.values)
             chart_series_set_name(added, s.name)

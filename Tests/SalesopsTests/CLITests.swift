@@ -57,10 +57,10 @@ final class CLITests: XCTestCase {
 
         let book = project.dir.appendingPathComponent("output/reports/2026-11-10/department.xlsx").path
         let sheets = try dump(book)
-        XCTAssertEqual(sheets.map(\.title), ["Summary", "Activity", "Missed calls", "Emails", "Data quality", "Definitions"])
+        XCTAssertEqual(sheets.map(\.title), ["Summary", "Activity", "Missed calls", "Data quality", "Definitions"])
         let summary = sheets[0]
         XCTAssertEqual(summary.freeze, "C4")
-        XCTAssertEqual(summary.filter, "A3:T6")   // the reps, not the total row
+        XCTAssertEqual(summary.filter, "A3:X6")   // the reps, not the total row
         let anna = summary.rows[3]
         XCTAssertEqual(anna[0].text, "r01")
         XCTAssertEqual(anna[1].text, "Anna")
@@ -86,7 +86,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(missed.rows[3...5].map { $0[6].number }, [45, 75, 60])
         XCTAssertEqual(missed.rows[3...5].map { $0[7].text }, ["yes", "no", "yes"])
 
-        let quality = sheets[4]
+        let quality = sheets[3]
         XCTAssertEqual(quality.rows[3].map { $0.number ?? -1 }.dropFirst(), [4, 0, 17, 13, 1, 3])
         let rejects = quality.rows.filter { $0.count > 2 && $0[1].text == "input/pbx/malformed_rows.csv" }
         XCTAssertEqual(rejects.map { $0[2].number }, [2, 3, 4])
@@ -130,6 +130,40 @@ final class CLITests: XCTestCase {
             "КП_ООО_Ромашка.pdf", "yes",
         ])
         XCTAssertEqual(emails.rows[4][3].text, "inbound")
+    }
+
+    func testCRMSheetsOfTheWorkbook() throws {
+        func rest(_ name: String, _ file: String, _ method: String) -> (String, String, [String], String) {
+            (name, "bitrix24_rest", ["quality/\(file)"], "    method: \(method)\n")
+        }
+        let project = try TestProject(sources: [
+            ("pbx", "asterisk_cdr", ["lead_first_call.csv"], ""),
+            rest("leads", "leads.json", "crm.lead.list"), rest("deals", "deals.json", "crm.deal.list"),
+            rest("history", "history.json", "crm.stagehistory.list"), rest("activities", "activities.json", "crm.activity.list"),
+            rest("tasks", "tasks.json", "tasks.task.list"),
+        ])
+        defer { project.remove() }
+        let (code, _, err) = try runProcess(salesopsBinary, ["run", "--project", project.dir.path, "--as-of", "2026-11-20"])
+        XCTAssertEqual(code, 0, err)
+        let sheets = try dump(project.dir.appendingPathComponent("output/reports/2026-11-20/department.xlsx").path)
+        XCTAssertEqual(sheets.map(\.title), ["Summary", "Activity", "Funnel", "Lead SLA", "Missed calls", "Stage violations",
+                                             "Stuck deals", "Overdue tasks", "Data quality", "Definitions"])
+        let funnel = sheets[2]
+        XCTAssertEqual(funnel.charts, 1)
+        XCTAssertEqual(funnel.rows[3...7].map { $0[1].text }, ["NEW", "PREPARATION", "PREPAYMENT_INVOICE", "EXECUTING", "WON"])
+        XCTAssertEqual(funnel.rows[3...7].map { $0[2].number }, [6, 5, 3, 3, 2])
+        XCTAssertEqual(funnel.rows[3][3].number, 5.0 / 6)
+        XCTAssertEqual(funnel.rows[3][4...5].map(\.number), [4, 2])   // Anna, Boris
+        let sla = sheets[3]
+        XCTAssertEqual(sla.rows.count, 3 + 7)   // the seven leads, all created in the Activity window
+        XCTAssertEqual(sla.rows[3][1].text, "L4")   // created first, at 09:00
+        XCTAssertEqual(sla.rows[3][10].text, "yes")
+        XCTAssertEqual(sheets[5].rows[3...].map { $0[1].text }, ["D6", "D2", "D2", "D3"])   // newest entry first
+        XCTAssertEqual(sheets[6].rows[3...].map { $0[0].text }, ["D3", "D5"])
+        XCTAssertEqual(sheets[7].rows[3...].map { $0[0].text }, ["T3", "T1"])
+        let summary = sheets[0]
+        XCTAssertEqual(summary.rows[2][20...23].map(\.text), ["Meetings", "New leads", "Deals won, MTD", "Revenue won, MTD"])
+        XCTAssertEqual(summary.rows[3][22...23].map(\.number), [2, 70000.5])   // r01
     }
 
     func testWorkbookConvertsWithLibreOffice() throws {
