@@ -5,6 +5,9 @@ import Yams
 /// Loads and validates `config/*.yml` and a pipeline file strictly: every problem is collected with
 /// its file, line and key path, and a load with any problem throws ``ConfigErrors`` holding them all.
 public enum ConfigLoader {
+    /// Canonical fields a `mapped_csv` CRM source (deals) maps to columns.
+    public static let mappedDealFields = ["id", "title", "pipeline", "stage", "amount", "currency", "responsible",
+                                          "created_at", "closed_at", "lead_id"]
     /// Canonical fields a `mapped_csv` telephony source maps to columns.
     public static let mappedCallFields = ["call_id", "started_at", "src", "dst", "duration", "billsec",
                                           "disposition", "direction", "answered_by", "did", "sequence"]
@@ -325,9 +328,10 @@ public enum ConfigLoader {
             f.finish()
         }
         if let columns = s.mapping("columns") {
+            let known = kind == .crm ? mappedDealFields : mappedCallFields
             for field in columns.allKeys() {
-                if !mappedCallFields.contains(field) {
-                    columns.problem(field, "unknown field (known: \(mappedCallFields.joined(separator: ", ")))")
+                if !known.contains(field) {
+                    columns.problem(field, "unknown field (known: \(known.joined(separator: ", ")))")
                 }
                 if let node = columns.node(field), case let .scalar(v) = node { source.columns[field] = v.string } else {
                     columns.problem(field, "expected a column name or number")
@@ -343,7 +347,7 @@ public enum ConfigLoader {
             }
         }
         if type == "mapped_csv" {
-            for field in ["started_at", "src", "dst"] where source.columns[field] == nil {
+            for field in kind == .crm ? ["id", "stage", "created_at"] : ["started_at", "src", "dst"] where source.columns[field] == nil {
                 s.problem("columns", "mapped_csv needs a column for '\(field)'")
             }
         }

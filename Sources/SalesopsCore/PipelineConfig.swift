@@ -9,7 +9,7 @@ public enum SourceKind: String, Sendable, CaseIterable {
         switch self {
         case .telephony: return ["asterisk_cdr", "freepbx_cdr", "mapped_csv"]
         case .mail: return ["mbox", "eml"]
-        case .crm: return ["bitrix24_rest", "bitrix24_csv"]
+        case .crm: return ["bitrix24_rest", "bitrix24_csv", "mapped_csv"]
         }
     }
 }

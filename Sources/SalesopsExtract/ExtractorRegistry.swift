@@ -29,6 +29,8 @@ public enum ExtractorRegistry {
                 throw SalesopsError(.config, "source '\(source.name)' needs the entity its export holds (deals or leads)")
             }
             return BitrixCSVExtractor(entity: entity, clock: clock, names: names)
+        case "mapped_csv":
+            return MappedCRMExtractor(source: source, clock: clock)
         case "bitrix24_rest":
             guard let method = source.method else {
                 throw SalesopsError(.config, "source '\(source.name)' needs the Bitrix24 method its dumps came from")

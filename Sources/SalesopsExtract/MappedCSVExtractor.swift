@@ -8,40 +8,17 @@ public struct MappedCSVExtractor: CallLegExtractor {
     public let source: SourceConfig
     public let clock: ZoneClock
     let pattern: TimestampPattern
-    /// Value tables keyed by the trimmed, lower-cased source value (matched case-insensitively).
-    let values: [String: [String: String]]
+    let mapping: ColumnMapping
 
     public init(source: SourceConfig, clock: ZoneClock) {
         self.source = source
         self.clock = clock
         pattern = TimestampPattern(source.format.dateFormat)
-        values = source.values.mapValues { table in
-            Dictionary(table.map { ($0.key.trimmingSpaces.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
-        }
+        mapping = ColumnMapping(source: source)
     }
 
-    /// Resolves mapped columns to 0-based indexes from the header (names compared trimmed and
-    /// case-insensitively) or from 1-based numbers.
-    func resolveColumns(header: [String]?) throws -> [String: Int] {
-        var out: [String: Int] = [:]
-        let normalizedHeader = header?.map { $0.trimmingSpaces.lowercased() }
-        for (field, column) in source.columns {
-            if let number = Int(column), number >= 1 {
-                out[field] = number - 1
-            } else if let index = normalizedHeader?.firstIndex(of: column.trimmingSpaces.lowercased()) {
-                out[field] = index
-            } else {
-                throw SalesopsError(.input, "column '\(column)' for field '\(field)' is not in the header of source '\(source.name)'")
-            }
-        }
-        return out
-    }
-
-    func mapped(_ field: String, _ value: String) -> String {
-        let key = value.trimmingSpaces
-        guard let table = values[field] else { return key }
-        return table[key.lowercased()] ?? key
-    }
+    func resolveColumns(header: [String]?) throws -> [String: Int] { try mapping.resolve(header: header) }
+    func mapped(_ field: String, _ value: String) -> String { mapping.mapped(field, value) }
 
     public func extract(path: String, displayPath: String, resume: ResumePoint?, into sink: CallLegSink) throws -> ExtractResult {
         precondition(resume == nil, "a file with a header row is always read whole")
@@ -113,6 +90,43 @@ public struct MappedCSVExtractor: CallLegExtractor {
             try sink.accept(leg)
         }
         return ExtractResult(rows: rows, resume: ResumePoint(offset: reader.resumeOffset, line: reader.resumeLine + 1))
+    }
+}
+
+/// A mapped source's columns (`columns`: field → header name or 1-based number) and value tables
+/// (`values`: field → source value → canonical value, matched trimmed and case-insensitively).
+struct ColumnMapping {
+    let source: SourceConfig
+    let values: [String: [String: String]]
+
+    init(source: SourceConfig) {
+        self.source = source
+        values = source.values.mapValues { table in
+            Dictionary(table.map { ($0.key.trimmingSpaces.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
+    /// Resolves mapped columns to 0-based indexes from the header (names compared trimmed and
+    /// case-insensitively) or from 1-based numbers.
+    func resolve(header: [String]?) throws -> [String: Int] {
+        var out: [String: Int] = [:]
+        let normalizedHeader = header?.map { $0.trimmingSpaces.lowercased() }
+        for (field, column) in source.columns {
+            if let number = Int(column), number >= 1 {
+                out[field] = number - 1
+            } else if let index = normalizedHeader?.firstIndex(of: column.trimmingSpaces.lowercased()) {
+                out[field] = index
+            } else {
+                throw SalesopsError(.input, "column '\(column)' for field '\(field)' is not in the header of source '\(source.name)'")
+            }
+        }
+        return out
+    }
+
+    func mapped(_ field: String, _ value: String) -> String {
+        let key = value.trimmingSpaces
+        guard let table = values[field] else { return key }
+        return table[key.lowercased()] ?? key
     }
 }
 

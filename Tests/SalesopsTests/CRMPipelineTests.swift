@@ -69,4 +69,27 @@ final class CRMPipelineTests: XCTestCase {
         try project.run()
         XCTAssertEqual(try project.rows("SELECT * FROM deals ORDER BY deal_id"), before)
     }
+
+    func testAnotherCRMsDealsExportThroughAColumnMapping() throws {
+        // A HubSpot "Export all deals" file, stages mapped to the funnel's ids.
+        let mapping = [
+            "    format: {delimiter: \",\", header: true, date_format: \"yyyy-MM-dd HH:mm\"}",
+            "    columns: {id: Record ID, title: Deal Name, stage: Deal Stage, pipeline: Pipeline, amount: Amount,",
+            "              closed_at: Close Date, created_at: Create Date, responsible: Deal owner}",
+            "    values:",
+            "      stage: {Closed Won: WON, Closed Lost: LOSE, Presentation Scheduled: PREPARATION, Negotiation: EXECUTING}",
+            "      pipeline: {Sales Pipeline: \"0\"}",
+        ].joined(separator: "\n") + "\n"
+        let project = try TestProject(sources: [("hubspot", "mapped_csv_crm", ["hubspot-crm-exports-all-deals-2026-11-20.csv"], mapping)])
+        defer { project.remove() }
+        try project.run(asOf: "2026-11-20")
+        XCTAssertEqual(try project.rows("""
+            SELECT deal_id, stage_id, stage_semantic, rep_id, amount, local_date, closed_at FROM deals ORDER BY deal_id
+            """), [
+            ["9001", "WON", "won", "r01", "125000.0", "2026-11-03", "2026-11-18"],   // the owner's roster name
+            ["9002", "PREPARATION", "open", "r02", "NULL", "2026-11-12", "NULL"],
+            ["9003", "LOSE", "lost", "r01", "4000.0", "2026-11-13", "2026-11-14"],
+        ])
+        XCTAssertEqual(try project.rows("SELECT src_line, reason FROM rejects"), [["5", "amount is not a number: 'abc'"]])
+    }
 }
