@@ -27,6 +27,7 @@ in five is missed; 30 % of the outbound calls go unanswered).
 import argparse
 import base64
 import datetime as dt
+import json
 import os
 import random
 
@@ -38,6 +39,10 @@ BUSINESS = [d for d in DAYS if d.weekday() < 5]
 MOSCOW = {"101": 30, "102": 24, "103": 34}      # extension -> outbound calls per day
 SPB = {"201": 26, "202": 22}
 REGIONS = {"301": 20, "302": 16}
+
+
+# Outbound calls as generated (extension, number as dialled, start): the CRM demo's leads are contacted by some.
+OUTBOUND_CALLS = []
 
 
 def client_number(rng, form=None):
@@ -97,6 +102,7 @@ class Asterisk:
         self.rows.append((end, start, line))
 
     def outbound(self, ext, number, start, talk, answered=True, clid=None):
+        OUTBOUND_CALLS.append((ext, number, start))
         ring = self.rng.randint(4, 25)
         answer = start + dt.timedelta(seconds=ring) if answered else None
         end = (answer + dt.timedelta(seconds=talk)) if answered else start + dt.timedelta(seconds=ring)
@@ -189,6 +195,7 @@ class FreePBX:
         self.rows.append((start, seq, [rec[h] for h in FREEPBX_HEADER]))
 
     def outbound(self, ext, number, start, talk, answered=True):
+        OUTBOUND_CALLS.append((ext, number, start))
         self.counter += 1
         uid = "%d.%d" % (int(start.timestamp()), self.counter)
         ring = self.rng.randint(4, 25)
@@ -307,6 +314,7 @@ class MailDemo:
         self.takeout = []     # (sep date, text, labels)
         self.eml = {}         # name -> bytes
         self.n = 0
+        self.outbound = []    # (when, rep, client address) of every sent mail
 
     def message(self, when, sender, to, subject, body, attach=None, style=0, msgid=True, extra=""):
         self.n += 1
@@ -351,6 +359,7 @@ class MailDemo:
                     text, mid = self.message(when, sender, to, subject, "Добрый день!\n")
                     attach = None
                 self.sent.append((when, text, attach))
+                self.outbound.append((when, rep, address))
                 if rng.random() < 0.5:   # the same mail again in the Takeout archive
                     self.takeout.append((when, "X-GM-THRID: %d\nX-Gmail-Labels: Sent\n" % (int(when.timestamp()) * 10) + text,
                                          attach))
@@ -406,6 +415,204 @@ class MailDemo:
         for name, text in eml.items():
             with open(os.path.join(folder, "eml", name), "wb") as f:
                 f.write(text.replace("\n", "\r\n").encode("utf-8"))
+
+
+# ---------------------------------------------------------------------------------------------------
+# CRM: Bitrix24 REST dumps (statuses, users, leads, deals, stage history, activities, tasks), a
+# windows-1251 UI export of the tenders pipeline, and a HubSpot-style deals export.
+
+EXT_REP = {"101": "r01", "102": "r02", "103": "r03", "201": "r04", "202": "r05", "301": "r06", "302": "r07"}
+CRM_USER = {"r%02d" % i: str(10 + i) for i in range(1, 8)}
+
+
+def iso(when):
+    return when.strftime("%Y-%m-%dT%H:%M:%S+03:00")
+
+
+class CRMDemo:
+    def __init__(self, rng):
+        self.rng = rng
+        self.leads, self.lead_history, self.deals, self.history, self.activities, self.tasks = [], [], [], [], [], []
+        self.tender_rows = []
+        self.n = 0
+
+    def nid(self):
+        self.n += 1
+        return str(self.n)
+
+    def lead(self, created, rep, status="IN_PROCESS", desc="", phones=(), emails=(), source="WEB"):
+        lid = str(1000 + len(self.leads) + 1)
+        self.leads.append({"ID": lid, "TITLE": "Заявка #" + lid, "DATE_CREATE": iso(created), "ASSIGNED_BY_ID": CRM_USER[rep],
+                           "SOURCE_ID": source, "STATUS_ID": status, "STATUS_DESCRIPTION": desc,
+                           "STATUS_SEMANTIC_ID": {"CONVERTED": "S", "JUNK": "F"}.get(status, ""),
+                           "PHONE": [{"ID": self.nid(), "VALUE_TYPE": "WORK", "VALUE": p, "TYPE_ID": "PHONE"} for p in phones],
+                           "EMAIL": [{"ID": self.nid(), "VALUE_TYPE": "WORK", "VALUE": e, "TYPE_ID": "EMAIL"} for e in emails],
+                           "OPPORTUNITY": "0.00", "CURRENCY_ID": "RUB", "OPENED": "Y", "HAS_PHONE": "Y" if phones else "N"})
+        self.lead_history.append({"ID": len(self.lead_history) + 1, "TYPE_ID": 1, "OWNER_ID": int(lid),
+                                  "CREATED_TIME": iso(created), "STATUS_ID": "NEW", "STATUS_SEMANTIC_ID": "P"})
+        return lid
+
+    def lead_status(self, lid, status, when):
+        self.lead_history.append({"ID": len(self.lead_history) + 1, "TYPE_ID": 3 if status in ("JUNK", "CONVERTED", "UC_DUBL") else 2,
+                                  "OWNER_ID": int(lid), "CREATED_TIME": iso(when), "STATUS_ID": status})
+
+    def activity(self, owner_type, owner, kind, start, minutes, rep, done=True, subject=""):
+        type_id, provider = {"call": ("2", "VOXIMPLANT_CALL"), "meeting": ("1", "CRM_MEETING"),
+                             "chat": ("6", "IMOPENLINES_SESSION"), "email": ("4", "CRM_EMAIL")}[kind]
+        self.activities.append({"ID": str(5000 + len(self.activities) + 1), "OWNER_ID": owner,
+                                "OWNER_TYPE_ID": {"lead": "1", "deal": "2"}[owner_type], "TYPE_ID": type_id,
+                                "PROVIDER_ID": provider, "SUBJECT": subject or kind, "START_TIME": iso(start),
+                                "END_TIME": iso(start + dt.timedelta(minutes=minutes)) if minutes else "",
+                                "COMPLETED": "Y" if done else "N", "DIRECTION": "2" if kind in ("call", "email") else "0",
+                                "RESPONSIBLE_ID": CRM_USER[rep], "DESCRIPTION": "[B]итоги[/B]", "DESCRIPTION_TYPE": "2"})
+
+    def deal(self, rep, created, path, amount, title, won_at=None, lost_at=None):
+        """A deal of the general pipeline entering the stages of `path` [(stage, when)]; the last is current."""
+        did = str(200 + len(self.deals) + 1)
+        stage = path[-1][0]
+        closed = won_at or lost_at
+        self.deals.append({"ID": did, "TITLE": title, "CATEGORY_ID": "0", "STAGE_ID": stage,
+                           "STAGE_SEMANTIC_ID": "S" if stage == "WON" else "F" if stage in ("LOSE", "APOLOGY") else "P",
+                           "OPPORTUNITY": "%.2f" % amount, "CURRENCY_ID": "RUB", "ASSIGNED_BY_ID": CRM_USER[rep],
+                           "DATE_CREATE": iso(created), "CLOSED": "Y" if closed else "N",
+                           "CLOSEDATE": iso(closed.replace(hour=0, minute=0)) if closed else "", "BEGINDATE": iso(created),
+                           "MOVED_TIME": iso(path[-1][1]), "COMMENTS": "", "LEAD_ID": None})
+        for k, (st, when) in enumerate(path):
+            self.history.append({"ID": len(self.history) + 1, "TYPE_ID": 1 if k == 0 else 3 if st in ("WON", "LOSE") else 2,
+                                 "OWNER_ID": int(did), "CREATED_TIME": iso(when), "CATEGORY_ID": 0,
+                                 "STAGE_SEMANTIC_ID": "S" if st == "WON" else "F" if st == "LOSE" else "P", "STAGE_ID": st})
+        return did
+
+    def build(self, mail_outbound):
+        rng = self.rng
+        days = BUSINESS
+        reps = ["r01", "r02", "r03", "r04", "r05", "r06", "r07"]
+        calls = [(EXT_REP[e], n, t) for e, n, t in OUTBOUND_CALLS if e in EXT_REP and len(n) >= 10]
+        for di, day in enumerate(days):
+            todays = [c for c in calls if c[2].date() == day]
+            mails = [m for m in mail_outbound if m[0].date() == day]
+            # Contacted by call: created 3 to 40 minutes before a rep's outbound call to the number.
+            for rep, number, start in rng.sample(todays, min(3, len(todays))):
+                digits = "".join(ch for ch in number if ch.isdigit())[-10:]
+                written = "+7 (%s) %s-%s-%s" % (digits[:3], digits[3:6], digits[6:8], digits[8:])
+                lid = self.lead(start - dt.timedelta(minutes=rng.choice([3, 7, 12, 25, 40])), rep, phones=[written],
+                                source=rng.choice(["WEB", "CALL", "ADVERTISING"]))
+                if rng.random() < 0.5:
+                    self.lead_status(lid, "CONVERTED", start + dt.timedelta(hours=2))
+                    self.leads[-1]["STATUS_ID"], self.leads[-1]["STATUS_SEMANTIC_ID"] = "CONVERTED", "S"
+            # Contacted by mail: created 5 to 30 minutes before a sent mail to the address (written in capitals).
+            for when, rep, address in rng.sample(mails, min(2, len(mails))):
+                self.lead(when - dt.timedelta(minutes=rng.choice([5, 10, 30])), rep, emails=[address.upper()], source="EMAIL")
+            # Contacted through a completed CRM call.
+            rep = rng.choice(reps)
+            created = at(day, rng.randint(9, 17), rng.randint(0, 59))
+            lid = self.lead(created, rep, phones=["8 9%09d" % rng.randrange(10 ** 9)], source="WEBFORM")
+            self.activity("lead", lid, "call", created + dt.timedelta(minutes=rng.choice([4, 9, 35])), 3, rep)
+            # Never contacted; some junked, with and without a reason, one as a duplicate (a custom junk status).
+            rep = rng.choice(reps)
+            created = at(day, rng.randint(9, 17), rng.randint(0, 59))
+            status, desc = [("NEW", ""), ("JUNK", ""), ("JUNK", "спам"), ("UC_DUBL", "дубль заявки"), ("IN_PROCESS", "")][di % 5]
+            lid = self.lead(created, rep, status=status, desc=desc, phones=["+7 912 %03d-%02d-%02d" % (rng.randrange(1000),
+                                                                                                rng.randrange(100), rng.randrange(100))])
+            if status != "NEW" and status != "IN_PROCESS":
+                self.lead_status(lid, status, created + dt.timedelta(hours=1))
+                self.leads[-1]["STATUS_SEMANTIC_ID"] = "F" if status == "JUNK" else ""
+            # Meetings (completed, 30-120 min), a planned one, chats from Open Lines.
+            for rep in rng.sample(reps, 2):
+                self.activity("deal", "201", "meeting", at(day, rng.randint(10, 16), 0), rng.choice([30, 45, 60, 90, 120]), rep,
+                              subject="Встреча с клиентом")
+            self.activity("deal", "202", "meeting", at(day, 17, 0), 60, rng.choice(reps), done=False, subject="План")
+            for rep in rng.sample(reps, 3):
+                self.activity("deal", "203", "chat", at(day, rng.randint(9, 18), rng.randint(0, 59)), 0, rep, subject="Чат")
+        # Deals of the general pipeline: every path the quality checks tell apart.
+        d0 = days[0]
+        def t(k, h=10):
+            return at(days[min(k, len(days) - 1)], h, 0)
+        for i, rep in enumerate(reps):
+            full = [("NEW", t(0)), ("PREPARATION", t(1)), ("PREPAYMENT_INVOICE", t(2)), ("EXECUTING", t(4)), ("WON", t(6 + i % 3))]
+            self.deal(rep, t(0), full, 50000 + 10000 * i, "Поставка оборудования %d" % (i + 1), won_at=full[-1][1])
+            skip = [("NEW", t(1)), ("EXECUTING", t(2)), ("WON", t(8))] if i % 2 == 0 else [("NEW", t(1)), ("PREPARATION", t(2))]
+            self.deal(rep, t(1), skip, 20000 + 5000 * i, "Монтаж %d" % (i + 1), won_at=skip[-1][1] if skip[-1][0] == "WON" else None)
+            self.deal(rep, t(2), [("NEW", t(2)), ("LOSE", t(3))], 15000, "Консультация %d" % (i + 1), lost_at=t(3))
+            if i % 3 == 0:   # created directly in a late stage (an import from another system)
+                self.deal(rep, t(3), [("EXECUTING", t(3))], 80000, "Перенос из 1С %d" % (i + 1))
+            if i % 2 == 1:   # stuck at PREPARATION since the first days
+                self.deal(rep, t(0), [("NEW", t(0)), ("PREPARATION", t(1))], 30000, "Долгий счёт %d" % (i + 1))
+        # Tasks: on time, closed late, open past the deadline, open and not due.
+        for i, rep in enumerate(reps):
+            for k, (deadline, closed) in enumerate([(t(2, 18), t(2, 12)), (t(3, 18), t(5, 11)), (t(7, 18), None), (t(9, 18) +
+                                                   dt.timedelta(days=5), None)]):
+                self.tasks.append({"id": str(700 + i * 10 + k), "title": ["Отправить КП", "Согласовать договор",
+                                   "Перезвонить клиенту", "Подготовить отчёт"][k], "status": "5" if closed else "3",
+                                   "responsibleId": CRM_USER[rep], "createdDate": iso(t(0, 9)), "deadline": iso(deadline),
+                                   "closedDate": iso(closed) if closed else None, "ufCrmTask": ["D_%d" % (201 + i)]})
+        # The tenders pipeline (category 1), exported from the UI in windows-1251: display names, product rows.
+        tenders = [("T-1", "Тендер «Водоканал»", "Подача заявки", "Анна Смирнова", "10.11.2026 11:00:00", [("Насос", "120000", "2")]),
+                   ("T-2", "Тендер «Школа №5»", "Cчёт на оплату", "Глеб Соколов", "11.11.2026 15:20:00", [("Монтаж", "80000", "1")]),
+                   ("T-3", "Тендер «Больница»", "Выигран", "Вера Попова", "03.11.2026 09:45:00",
+                    [("Фильтр", "15000", "4"), ("Насос", "120000", "1")]),
+                   ("T-4", "Тендер «Завод»", "Проигран", "Егор Новиков", "05.11.2026 10:00:00", [("", "", "")])]
+        for did, title, stage, rep, created, products in tenders:
+            for name, price, qty in products:
+                amount = "%.2f" % (float(price) * float(qty)) if price else "0"
+                self.tender_rows.append([did, title, stage, "Тендеры", amount, "Российский рубль", rep, created,
+                                         "Да" if stage in ("Выигран", "Проигран") else "Нет",
+                                         "18.11.2026" if stage in ("Выигран", "Проигран") else "", name, price, qty])
+
+    def write(self, base):
+        folder = os.path.join(base, "input", "crm")
+        for sub in ("bitrix", "ui", "hubspot"):
+            os.makedirs(os.path.join(folder, sub), exist_ok=True)
+        def dump(name, obj):
+            with open(os.path.join(folder, "bitrix", name), "w", encoding="utf-8") as f:
+                f.write(json.dumps(obj, ensure_ascii=False, indent=1).replace("/", "\\/"))
+        statuses = [("STATUS", "NEW", "Не обработан", 10, None), ("STATUS", "IN_PROCESS", "В работе", 20, None),
+                    ("STATUS", "PROCESSED", "Обработан", 30, None), ("STATUS", "CONVERTED", "Качественный лид", 40, "S"),
+                    ("STATUS", "JUNK", "Некачественный лид", 50, "F"), ("STATUS", "UC_DUBL", "Дубль", 60, "F"),
+                    ("SOURCE", "WEB", "Веб-сайт", 10, None), ("SOURCE", "CALL", "Звонок", 20, None),
+                    ("SOURCE", "EMAIL", "Электронная почта", 30, None), ("SOURCE", "WEBFORM", "CRM-форма", 40, None),
+                    ("SOURCE", "ADVERTISING", "Реклама", 50, None),
+                    ("DEAL_STAGE", "NEW", "Новая", 10, None), ("DEAL_STAGE", "PREPARATION", "Подготовка документов", 20, None),
+                    ("DEAL_STAGE", "PREPAYMENT_INVOICE", "Cчёт на предоплату", 30, None),
+                    ("DEAL_STAGE", "EXECUTING", "В работе", 40, None), ("DEAL_STAGE", "WON", "Сделка успешна", 60, "S"),
+                    ("DEAL_STAGE", "LOSE", "Сделка провалена", 70, "F"),
+                    ("DEAL_STAGE_1", "C1:NEW", "Новый тендер", 10, None), ("DEAL_STAGE_1", "C1:UC_BID01", "Подача заявки", 20, None),
+                    ("DEAL_STAGE_1", "C1:UC_INV001", "Счёт на оплату", 30, None),   # Cyrillic С here; the export has a Latin C
+                    ("DEAL_STAGE_1", "C1:WON", "Выигран", 40, "S"), ("DEAL_STAGE_1", "C1:LOSE", "Проигран", 50, "F")]
+        dump("statuses.json", {"result": [{"ID": str(i + 1), "ENTITY_ID": e, "STATUS_ID": sid, "NAME": name, "NAME_INIT": name,
+                                           "SORT": str(sort), "SYSTEM": "Y", "SEMANTICS": sem,
+                                           "EXTRA": {"SEMANTICS": {"S": "success", "F": "failure"}.get(sem, "process"),
+                                                     "COLOR": "#39A8EF"} if e.startswith("DEAL_STAGE") else []}
+                                          for i, (e, sid, name, sort, sem) in enumerate(statuses)], "total": len(statuses)})
+        users = [{"ID": CRM_USER[r], "ACTIVE": True, "NAME": n.split()[0], "LAST_NAME": n.split()[1],
+                  "EMAIL": login + "@romashka.ru", "UF_DEPARTMENT": [1], "USER_TYPE": "employee"}
+                 for r, (n, login) in REP_MAIL.items()]
+        dump("users.json", {"result": users, "total": len(users)})
+        # Leads as two saved pages of 50, one after the other.
+        half = 50
+        with open(os.path.join(folder, "bitrix", "leads.json"), "w", encoding="utf-8") as f:
+            f.write(json.dumps({"result": self.leads[:half], "next": half, "total": len(self.leads)}, ensure_ascii=False) + "\n")
+            f.write(json.dumps({"result": self.leads[half:], "total": len(self.leads)}, ensure_ascii=False) + "\n")
+        # Deals as an array of saved pages.
+        dump("deals.json", [{"result": self.deals[:20], "next": 20, "total": len(self.deals)},
+                            {"result": self.deals[20:], "total": len(self.deals)}])
+        dump("stagehistory_deals.json", {"result": {"items": self.history}, "total": len(self.history)})
+        dump("stagehistory_leads.json", {"result": {"items": self.lead_history}, "total": len(self.lead_history)})
+        dump("activities.json", {"result": self.activities, "total": len(self.activities)})
+        dump("tasks.json", {"result": {"tasks": self.tasks}, "total": len(self.tasks)})
+        cap = ["ID", "Название сделки", "Стадия сделки", "Направление", "Сумма", "Валюта", "Ответственный", "Дата создания",
+               "Сделка закрыта", "Предполагаемая дата закрытия", "Товар", "Цена", "Количество"]
+        line = lambda values: "".join('"' + v.replace('"', '""') + '";' for v in values) + "\n"
+        with open(os.path.join(folder, "ui", "DEAL_20261120_5f3a9c1e_673d2b5e1a7c4.csv"), "wb") as f:
+            f.write((line(cap) + "".join(line(r) for r in self.tender_rows)).encode("cp1251"))
+        hs = [("9001", "Отель «Волга»", "Closed Won", "125000", "2026-11-18 16:00", "2026-11-03 10:00", "Дарья Лебедева"),
+              ("9002", "Склад Север", "Presentation Scheduled", "", "", "2026-11-12 09:30", "Глеб Соколов"),
+              ("9003", "Бюро Гранит", "Closed Lost", "4000", "2026-11-14 12:00", "2026-11-13 11:00", "Дарья Лебедева"),
+              ("9004", "Бюро Квадрат", "Contract Sent", "56000", "", "2026-11-16 11:00", "Глеб Соколов")]
+        with open(os.path.join(folder, "hubspot", "hubspot-crm-exports-all-deals-2026-11-20.csv"), "w", encoding="utf-8") as f:
+            f.write('"Record ID","Deal Name","Deal Stage","Pipeline","Amount","Close Date","Create Date","Deal owner"\n')
+            for r in hs:
+                f.write(",".join('"%s"' % v for v in [r[0], r[1], r[2], "Partners", r[3], r[4], r[5], r[6]]) + "\n")
 
 
 SCALE_PIPELINE = """name: nightly
@@ -668,6 +875,9 @@ def main():
     fpbx.write(os.path.join(base, "input/telephony/freepbx/cdr__1763672400pbx-spb.csv"))
     sip.write(os.path.join(base, "input/telephony/sipuni/sipuni_export.csv"))
     mail.write(base)
+    crm = CRMDemo(random.Random(args.seed + 2))
+    crm.build(mail.outbound)
+    crm.write(base)
     print("demo written under", os.path.join(base, "input"))
 
 

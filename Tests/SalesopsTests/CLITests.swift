@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import SalesopsSQLite
 import XCTest
 
 /// Runs the real `salesops` executable and reads the warehouse back with SQL and the workbook back
@@ -164,6 +165,52 @@ final class CLITests: XCTestCase {
         let summary = sheets[0]
         XCTAssertEqual(summary.rows[2][20...23].map(\.text), ["Meetings", "New leads", "Deals won, MTD", "Revenue won, MTD"])
         XCTAssertEqual(summary.rows[3][22...23].map(\.number), [2, 70000.5])   // r01
+    }
+
+    /// The shipped demo end to end, checked against values worked out from how `scripts/gen_demo.py`
+    /// builds it (see the comments).
+    func testDemoEndToEnd() throws {
+        let repo = Fixtures.root.deletingLastPathComponent().deletingLastPathComponent()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("salesops-demo-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for sub in ["config", "pipelines", "input"] {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: repo.appendingPathComponent(sub), to: dir.appendingPathComponent(sub))
+        }
+        let (code, out, err) = try runProcess(salesopsBinary, ["run", "--project", dir.path, "--as-of", "2026-11-20"])
+        XCTAssertEqual(code, 0, err)
+        XCTAssertTrue(out.contains("calls out 163, in 23, effective 97 (norm 80), missed 5 (3 not called back in time)"), out)
+        let db = try SQLiteDatabase(path: dir.appendingPathComponent("output/warehouse.sqlite").path, readOnly: true)
+        defer { db.close() }
+        func rows(_ sql: String) throws -> [[String]] {
+            try db.query(sql).map { $0.map { $0.string ?? $0.int.map(String.init) ?? $0.double.map { String($0) } ?? "NULL" } }
+        }
+        // Every run balances; the accounting of the CRM sources.
+        XCTAssertEqual(try rows("SELECT COUNT(*) FROM etl_sources WHERE rows_read != rows_loaded + rows_filtered + rows_rejected"), [["0"]])
+        // 7 leads a business day for 10 days: 3 contacted by call, 2 by mail, 1 by a CRM call, 1 never.
+        XCTAssertEqual(try rows("SELECT COUNT(*) FROM leads"), [["70"]])
+        XCTAssertEqual(try rows("SELECT first_contact_channel, COUNT(*) FROM leads GROUP BY 1 ORDER BY 1"),
+                       [["NULL", "10"], ["activity", "10"], ["call", "30"], ["email", "20"]])
+        // The never-contacted lead cycles NEW, JUNK, JUNK "спам", UC_DUBL (a custom junk status), IN_PROCESS: 6 junk,
+        // all junked before any contact.
+        XCTAssertEqual(try rows("SELECT COUNT(*), SUM(junk_without_reason) FROM leads WHERE status_semantic = 'junk'"), [["6", "6"]])
+        // Per rep: through every stage to won, a skip path or a stalled one, lost from NEW; 3 created late, 3 stuck.
+        XCTAssertEqual(try rows("SELECT pipeline, COUNT(*) FROM deals GROUP BY 1 ORDER BY 1"),
+                       [["0", "27"], ["1", "4"], ["hubspot", "4"]])
+        // Skips: 4 deals NEW→EXECUTING→WON (2 each), 3 created in EXECUTING; tenders and HubSpot deals have no
+        // history, so each entered its current stage at creation: 3 and 3 of them skip.
+        XCTAssertEqual(try rows("SELECT pipeline, COUNT(*) FROM stage_violations GROUP BY 1 ORDER BY 1"),
+                       [["0", "11"], ["1", "3"], ["hubspot", "3"]])
+        // The tenders UI export: product rows summed, names mapped (a Latin C in "Cчёт на оплату").
+        XCTAssertEqual(try rows("SELECT deal_id, stage_id, stage_semantic, rep_id, amount FROM deals WHERE pipeline = '1' ORDER BY 1"), [
+            ["T-1", "C1:UC_BID01", "open", "r01", "240000.0"], ["T-2", "C1:UC_INV001", "open", "r04", "80000.0"],
+            ["T-3", "C1:WON", "won", "r03", "180000.0"], ["T-4", "C1:LOSE", "lost", "r06", "0.0"],
+        ])
+        // Stuck as of the 20th: 3 stalled at PREPARATION since the 11th, 3 "Долгий счёт" since the 10th, T-2 (9 days
+        // > 7), HubSpot 9002 (8 days > 7). Overdue: per rep a task closed late and one open past its deadline.
+        XCTAssertEqual(try rows("SELECT COUNT(*) FROM stuck_deals WHERE as_of = '2026-11-20'"), [["8"]])
+        XCTAssertEqual(try rows("SELECT COUNT(*), COUNT(closed_at) FROM overdue_tasks WHERE as_of = '2026-11-20'"), [["14", "7"]])
+        XCTAssertEqual(try rows("SELECT SUM(deals_won), SUM(revenue_won) FROM rep_daily"), [["13", "1005000.0"]])
     }
 
     func testWorkbookConvertsWithLibreOffice() throws {
