@@ -785,6 +785,93 @@ def scaled_mbox(args):
     print("mbox bench project written under", base, "(%d messages, %d bytes)" % (n, written))
 
 
+CRM_PIPELINE = """name: nightly
+sources:
+  - {name: statuses, kind: crm, type: bitrix24_rest, method: crm.status.list, path: input/crm/statuses.json}
+  - {name: leads, kind: crm, type: bitrix24_rest, method: crm.lead.list, path: input/crm/leads.json}
+  - {name: deals, kind: crm, type: bitrix24_rest, method: crm.deal.list, path: input/crm/deals.json}
+  - {name: history, kind: crm, type: bitrix24_rest, method: crm.stagehistory.list, path: input/crm/stagehistory.json}
+sinks:
+  warehouse: output/warehouse.sqlite
+  reports: output/reports
+"""
+
+
+def scaled_crm(args):
+    """A benchmark project of Bitrix24 REST dumps: args.crm_leads leads, args.crm_deals deals and about
+    args.crm_history stage-history rows, saved as pages of 50 one after another."""
+    rng = random.Random(args.seed)
+    base = os.path.abspath(args.out)
+    for sub in ("config", "pipelines", os.path.join("input", "crm")):
+        os.makedirs(os.path.join(base, sub), exist_ok=True)
+    with open(os.path.join(base, "config", "company.yml"), "w") as f:
+        f.write(SCALE_COMPANY)
+    stages = ["NEW", "PREPARATION", "PREPAYMENT_INVOICE", "EXECUTING", "FINAL_INVOICE", "WON", "LOSE"]
+    with open(os.path.join(base, "config", "team.yml"), "w") as f:
+        f.write("reps:\n")
+        for i in range(args.reps):
+            f.write('  - {id: r%04d, name: "Rep %d", team: "T%d", crm_user_ids: ["%d"]}\n' % (i, i, i // 20, 100 + i))
+        f.write("funnels:\n  - pipeline: \"0\"\n    name: General\n    stages:\n")
+        for st in stages:
+            extra = "final: won" if st == "WON" else "final: lost" if st == "LOSE" else "required: %s, max_days: 7" % (
+                "true" if st in ("NEW", "PREPARATION", "EXECUTING") else "false")
+            f.write("      - {id: %s, %s}\n" % (st, extra))
+    with open(os.path.join(base, "pipelines", "nightly.yml"), "w") as f:
+        f.write(CRM_PIPELINE)
+    end = dt.datetime.fromisoformat(args.end + "T18:00:00+03:00")
+    def when(days_back):
+        return (end - dt.timedelta(days=days_back, minutes=rng.randrange(600))).strftime("%Y-%m-%dT%H:%M:%S+03:00")
+    def pages(path, items, nested=None):
+        with open(path, "w", encoding="utf-8") as f:
+            for k in range(0, len(items), 50):
+                page = items[k:k + 50]
+                result = {nested: page} if nested else page
+                head = {"result": result, "total": len(items)}
+                if k + 50 < len(items):
+                    head["next"] = k + 50
+                f.write(json.dumps(head, ensure_ascii=False) + "\n")
+    statuses = [{"ID": str(i), "ENTITY_ID": "DEAL_STAGE", "STATUS_ID": st, "NAME": st.title(), "SORT": str(10 * i),
+                 "SEMANTICS": "S" if st == "WON" else "F" if st == "LOSE" else None} for i, st in enumerate(stages)]
+    pages(os.path.join(base, "input", "crm", "statuses.json"), statuses)
+    leads = []
+    for i in range(args.crm_leads):
+        status = rng.choice(["NEW", "IN_PROCESS", "PROCESSED", "CONVERTED", "JUNK"])
+        leads.append({"ID": str(i + 1), "TITLE": "Лид %d" % (i + 1), "DATE_CREATE": when(rng.randrange(args.days)),
+                      "ASSIGNED_BY_ID": str(100 + rng.randrange(args.reps)), "SOURCE_ID": rng.choice(["WEB", "CALL", "EMAIL"]),
+                      "STATUS_ID": status, "STATUS_SEMANTIC_ID": {"CONVERTED": "S", "JUNK": "F"}.get(status, "P"),
+                      "STATUS_DESCRIPTION": rng.choice(["", "дубль", ""]) if status == "JUNK" else "",
+                      "PHONE": [{"ID": str(i), "VALUE_TYPE": "WORK", "VALUE": "+7 9%02d %03d-%02d-%02d" % (
+                          rng.randrange(100), rng.randrange(1000), rng.randrange(100), rng.randrange(100)), "TYPE_ID": "PHONE"}],
+                      "EMAIL": [], "OPPORTUNITY": "0.00", "CURRENCY_ID": "RUB", "OPENED": "Y"})
+    pages(os.path.join(base, "input", "crm", "leads.json"), leads)
+    deals, history = [], []
+    per_deal = max(1, args.crm_history // max(1, args.crm_deals))
+    for i in range(args.crm_deals):
+        back = rng.randrange(args.days)
+        path = stages[:rng.randrange(1, 6)]
+        if rng.random() < 0.2:
+            path = path + ["WON"]
+        elif rng.random() < 0.1:
+            path = path + ["LOSE"]
+        # Stage entries, with re-entries to reach the history volume of a busy portal.
+        entries = list(path)
+        while len(entries) < per_deal:
+            entries.insert(rng.randrange(1, len(entries) + 1), rng.choice(path[:-1] or path))
+        for k, st in enumerate(entries):
+            history.append({"ID": len(history) + 1, "TYPE_ID": 1 if k == 0 else 2, "OWNER_ID": i + 1,
+                            "CREATED_TIME": when(max(0, back - k)), "CATEGORY_ID": 0, "STAGE_ID": st,
+                            "STAGE_SEMANTIC_ID": "S" if st == "WON" else "F" if st == "LOSE" else "P"})
+        deals.append({"ID": str(i + 1), "TITLE": "Сделка %d" % (i + 1), "CATEGORY_ID": "0", "STAGE_ID": path[-1],
+                      "STAGE_SEMANTIC_ID": "S" if path[-1] == "WON" else "F" if path[-1] == "LOSE" else "P",
+                      "OPPORTUNITY": "%d.00" % rng.randrange(1000, 500000), "CURRENCY_ID": "RUB",
+                      "ASSIGNED_BY_ID": str(100 + rng.randrange(args.reps)), "DATE_CREATE": when(back),
+                      "CLOSED": "Y" if path[-1] in ("WON", "LOSE") else "N",
+                      "CLOSEDATE": when(max(0, back - len(path))) if path[-1] in ("WON", "LOSE") else ""})
+    pages(os.path.join(base, "input", "crm", "deals.json"), deals)
+    pages(os.path.join(base, "input", "crm", "stagehistory.json"), history, nested="items")
+    print("crm bench project written under", base, "(%d leads, %d deals, %d stage entries)" % (len(leads), len(deals), len(history)))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -794,7 +881,13 @@ def main():
     ap.add_argument("--days", type=int, default=250)
     ap.add_argument("--end", default="2026-11-20")
     ap.add_argument("--mbox-mb", type=int, help="write a benchmark project with one mbox of about this many MB")
+    ap.add_argument("--crm", action="store_true", help="write a benchmark project of Bitrix24 REST dumps")
+    ap.add_argument("--crm-leads", type=int, default=100_000)
+    ap.add_argument("--crm-deals", type=int, default=50_000)
+    ap.add_argument("--crm-history", type=int, default=500_000)
     args = ap.parse_args()
+    if args.crm:
+        return scaled_crm(args)
     if args.mbox_mb:
         return scaled_mbox(args)
     if args.scale:

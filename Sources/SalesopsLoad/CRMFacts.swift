@@ -154,30 +154,32 @@ extension Warehouse {
                 SELECT d.deal_id, d.rep_id, d.pipeline, substr(d.local_date, 1, 7), fs.stage_order
                 FROM deals d JOIN funnel_stages fs ON fs.pipeline = d.pipeline AND fs.stage_id = d.stage_id AND fs.final IS NOT 'lost')
             GROUP BY deal_id;
+            -- Reached counts per month, pipeline, rep and stage, from one pass over the deals' top stages;
+            -- the grid of every stage for every (month, pipeline, rep) keeps the zeros.
+            CREATE TEMP TABLE IF NOT EXISTS funnel_counts(month TEXT, pipeline TEXT, rep_id TEXT, stage_id TEXT, reached INTEGER);
+            DELETE FROM temp.funnel_counts;
+            INSERT INTO temp.funnel_counts
+            SELECT t.month, t.pipeline, t.rep_id, fs.stage_id, COUNT(*) FROM temp.funnel_top t
+            JOIN funnel_stages fs ON fs.pipeline = t.pipeline AND fs.final IS NOT 'lost' AND t.top >= fs.stage_order
+            GROUP BY t.month, t.pipeline, t.rep_id, fs.stage_id;
+            CREATE INDEX IF NOT EXISTS temp.funnel_counts_key ON funnel_counts(month, pipeline, stage_id, rep_id);
             INSERT INTO funnel(period_start, period_end, pipeline, stage_id, stage_order, rep_id, reached, conversion)
             SELECT period_start, date(period_start, '+1 month', '-1 day'), pipeline, stage_id, stage_order, rep_id, reached,
                    CASE WHEN reached > 0 THEN 1.0 * LEAD(reached) OVER (PARTITION BY period_start, pipeline, rep_id
                                                                        ORDER BY stage_order) / reached END
             FROM (
-                SELECT m.month || '-01' AS period_start, fs.pipeline, fs.stage_id, fs.stage_order, r.rep_id,
-                       (SELECT COUNT(*) FROM temp.funnel_top t WHERE t.pipeline = fs.pipeline AND t.month = m.month
-                          AND t.rep_id IS r.rep_id AND t.top >= fs.stage_order) AS reached
-                FROM (SELECT DISTINCT pipeline, month FROM temp.funnel_top) m
-                JOIN funnel_stages fs ON fs.pipeline = m.pipeline AND fs.final IS NOT 'lost'
-                JOIN (SELECT DISTINCT pipeline, month, rep_id FROM temp.funnel_top
-                      UNION SELECT DISTINCT pipeline, month, NULL FROM temp.funnel_top) r
-                  ON r.pipeline = m.pipeline AND r.month = m.month
-                WHERE r.rep_id IS NOT NULL)
-            UNION ALL
-            SELECT period_start, date(period_start, '+1 month', '-1 day'), pipeline, stage_id, stage_order, NULL, reached,
-                   CASE WHEN reached > 0 THEN 1.0 * LEAD(reached) OVER (PARTITION BY period_start, pipeline
-                                                                       ORDER BY stage_order) / reached END
-            FROM (
-                SELECT m.month || '-01' AS period_start, fs.pipeline, fs.stage_id, fs.stage_order,
-                       (SELECT COUNT(*) FROM temp.funnel_top t WHERE t.pipeline = fs.pipeline AND t.month = m.month
-                          AND t.top >= fs.stage_order) AS reached
-                FROM (SELECT DISTINCT pipeline, month FROM temp.funnel_top) m
-                JOIN funnel_stages fs ON fs.pipeline = m.pipeline AND fs.final IS NOT 'lost');
+                SELECT g.month || '-01' AS period_start, g.pipeline, fs.stage_id, fs.stage_order, g.rep_id,
+                       COALESCE(c.reached, 0) AS reached
+                FROM (SELECT DISTINCT month, pipeline, rep_id FROM temp.funnel_top WHERE rep_id IS NOT NULL) g
+                JOIN funnel_stages fs ON fs.pipeline = g.pipeline AND fs.final IS NOT 'lost'
+                LEFT JOIN temp.funnel_counts c ON c.month = g.month AND c.pipeline = g.pipeline AND c.stage_id = fs.stage_id
+                                              AND c.rep_id = g.rep_id
+                UNION ALL
+                SELECT g.month || '-01', g.pipeline, fs.stage_id, fs.stage_order, NULL,
+                       (SELECT COALESCE(SUM(c.reached), 0) FROM temp.funnel_counts c WHERE c.month = g.month
+                          AND c.pipeline = g.pipeline AND c.stage_id = fs.stage_id)
+                FROM (SELECT DISTINCT month, pipeline FROM temp.funnel_top) g
+                JOIN funnel_stages fs ON fs.pipeline = g.pipeline AND fs.final IS NOT 'lost');
             """)
     }
 

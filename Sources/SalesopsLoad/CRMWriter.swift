@@ -3,7 +3,6 @@ import SalesopsSQLite
 
 /// Upserts CRM records by their CRM id: a nightly dump is a snapshot, and the newest read wins.
 public final class CRMWriter {
-    let db: SQLiteDatabase
     let runID: Int64
     let clock: ZoneClock
     let lead: SQLiteStatement
@@ -13,6 +12,9 @@ public final class CRMWriter {
     let stage: SQLiteStatement
     let derivedStage: SQLiteStatement
     let dropDerived: SQLiteStatement
+    let knownDeal: SQLiteStatement
+    /// Deals whose derived stage entries this run already dropped for the CRM's own history.
+    private var historyLoaded = Set<String>()
     let leadStatus: SQLiteStatement
     /// When the run started: dates a stage change seen between snapshots when the CRM does not say.
     let runStarted: Int64
@@ -25,7 +27,6 @@ public final class CRMWriter {
         self.runID = runID
         self.clock = clock
         self.runStarted = runStarted
-        self.db = db
         func upsert(_ table: String, _ columns: [String], key: [String]) throws -> SQLiteStatement {
             let updates = columns.filter { !key.contains($0) }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
             return try db.prepare("""
@@ -54,6 +55,7 @@ public final class CRMWriter {
               AND COALESCE((SELECT stage_id FROM deals WHERE deal_id = ?1), '') != ?2
             """)
         dropDerived = try db.prepare("DELETE FROM deal_stage_history WHERE deal_id = ? AND history_id IS NULL")
+        knownDeal = try db.prepare("SELECT 1 FROM deals WHERE deal_id = ?")
         leadStatus = try upsert("lead_status_history", ["lead_id", "status_id", "entered_at", "entered_epoch", "history_id"]
                                 + provenance, key: ["lead_id", "entered_epoch", "status_id"])
         activity = try upsert("activities", ["activity_id", "kind", "rep_id", "crm_user_id", "owner_type", "owner_id",
@@ -92,7 +94,9 @@ public final class CRMWriter {
                 try contact.run([.text(l.id), .text(kinds[i]), .text(value), text(i < normalized.count ? normalized[i] : nil)])
             }
         case let .deal(d):
-            let known = try db.scalar("SELECT 1 FROM deals WHERE deal_id = ?", [.text(d.id)]) != nil
+            try knownDeal.bind(1, d.id)
+            let known = try knownDeal.step()
+            knownDeal.reset()
             let entered = known ? (d.movedAt ?? runStarted) : d.createdAt
             try derivedStage.run([.text(d.id), .text(d.stageID), .text(d.pipeline), .integer(entered)] + provenance)
             let semantic = d.semantic ?? (d.stageID.hasSuffix("WON") ? .won : d.stageID.hasSuffix("LOSE") ? .lost : .open)
@@ -104,7 +108,7 @@ public final class CRMWriter {
             try leadStatus.run([.text(e.dealID), .text(e.stageID), time(e.enteredAt), .integer(e.enteredAt), text(e.historyID)]
                                + provenance)
         case let .stageEntry(e):
-            try dropDerived.run([.text(e.dealID)])
+            if historyLoaded.insert(e.dealID).inserted { try dropDerived.run([.text(e.dealID)]) }
             try stage.run([.text(e.dealID), .text(e.stageID), text(e.pipeline), time(e.enteredAt), .integer(e.enteredAt), rep,
                            text(e.historyID)] + provenance)
         case let .activity(a):
@@ -124,7 +128,8 @@ public final class CRMWriter {
     }
 
     public func close() {
-        for s in [lead, clearContacts, contact, deal, stage, derivedStage, dropDerived, leadStatus, activity, task, status, user] {
+        for s in [lead, clearContacts, contact, deal, stage, derivedStage, dropDerived, knownDeal, leadStatus, activity, task,
+                  status, user] {
             s.finalize()
         }
     }
