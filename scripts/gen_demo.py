@@ -561,7 +561,7 @@ class CRMDemo:
 
     def write(self, base):
         folder = os.path.join(base, "input", "crm")
-        for sub in ("bitrix", "ui", "hubspot"):
+        for sub in ("bitrix", "ui", "hubspot", "payments"):
             os.makedirs(os.path.join(folder, sub), exist_ok=True)
         def dump(name, obj):
             with open(os.path.join(folder, "bitrix", name), "w", encoding="utf-8") as f:
@@ -605,6 +605,23 @@ class CRMDemo:
         line = lambda values: "".join('"' + v.replace('"', '""') + '";' for v in values) + "\n"
         with open(os.path.join(folder, "ui", "DEAL_20261120_5f3a9c1e_673d2b5e1a7c4.csv"), "wb") as f:
             f.write((line(cap) + "".join(line(r) for r in self.tender_rows)).encode("cp1251"))
+        # Payments from accounting (1C): windows-1251, ';', dates without a time, decimal commas; the won
+        # deals of the general pipeline paid two days after closing, every third one in two parts.
+        with open(os.path.join(folder, "payments", "payments_1c_202611.csv"), "wb") as f:
+            rows = ['"Номер";"Сделка";"Дата оплаты";"Сумма";"Валюта"']
+            k = 0
+            for deal in self.deals:
+                if deal["STAGE_ID"] != "WON":
+                    continue
+                closed = dt.datetime.fromisoformat(deal["CLOSEDATE"]) + dt.timedelta(days=2)
+                amount = float(deal["OPPORTUNITY"])
+                parts = [amount / 2, amount / 2] if k % 3 == 0 else [amount]
+                for j, part in enumerate(parts):
+                    k += 1
+                    paid = closed + dt.timedelta(days=j * 3)
+                    rows.append('"ПП-%04d";"%s";"%s";"%s";"RUB"' % (k, deal["ID"], paid.strftime("%d.%m.%Y"),
+                                                                  ("%.2f" % part).replace(".", ",")))
+            f.write(("\n".join(rows) + "\n").encode("cp1251"))
         hs = [("9001", "Отель «Волга»", "Closed Won", "125000", "2026-11-18 16:00", "2026-11-03 10:00", "Дарья Лебедева"),
               ("9002", "Склад Север", "Presentation Scheduled", "", "", "2026-11-12 09:30", "Глеб Соколов"),
               ("9003", "Бюро Гранит", "Closed Lost", "4000", "2026-11-14 12:00", "2026-11-13 11:00", "Дарья Лебедева"),

@@ -8,6 +8,8 @@ public enum ConfigLoader {
     /// Canonical fields a `mapped_csv` CRM source (deals) maps to columns.
     public static let mappedDealFields = ["id", "title", "pipeline", "stage", "amount", "currency", "responsible",
                                           "created_at", "closed_at", "lead_id"]
+    /// Canonical fields a `mapped_csv` CRM source of payments maps to columns.
+    public static let mappedPaymentFields = ["id", "deal_id", "paid_at", "amount", "currency", "responsible"]
     /// Canonical fields a `mapped_csv` telephony source maps to columns.
     public static let mappedCallFields = ["call_id", "started_at", "src", "dst", "duration", "billsec",
                                           "disposition", "direction", "answered_by", "did", "sequence"]
@@ -328,7 +330,7 @@ public enum ConfigLoader {
             f.finish()
         }
         if let columns = s.mapping("columns") {
-            let known = kind == .crm ? mappedDealFields : mappedCallFields
+            let known = kind == .crm ? (s.string("entity") == "payments" ? mappedPaymentFields : mappedDealFields) : mappedCallFields
             for field in columns.allKeys() {
                 if !known.contains(field) {
                     columns.problem(field, "unknown field (known: \(known.joined(separator: ", ")))")
@@ -346,8 +348,15 @@ public enum ConfigLoader {
                 source.values[field] = table
             }
         }
+        if let entity = s.string("entity", required: type == "bitrix24_csv") {
+            let allowed = type == "mapped_csv" ? ["deals", "payments"] : ["deals", "leads"]
+            if !allowed.contains(entity) { s.problem("entity", "expected \(allowed.joined(separator: " or ")), got '\(entity)'") }
+            source.entity = entity
+        }
         if type == "mapped_csv" {
-            for field in kind == .crm ? ["id", "stage", "created_at"] : ["started_at", "src", "dst"] where source.columns[field] == nil {
+            let required = kind == .telephony ? ["started_at", "src", "dst"]
+                : source.entity == "payments" ? ["id", "paid_at", "amount"] : ["id", "stage", "created_at"]
+            for field in required where source.columns[field] == nil {
                 s.problem("columns", "mapped_csv needs a column for '\(field)'")
             }
         }
@@ -356,10 +365,6 @@ public enum ConfigLoader {
                 s.problem("method", "unknown Bitrix24 method '\(method)' (known: \(BitrixMethods.all.joined(separator: ", ")))")
             }
             source.method = method
-        }
-        if let entity = s.string("entity", required: type == "bitrix24_csv") {
-            if entity != "deals" && entity != "leads" { s.problem("entity", "expected deals or leads, got '\(entity)'") }
-            source.entity = entity
         }
         s.finish()
         return source

@@ -28,6 +28,7 @@ public enum CRMRecord: Sendable, Equatable {
     case task(CRMTask)
     case status(CRMStatus)
     case user(CRMUser)
+    case payment(CRMPayment)
 
     public var position: SourcePosition {
         switch self {
@@ -38,6 +39,7 @@ public enum CRMRecord: Sendable, Equatable {
         case let .task(r): return r.position
         case let .status(r): return r.position
         case let .user(r): return r.position
+        case let .payment(r): return r.position
         }
     }
 }
@@ -210,6 +212,29 @@ public struct CRMStatus: Sendable, Equatable {
         self.name = name
         self.sort = sort
         self.semantic = semantic
+        self.position = position
+    }
+}
+
+/// A payment received (an accounting or CRM export).
+public struct CRMPayment: Sendable, Equatable {
+    public var id: String
+    public var dealID: String?
+    /// The rep's CRM user or display name, when the export says; else the deal's rep.
+    public var responsible: String?
+    public var paidAt: Int64
+    public var amount: Double
+    public var currency: String?
+    public var position: SourcePosition
+
+    public init(id: String, dealID: String?, responsible: String?, paidAt: Int64, amount: Double, currency: String?,
+                position: SourcePosition) {
+        self.id = id
+        self.dealID = dealID
+        self.responsible = responsible
+        self.paidAt = paidAt
+        self.amount = amount
+        self.currency = currency
         self.position = position
     }
 }

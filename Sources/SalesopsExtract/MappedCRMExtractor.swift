@@ -1,10 +1,11 @@
 import SalesopsCore
 import SalesopsCSV
 
-/// Reads another CRM's deals export (amoCRM, HubSpot, Pipedrive…) through a column mapping: fields
-/// `id`, `title`, `pipeline`, `stage`, `amount`, `currency`, `responsible`, `created_at`, `closed_at`,
-/// `lead_id`; stage and pipeline values mapped to the funnel's ids under `values`. Timestamps follow
-/// `format.date_format` in the source's time zone.
+/// Reads another CRM's deals export (amoCRM, HubSpot, Pipedrive…), or a payments export (`entity:
+/// payments`, e.g. from accounting), through a column mapping. Deals: `id`, `title`, `pipeline`,
+/// `stage`, `amount`, `currency`, `responsible`, `created_at`, `closed_at`, `lead_id`, stage and
+/// pipeline values mapped to the funnel's ids under `values`. Payments: `id`, `deal_id`, `paid_at`,
+/// `amount`, `currency`, `responsible`. Timestamps follow `format.date_format` in the source's zone.
 public struct MappedCRMExtractor: CRMExtractor {
     public let source: SourceConfig
     public let clock: ZoneClock
@@ -50,6 +51,18 @@ public struct MappedCRMExtractor: CRMExtractor {
                 return clock.utc(fromLocal: local)
             }
             guard let id = field("id") else { return reject("no id") }
+            if source.entity == "payments" {
+                guard let paidAt = time("paid_at"), let paid = paidAt else {
+                    return reject("bad or missing paid_at '\(field("paid_at") ?? "")' (expected \(pattern.text))")
+                }
+                guard let a = field("amount"), let amount = Double(a.filter { $0 != " " && $0 != "\u{A0}" }
+                    .replacingOccurrences(of: ",", with: ".")) else {
+                    return reject("amount is not a number: '\(field("amount") ?? "")'")
+                }
+                return try sink.accept(.payment(CRMPayment(id: id, dealID: field("deal_id"), responsible: field("responsible"),
+                                                           paidAt: paid, amount: amount, currency: field("currency"),
+                                                           position: position)))
+            }
             guard let stageValue = field("stage") else { return reject("no stage") }
             guard let createdAt = time("created_at"), let created = createdAt else {
                 return reject("bad or missing created_at '\(field("created_at") ?? "")' (expected \(pattern.text))")

@@ -35,6 +35,8 @@ extension Warehouse {
     public func rebuildCRMFacts(leadSLAMins: Int, asOf: String, asOfEnd: Int64) throws {
         try db.execute("""
             UPDATE deal_stage_history SET rep_id = (SELECT d.rep_id FROM deals d WHERE d.deal_id = deal_stage_history.deal_id);
+            UPDATE payments SET rep_id = (SELECT d.rep_id FROM deals d WHERE d.deal_id = payments.deal_id)
+            WHERE rep_id IS NULL AND deal_id IS NOT NULL;
             """)
         try rebuildLeadContacts(slaMins: leadSLAMins, asOfEnd: asOfEnd)
         try rebuildStageViolations()

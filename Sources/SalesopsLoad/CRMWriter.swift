@@ -22,6 +22,7 @@ public final class CRMWriter {
     let task: SQLiteStatement
     let status: SQLiteStatement
     let user: SQLiteStatement
+    let payment: SQLiteStatement
 
     init(db: SQLiteDatabase, runID: Int64, clock: ZoneClock, runStarted: Int64) throws {
         self.runID = runID
@@ -65,6 +66,8 @@ public final class CRMWriter {
                                     "closed_at", "closed_epoch", "status"] + provenance, key: ["task_id"])
         status = try upsert("crm_statuses", ["entity_id", "status_id", "name", "sort", "semantics"], key: ["entity_id", "status_id"])
         user = try upsert("crm_users", ["user_id", "name", "email", "active"], key: ["user_id"])
+        payment = try upsert("payments", ["payment_id", "deal_id", "rep_id", "paid_at", "paid_epoch", "local_date", "amount",
+                                          "currency"] + provenance, key: ["payment_id"])
     }
 
     /// Writes a record read by `source`; `repID` is the rep its CRM user maps to, if any; lead phones
@@ -124,12 +127,15 @@ public final class CRMWriter {
             try status.run([.text(s.entityID), .text(s.statusID), .text(s.name), .integer(Int64(s.sort)), semantics])
         case let .user(u):
             try user.run([.text(u.id), .text(u.name), text(u.email), .integer(u.active ? 1 : 0)])
+        case let .payment(pay):
+            try payment.run([.text(pay.id), text(pay.dealID), rep, time(pay.paidAt), .integer(pay.paidAt),
+                             .text(clock.localDateString(ofUTC: pay.paidAt)), .real(pay.amount), text(pay.currency)] + provenance)
         }
     }
 
     public func close() {
         for s in [lead, clearContacts, contact, deal, stage, derivedStage, dropDerived, knownDeal, leadStatus, activity, task,
-                  status, user] {
+                  status, user, payment] {
             s.finalize()
         }
     }

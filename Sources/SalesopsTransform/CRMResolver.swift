@@ -28,6 +28,7 @@ public struct CRMResolver: Sendable {
         case let .deal(d): user = d.assignedTo
         case let .activity(a): user = a.responsible
         case let .task(t): user = t.responsible
+        case let .payment(p): user = p.responsible
         case .stageEntry, .status, .user: user = nil
         }
         return user.flatMap { reps[$0] ?? repsByName[CRMNames.key($0)] }

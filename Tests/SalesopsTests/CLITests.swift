@@ -211,6 +211,9 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try rows("SELECT COUNT(*) FROM stuck_deals WHERE as_of = '2026-11-20'"), [["8"]])
         XCTAssertEqual(try rows("SELECT COUNT(*), COUNT(closed_at) FROM overdue_tasks WHERE as_of = '2026-11-20'"), [["14", "7"]])
         XCTAssertEqual(try rows("SELECT SUM(deals_won), SUM(revenue_won) FROM rep_daily"), [["13", "1005000.0"]])
+        // Accounting paid every won deal of the general pipeline in full: 7 × (50,000 + 10,000 i) + 4 skip-path deals.
+        XCTAssertEqual(try rows("SELECT SUM(amount) FROM payments"), [["700000.0"]])
+        XCTAssertEqual(try rows("SELECT SUM(payments_amount) FROM rep_daily"), [["700000.0"]])
     }
 
     func testWorkbookConvertsWithLibreOffice() throws {

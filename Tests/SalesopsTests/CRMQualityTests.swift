@@ -17,6 +17,12 @@ final class CRMQualityTests: XCTestCase {
             rest("leads", "leads.json", "crm.lead.list"), rest("lead_history", "lead_history.json", "crm.stagehistory.list"),
             rest("deals", "deals.json", "crm.deal.list"), rest("history", "history.json", "crm.stagehistory.list"),
             rest("activities", "activities.json", "crm.activity.list"), rest("tasks", "tasks.json", "tasks.task.list"),
+            // Payments from accounting: windows-1251, ';', dates without a time, a decimal comma.
+            ("payments", "mapped_csv_crm", ["quality/payments.csv"], [
+                "    entity: payments",
+                "    format: {delimiter: \";\", encoding: windows-1251, header: true, date_format: dd.MM.yyyy}",
+                "    columns: {id: Номер, deal_id: Сделка, paid_at: Дата оплаты, amount: Сумма, currency: Валюта}",
+            ].joined(separator: "\n") + "\n"),
         ])
         try! project.run(asOf: "2026-11-20")
     }
@@ -95,5 +101,15 @@ final class CRMQualityTests: XCTestCase {
             ["r01", "2026-11-13", "0", "0", "0", "0", "1", "20000.5"],
             ["r01", "2026-11-19", "1", "60", "1", "0", "0", "0.0"],
         ])
+    }
+
+    func testPaymentsBelongToTheirDealsRep() throws {
+        XCTAssertEqual(try project.rows("SELECT payment_id, deal_id, rep_id, local_date, amount FROM payments ORDER BY payment_id"), [
+            ["П-1", "D1", "r01", "2026-11-14", "50000.0"], ["П-2", "D2", "r01", "2026-11-16", "10000.0"],
+        ])
+        XCTAssertEqual(try project.rows("SELECT src_line, reason FROM rejects WHERE source = 'payments'"),
+                       [["4", "bad or missing paid_at '31.11.2026' (expected dd.MM.yyyy)"]])
+        XCTAssertEqual(try project.rows("SELECT local_date, payments_amount FROM rep_daily WHERE payments_amount > 0 ORDER BY 1"),
+                       [["2026-11-14", "50000.0"], ["2026-11-16", "10000.0"]])
     }
 }
