@@ -28,7 +28,11 @@ enum CRMSheets {
             perRep["\(r[0].string ?? "")/\(r[1].string ?? "")", default: [:]][r[2].string ?? ""] = r[3].int ?? 0
         }
         let rows = try c.db.query("""
-            SELECT f.pipeline, f.stage_id, COALESCE(s.name, f.stage_id), f.reached, f.conversion FROM funnel f
+            SELECT f.pipeline, f.stage_id,
+                   COALESCE(s.name, (SELECT st.name FROM crm_statuses st WHERE st.status_id = f.stage_id
+                                       AND (st.entity_id = 'DEAL_STAGE_' || f.pipeline
+                                            OR (f.pipeline = '0' AND st.entity_id = 'DEAL_STAGE'))), f.stage_id),
+                   f.reached, f.conversion FROM funnel f
             LEFT JOIN funnel_stages s ON s.pipeline = f.pipeline AND s.stage_id = f.stage_id
             WHERE f.period_start = ? AND f.rep_id IS NULL ORDER BY f.pipeline, f.stage_order
             """, [.text(c.monthStart)])

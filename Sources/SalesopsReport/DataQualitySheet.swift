@@ -48,6 +48,15 @@ enum DataQualitySheet {
                           [t("source"), t("messages"), t("without_message_id"), t("undecodable")], """
             SELECT source, COUNT(*), SUM(has_message_id = 0), SUM(undecodable) FROM emails GROUP BY source ORDER BY source
             """, [])
+        row = try section(sheet, c, row, t("crm_users_without_rep"), [t("source"), t("crm_user"), t("name"), t("records")], """
+            SELECT x.source_name, x.crm_user_id, u.name, COUNT(*) FROM (
+                SELECT source_name, crm_user_id FROM leads WHERE rep_id IS NULL AND crm_user_id IS NOT NULL
+                UNION ALL SELECT source_name, crm_user_id FROM deals WHERE rep_id IS NULL AND crm_user_id IS NOT NULL
+                UNION ALL SELECT source_name, crm_user_id FROM activities WHERE rep_id IS NULL AND crm_user_id IS NOT NULL
+                UNION ALL SELECT source_name, crm_user_id FROM tasks WHERE rep_id IS NULL AND crm_user_id IS NOT NULL) x
+            LEFT JOIN crm_users u ON u.user_id = x.crm_user_id
+            GROUP BY x.source_name, x.crm_user_id ORDER BY COUNT(*) DESC, x.source_name, x.crm_user_id
+            """, [])
         _ = try section(sheet, c, row, t("rejects"), [t("source"), t("file"), t("line"), t("reason"), t("raw")], """
             SELECT source, src_file, src_line, reason, raw FROM rejects WHERE run_id = ?
             ORDER BY src_file, src_line LIMIT 200

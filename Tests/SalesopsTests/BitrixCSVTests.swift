@@ -76,4 +76,26 @@ final class BitrixCSVTests: XCTestCase {
             ["D7", "PREPAYMENT_INVOICE", "2026-11-15T06:30:00Z", "NULL"],
         ])
     }
+
+    func testLeadsUIExport() throws {
+        // Default Bitrix24 names map statuses; sources map through the portal's list when loaded, else stay
+        // as written; typed phone columns and ", "-joined values are all kept.
+        let project = try TestProject(sources: [
+            ("leads", "bitrix24_csv", ["ui_export/LEAD_20261121_0a1b2c3d_66d4.csv"], "    entity: leads\n"),
+        ])
+        defer { project.remove() }
+        try project.run(asOf: "2026-11-20")
+        XCTAssertEqual(try project.rows("""
+            SELECT lead_id, local_date, rep_id, source, status_id, status_semantic, junk_reason FROM leads ORDER BY lead_id
+            """), [
+            ["L-1", "2026-11-10", "r01", "Веб-сайт", "CONVERTED", "converted", "NULL"],
+            ["L-2", "2026-11-10", "NULL", "Звонок", "JUNK", "junk", "спам"],
+        ])
+        XCTAssertEqual(try project.rows("SELECT lead_id, kind, normalized FROM lead_contacts ORDER BY lead_id, kind, normalized"), [
+            ["L-1", "email", "petrov@client.ru"], ["L-1", "phone", "+79160000001"], ["L-1", "phone", "+79160000002"],
+            ["L-2", "phone", "+74951112233"],
+        ])
+        XCTAssertEqual(try project.rows("SELECT src_line, reason FROM rejects"),
+                       [["4", "unknown lead status 'Не пойми что' (load crm.status.list first)"]])
+    }
 }
