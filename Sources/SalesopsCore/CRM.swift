@@ -324,6 +324,28 @@ public struct CRMNames: Sendable, Equatable {
             .joined(separator: " ")
     }
 
+    /// Adds what a status-list record names: lead statuses, sources, deal stages of a pipeline.
+    public mutating func add(_ status: CRMStatus) {
+        switch status.entityID {
+        case "STATUS": leadStatuses[Self.key(status.name)] = status.statusID
+        case "SOURCE": sources[Self.key(status.name)] = status.statusID
+        case "DEAL_STAGE": addStage(name: status.name, pipeline: "0", id: status.statusID)
+        case let e where e.hasPrefix("DEAL_STAGE_"): addStage(name: status.name, pipeline: String(e.dropFirst(11)), id: status.statusID)
+        default: break
+        }
+    }
+
+    /// Adds the configured funnels' pipeline names and stage ids and names.
+    public mutating func add(_ funnels: [Funnel]) {
+        for funnel in funnels {
+            if !funnel.name.isEmpty { pipelines[Self.key(funnel.name)] = funnel.pipeline }
+            for stage in funnel.stages {
+                addStage(name: stage.id, pipeline: funnel.pipeline, id: stage.id)
+                if let name = stage.name { addStage(name: name, pipeline: funnel.pipeline, id: stage.id) }
+            }
+        }
+    }
+
     public mutating func addStage(name: String, pipeline: String?, id: String) {
         let k = Self.key(name)
         if !(stages[k] ?? []).contains(where: { $0.pipeline == pipeline && $0.id == id }) { stages[k, default: []].append((pipeline, id)) }

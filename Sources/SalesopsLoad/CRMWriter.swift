@@ -150,26 +150,14 @@ extension Warehouse {
     /// loaded so far, and the configured funnels' stage and pipeline names.
     public func crmNames(funnels: [Funnel]) throws -> CRMNames {
         var names = CRMNames.bitrixDefaults
-        for r in try db.query("SELECT entity_id, status_id, name FROM crm_statuses ORDER BY entity_id, sort, status_id") {
-            let entity = r[0].string ?? "", id = r[1].string ?? "", name = r[2].string ?? ""
-            switch entity {
-            case "STATUS": names.leadStatuses[CRMNames.key(name)] = id
-            case "SOURCE": names.sources[CRMNames.key(name)] = id
-            case "DEAL_STAGE": names.addStage(name: name, pipeline: "0", id: id)
-            case let e where e.hasPrefix("DEAL_STAGE_"): names.addStage(name: name, pipeline: String(e.dropFirst(11)), id: id)
-            default: break
-            }
+        for r in try db.query("SELECT entity_id, status_id, name, sort FROM crm_statuses ORDER BY entity_id, sort, status_id") {
+            names.add(CRMStatus(entityID: r[0].string ?? "", statusID: r[1].string ?? "", name: r[2].string ?? "",
+                                sort: r[3].int ?? 0, semantic: nil, position: SourcePosition(file: "", line: 0)))
         }
         for r in try db.query("SELECT user_id, name FROM crm_users") {
             names.users[CRMNames.key(r[1].string ?? "")] = r[0].string ?? ""
         }
-        for funnel in funnels {
-            if !funnel.name.isEmpty { names.pipelines[CRMNames.key(funnel.name)] = funnel.pipeline }
-            for stage in funnel.stages {
-                names.addStage(name: stage.id, pipeline: funnel.pipeline, id: stage.id)
-                if let name = stage.name { names.addStage(name: name, pipeline: funnel.pipeline, id: stage.id) }
-            }
-        }
+        names.add(funnels)
         return names
     }
 

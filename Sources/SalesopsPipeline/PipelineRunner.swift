@@ -139,14 +139,22 @@ final class MailLoader: FileSourceLoader, MailSink, SourceLoader {
     }
 }
 
+/// The CRM display names read so far in a run that stores nothing (`validate`).
+final class NameCollector {
+    var names: CRMNames
+    init(names: CRMNames) { self.names = names }
+}
+
 /// Receives CRM records from a dump extractor, maps their users to reps and stores them.
 final class CRMLoader: FileSourceLoader, CRMSink, SourceLoader {
     let extractor: CRMExtractor
     let resolver: CRMResolver
+    let collector: NameCollector?
 
-    init(source: String, extractor: CRMExtractor, resolver: CRMResolver, queue: WriteQueue?) {
+    init(source: String, extractor: CRMExtractor, resolver: CRMResolver, queue: WriteQueue?, collector: NameCollector? = nil) {
         self.extractor = extractor
         self.resolver = resolver
+        self.collector = collector
         super.init(source: source, queue: queue)
     }
 
@@ -155,6 +163,11 @@ final class CRMLoader: FileSourceLoader, CRMSink, SourceLoader {
     }
 
     func accept(_ record: CRMRecord) throws {
+        switch record {
+        case let .status(s): collector?.names.add(s)
+        case let .user(u): collector?.names.users[CRMNames.key(u.name)] = u.id
+        default: break
+        }
         queue?.add(.crm(record, repID: resolver.rep(of: record), contacts: resolver.normalizedContacts(of: record),
                         source: source))
         stats.rowsLoaded += 1
@@ -202,13 +215,18 @@ public struct PipelineRunner {
 
     /// Reads every source without loading anything: the counts `salesops validate` prints.
     public func dryExtract() throws -> [SourceStats] {
-        try extractAll(ledger: nil) { try makeLoader($0, callStore: nil, queue: nil) }.map(\.stats)
+        // Nothing is stored, so the names a UI export needs are gathered from the dumps read before it.
+        let names = NameCollector(names: CRMNames.bitrixDefaults)
+        names.names.add(config.funnels)
+        return try extractAll(ledger: nil) {
+            try makeLoader($0, callStore: nil, queue: nil, names: { names.names }, collector: names)
+        }.map(\.stats)
     }
 
     /// The loader of a source, with its extractor; without a store or queue it only counts. A CRM UI
     /// export maps display names with `names` (what the warehouse knows when the source's turn comes).
     func makeLoader(_ source: SourceConfig, callStore: CallStore?, queue: WriteQueue?,
-                    names: () throws -> CRMNames = { CRMNames.bitrixDefaults }) throws -> SourceLoader {
+                    names: () throws -> CRMNames = { CRMNames.bitrixDefaults }, collector: NameCollector? = nil) throws -> SourceLoader {
         switch source.kind {
         case .telephony:
             return CallLegLoader(source: source.name,
@@ -221,7 +239,7 @@ public struct PipelineRunner {
             return CRMLoader(source: source.name,
                              extractor: try ExtractorRegistry.makeCRMExtractor(for: source, clock: clock(for: source),
                                                                                names: try names()),
-                             resolver: CRMResolver(config: config), queue: queue)
+                             resolver: CRMResolver(config: config), queue: queue, collector: collector)
         }
     }
 

@@ -177,6 +177,10 @@ final class CLITests: XCTestCase {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             try FileManager.default.copyItem(at: repo.appendingPathComponent(sub), to: dir.appendingPathComponent(sub))
         }
+        // validate reads like run: the UI export's names come from the status dump read before it.
+        let (checked, report, checkErr) = try runProcess(salesopsBinary, ["validate", "--project", dir.path])
+        XCTAssertEqual(checked, 0, checkErr)
+        XCTAssertTrue(report.contains("crm_tenders_ui: 1 files, 5 rows: 4 would load, 1 filtered, 0 rejected"), report)
         let (code, out, err) = try runProcess(salesopsBinary, ["run", "--project", dir.path, "--as-of", "2026-11-20"])
         XCTAssertEqual(code, 0, err)
         XCTAssertTrue(out.contains("calls out 163, in 23, effective 97 (norm 80), missed 5 (3 not called back in time)"), out)
