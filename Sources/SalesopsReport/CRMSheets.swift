@@ -83,12 +83,13 @@ enum CRMSheets {
         try missed()
         guard crm else { return }
         try ListSheet(name: t("sheet.violations"), title: t("title.violations"), columns: [
-            .init(caption: t("entered_at"), width: 17, kind: .text), .init(caption: t("deal_id"), width: 10, kind: .text),
+            .init(caption: t("entered_at"), width: 17, kind: .epoch), .init(caption: t("deal_id"), width: 10, kind: .text),
             .init(caption: t("deal"), width: 28, kind: .text), .init(caption: t("rep_id"), width: 8, kind: .text),
             .init(caption: t("rep"), width: 22, kind: .text), .init(caption: t("pipeline"), width: 10, kind: .text),
             .init(caption: t("entered_stage"), width: 20, kind: .text), .init(caption: t("skipped_stages"), width: 30, kind: .text),
         ]).write(book: book, context: c, sql: """
-            SELECT v.entered_at, v.deal_id, d.title, v.rep_id, r.name, v.pipeline, v.entered_stage, v.skipped_stages
+            SELECT CAST(strftime('%s', v.entered_at) AS INTEGER), v.deal_id, d.title, v.rep_id, r.name, v.pipeline,
+                   v.entered_stage, v.skipped_stages
             FROM stage_violations v LEFT JOIN deals d ON d.deal_id = v.deal_id LEFT JOIN reps r ON r.rep_id = v.rep_id
             ORDER BY v.entered_at DESC, v.deal_id LIMIT 1000
             """)

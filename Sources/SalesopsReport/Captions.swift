@@ -51,7 +51,7 @@ struct Captions {
         "response_mins": ("Минут до контакта", "Minutes to contact"),
         "sla_breached": ("Норма нарушена", "SLA breached"),
         "junk_without_reason": ("Брак без причины", "Junk without reason"),
-        "entered_at": ("Вход в стадию (UTC)", "Entered at (UTC)"),
+        "entered_at": ("Вход в стадию", "Entered at"),
         "deal_id": ("ID сделки", "Deal ID"),
         "deal": ("Сделка", "Deal"),
         "entered_stage": ("Стадия", "Entered stage"),
