@@ -85,6 +85,8 @@ public struct EmailFacts: Sendable, Equatable {
     public var threadID: String
     /// Company-domain addresses of the message that belong to no rep.
     public var unmatched: [String]
+    /// Every recipient outside the company (To, Cc, Bcc), in order.
+    public var outsideRecipients: [String] = []
     public var undecodable: Bool
     public var source: String
     public var position: SourcePosition

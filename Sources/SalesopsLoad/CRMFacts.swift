@@ -60,8 +60,8 @@ extension Warehouse {
     }
 
     /// First contact (SPEC "Leads"): the earliest, at or after creation, of an outbound call to one of
-    /// the lead's phones, an outbound mail to one of its addresses, or a completed CRM call, e-mail or
-    /// meeting bound to it; then response minutes, the SLA and junk without reason.
+    /// the lead's phones, an outbound mail to one of its addresses (in To, Cc or Bcc), or a completed
+    /// CRM call, e-mail or meeting bound to it; then response minutes, the SLA and junk without reason.
     func rebuildLeadContacts(slaMins: Int, asOfEnd: Int64) throws {
         try db.execute("""
             UPDATE leads SET (first_contact_epoch, first_contact_channel) = (
@@ -72,10 +72,10 @@ extension Warehouse {
                                                      WHERE lc.lead_id = leads.lead_id AND lc.kind = 'phone')) AS epoch,
                            'call' AS channel
                     UNION ALL
-                    SELECT (SELECT MIN(e.sent_epoch) FROM emails e
-                            WHERE e.direction = 'outbound' AND e.sent_epoch >= leads.created_epoch
-                              AND e.client_email IN (SELECT lc.normalized FROM lead_contacts lc
-                                                     WHERE lc.lead_id = leads.lead_id AND lc.kind = 'email')), 'email'
+                    SELECT (SELECT MIN(e.sent_epoch) FROM email_recipients r JOIN emails e ON e.message_id = r.message_id
+                            WHERE r.address IN (SELECT lc.normalized FROM lead_contacts lc
+                                                WHERE lc.lead_id = leads.lead_id AND lc.kind = 'email')
+                              AND e.direction = 'outbound' AND e.sent_epoch >= leads.created_epoch), 'email'
                     UNION ALL
                     SELECT (SELECT MIN(a.start_epoch) FROM activities a
                             WHERE a.owner_type = 'lead' AND a.owner_id = leads.lead_id AND a.completed = 1

@@ -7,6 +7,7 @@ public final class EmailWriter {
     let insert: SQLiteStatement
     let attachment: SQLiteStatement
     let unmatched: SQLiteStatement
+    let recipient: SQLiteStatement
     let sighting: SQLiteStatement
     let touch: SQLiteStatement
     let runID: Int64
@@ -22,6 +23,7 @@ public final class EmailWriter {
             """)
         attachment = try db.prepare("INSERT INTO email_attachments(message_id, position, filename, content_type) VALUES (?,?,?,?)")
         unmatched = try db.prepare("INSERT OR IGNORE INTO email_unmatched(message_id, address) VALUES (?,?)")
+        recipient = try db.prepare("INSERT OR IGNORE INTO email_recipients(message_id, address) VALUES (?,?)")
         sighting = try db.prepare("""
             INSERT OR IGNORE INTO email_sightings(message_id, source, src_file, src_line, src_offset, run_id) VALUES (?,?,?,?,?,?)
             """)
@@ -46,6 +48,7 @@ public final class EmailWriter {
             try attachment.run([.text(e.messageID), .integer(Int64(i + 1)), .text(a.filename), .text(a.contentType)])
         }
         for address in e.unmatched { try unmatched.run([.text(e.messageID), .text(address)]) }
+        for address in e.outsideRecipients { try recipient.run([.text(e.messageID), .text(address)]) }
         touched.insert(e.localDate)
         return true
     }
@@ -57,7 +60,7 @@ public final class EmailWriter {
     }
 
     public func close() {
-        for s in [insert, attachment, unmatched, sighting, touch] { s.finalize() }
+        for s in [insert, attachment, unmatched, recipient, sighting, touch] { s.finalize() }
     }
 }
 
@@ -81,6 +84,7 @@ extension Warehouse {
                 SELECT message_id FROM emails WHERE message_id NOT IN (SELECT message_id FROM email_sightings);
             DELETE FROM email_attachments WHERE message_id IN (SELECT message_id FROM temp.gone_emails);
             DELETE FROM email_unmatched WHERE message_id IN (SELECT message_id FROM temp.gone_emails);
+            DELETE FROM email_recipients WHERE message_id IN (SELECT message_id FROM temp.gone_emails);
             DELETE FROM emails WHERE message_id IN (SELECT message_id FROM temp.gone_emails);
             """)
         try db.run("""

@@ -294,6 +294,13 @@ public enum Migrations {
         content_type TEXT NOT NULL,
         PRIMARY KEY (message_id, position)
     );
+    -- one row per message and recipient outside the company (To, Cc, Bcc)
+    CREATE TABLE email_recipients (
+        message_id TEXT NOT NULL,
+        address    TEXT NOT NULL,
+        PRIMARY KEY (message_id, address)
+    );
+    CREATE INDEX email_recipients_address ON email_recipients(address);
     -- one row per place a message was read (a mail in Sent and in an archive has two)
     CREATE TABLE email_sightings (
         message_id TEXT NOT NULL,

@@ -45,13 +45,17 @@ public struct EmailResolver: Sendable {
             if !unmatched.contains(address) { unmatched.append(address) }
         }
         let messageID = m.messageID ?? "hash:" + Self.hex(m.contentHash)
-        return EmailFacts(
+        var facts = EmailFacts(
             messageID: messageID, hasMessageID: m.messageID != nil, sentAt: m.sentAt,
             localDate: clock.localDateString(ofUTC: m.sentAt), direction: direction, repID: repID, fromEmail: sender,
             clientEmail: client, subject: m.subject, attachments: m.attachments,
             isProposal: direction == .outbound && isProposal(subject: m.subject, attachments: m.attachments),
             threadID: m.threadRoot ?? messageID, unmatched: unmatched, undecodable: m.undecodable, source: m.source,
             position: m.position, offset: m.offset)
+        for r in m.recipients where !isCompany(r.address) && !facts.outsideRecipients.contains(r.address) {
+            facts.outsideRecipients.append(r.address)
+        }
+        return facts
     }
 
     /// An attachment that is a document (not an inline image), and a pattern in a file name or the subject.

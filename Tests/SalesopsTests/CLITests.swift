@@ -156,7 +156,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(funnel.rows[3][3].number, 5.0 / 6)
         XCTAssertEqual(funnel.rows[3][4...5].map(\.number), [4, 2])   // Anna, Boris
         let sla = sheets[3]
-        XCTAssertEqual(sla.rows.count, 3 + 7)   // the seven leads, all created in the Activity window
+        XCTAssertEqual(sla.rows.count, 3 + 8)   // the eight leads, all created in the Activity window
         XCTAssertEqual(sla.rows[3][1].text, "L4")   // created first, at 09:00
         XCTAssertEqual(sla.rows[3][10].text, "yes")
         XCTAssertEqual(sheets[5].rows[3...].map { $0[1].text }, ["D6", "D2", "D2", "D3"])   // newest entry first

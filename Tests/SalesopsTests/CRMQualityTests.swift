@@ -14,6 +14,7 @@ final class CRMQualityTests: XCTestCase {
         project = try! TestProject(sources: [
             ("pbx", "asterisk_cdr", ["lead_first_call.csv"], ""),
             ("mail", "mbox", ["sent_mboxrd.mbox"], ""),
+            ("eml", "eml", ["eml/cc_recipient.eml"], ""),
             rest("leads", "leads.json", "crm.lead.list"), rest("lead_history", "lead_history.json", "crm.stagehistory.list"),
             rest("deals", "deals.json", "crm.deal.list"), rest("history", "history.json", "crm.stagehistory.list"),
             rest("activities", "activities.json", "crm.activity.list"), rest("tasks", "tasks.json", "tasks.task.list"),
@@ -46,6 +47,7 @@ final class CRMQualityTests: XCTestCase {
             ["L5", "NULL", "NULL", "NULL", "1", "0"],                     // never (a meeting before its creation is no contact)
             ["L6", "NULL", "NULL", "NULL", "1", "1"],                     // junk without a reason
             ["L7", "2026-11-11T07:00:00Z", "activity", "60", "1", "0"],   // junk with a reason, after a contact
+            ["L8", "2026-11-12T07:20:00Z", "email", "20", "1", "0"],      // its address in the Cc of a mail to another client
         ])
     }
 
@@ -97,7 +99,7 @@ final class CRMQualityTests: XCTestCase {
             ["r02", "2026-11-10", "0", "0", "1", "0", "0", "0.0"],
             ["r01", "2026-11-11", "1", "90", "0", "0", "0", "0.0"],
             ["r02", "2026-11-11", "0", "0", "2", "2", "0", "0.0"],
-            ["r01", "2026-11-12", "0", "0", "0", "0", "1", "50000.0"],
+            ["r01", "2026-11-12", "0", "0", "1", "0", "1", "50000.0"],
             ["r01", "2026-11-13", "0", "0", "0", "0", "1", "20000.5"],
             ["r01", "2026-11-19", "1", "60", "1", "0", "0", "0.0"],
         ])
