@@ -25,6 +25,48 @@ final class ConfigTests: XCTestCase {
         ])
     }
 
+    func testFunnelAndCRMSourceProblemsAreLocated() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for sub in ["config", "pipelines"] {
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent(sub), withIntermediateDirectories: true)
+        }
+        try FileManager.default.copyItem(at: Fixtures.root.appendingPathComponent("project/config/company.yml"),
+                                         to: dir.appendingPathComponent("config/company.yml"))
+        try """
+            funnels:
+              - pipeline: "0"
+                stages:
+                  - {id: NEW, required: yes}
+                  - {id: WON, final: won, max_days: 3}
+                  - {id: LOSE, final: gone}
+                  - {id: NEW}
+              - pipeline: "0"
+                stages: []
+            """.write(to: dir.appendingPathComponent("config/funnels.yml"), atomically: true, encoding: .utf8)
+        try """
+            name: nightly
+            sources:
+              - {name: deals, kind: crm, type: bitrix24_rest, method: crm.deals.get, path: "input/*.json"}
+              - {name: ui, kind: crm, type: bitrix24_csv, path: "input/*.csv"}
+              - {name: pay, kind: crm, type: mapped_csv, entity: payments, path: "input/*.csv", columns: {id: N, stage: S}}
+            """.write(to: dir.appendingPathComponent("pipelines/nightly.yml"), atomically: true, encoding: .utf8)
+        let problems = ConfigLoader.validate(projectDir: dir, pipelineFile: dir.appendingPathComponent("pipelines/nightly.yml"),
+                                             pipelineName: "pipelines/nightly.yml").map(\.description)
+        XCTAssertEqual(problems, [
+            "config/funnels.yml:5: funnels[0].stages[1].final: a final stage is neither required nor limited in days",
+            "config/funnels.yml:6: funnels[0].stages[2].final: expected won or lost, got 'gone'",
+            "config/funnels.yml:3: funnels[0].stages: a stage is listed twice",
+            "config/funnels.yml:9: funnels[1].stages: a funnel needs its stages in order",
+            "config/funnels.yml:8: funnels[1].pipeline: pipeline '0' already has a funnel",
+            "pipelines/nightly.yml:3: sources[0].method: unknown Bitrix24 method 'crm.deals.get' (known: crm.lead.list, crm.deal.list, crm.stagehistory.list, crm.activity.list, crm.status.list, user.get, tasks.task.list)",
+            "pipelines/nightly.yml:4: sources[1].entity: required key is missing",
+            "pipelines/nightly.yml:5: sources[2].columns.stage: unknown field (known: id, deal_id, paid_at, amount, currency, responsible)",
+            "pipelines/nightly.yml:5: sources[2].columns: mapped_csv needs a column for 'paid_at'",
+            "pipelines/nightly.yml:5: sources[2].columns: mapped_csv needs a column for 'amount'",
+        ])
+    }
+
     func testYAMLSyntaxErrorIsLocated() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID())")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("config"), withIntermediateDirectories: true)
