@@ -103,14 +103,14 @@ extension Warehouse {
         defer { legs.finalize() }
         var pending: [CallLegFacts] = []
         var seen = Set<Int64>()
-        var encoded: [UInt8] = []
+        let encoded = CallLegsJSON.Buffer()
         var written = 0
         func flush() throws {
             guard !pending.isEmpty else { return }
             let call = group(pending)
             let source = pending[0].source
-            CallLegsJSON.encode(pending, file: call.position.file, source: source, into: &encoded)
-            try writer.upsert(call, legs: encoded, source: source)
+            CallLegsJSON.encode(pending, file: call.position.file, source: source, into: encoded)
+            try writer.upsert(call, legs: encoded.bytes, source: source)
             written += 1
             pending.removeAll(keepingCapacity: true)
             seen.removeAll(keepingCapacity: true)

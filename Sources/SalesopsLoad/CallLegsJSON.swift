@@ -49,17 +49,117 @@ public enum CallLegsJSON {
         }.joined(separator: ", ") + ", \(owner).call_id AS call_id"
     }
 
+    /// A growable byte buffer the encoder writes into, reused call after call (no allocation per call).
+    public final class Buffer {
+        private(set) var base: UnsafeMutablePointer<UInt8>
+        private(set) var count = 0
+        private var capacity: Int
+
+        public init(capacity: Int = 4096) {
+            self.capacity = capacity
+            base = .allocate(capacity: capacity)
+        }
+
+        deinit { base.deallocate() }
+
+        /// The bytes written since the last ``reset()``, valid until the next write.
+        public var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+        public func reset() { count = 0 }
+
+        @inline(__always)
+        func reserve(_ n: Int) {
+            guard count + n > capacity else { return }
+            var grown = capacity * 2
+            while grown < count + n { grown *= 2 }
+            let new = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+            new.update(from: base, count: count)
+            base.deallocate()
+            base = new
+            capacity = grown
+        }
+
+        @inline(__always)
+        func append(_ byte: UInt8) {
+            reserve(1)
+            base[count] = byte
+            count += 1
+        }
+
+        @inline(__always)
+        func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+            guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+            reserve(bytes.count)
+            (base + count).update(from: source, count: bytes.count)
+            count += bytes.count
+        }
+
+        func append(_ literal: StaticString) {
+            append(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+        }
+
+        /// A decimal integer.
+        @inline(__always)
+        func append(decimal value: Int64) {
+            reserve(20)
+            if value < 0 { base[count] = UInt8(ascii: "-"); count += 1 }
+            var magnitude = value.magnitude
+            var digits = 1
+            var limit: UInt64 = 10
+            while digits < 20 && magnitude >= limit {
+                digits += 1
+                if limit > UInt64.max / 10 { break }
+                limit *= 10
+            }
+            var i = count + digits - 1
+            repeat {
+                base[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+                i -= 1
+            } while magnitude > 0
+            count += digits
+        }
+
+        /// A JSON string (quotes and escapes added).
+        func append(jsonString value: String) {
+            var value = value
+            value.withUTF8 { bytes in
+                append(UInt8(ascii: "\""))
+                var clean = true
+                for b in bytes where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { clean = false; break }
+                if clean {
+                    append(bytes)
+                } else {
+                    for b in bytes {
+                        switch b {
+                        case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                            append(UInt8(ascii: "\\"))
+                            append(b)
+                        case 0..<0x20:
+                            append("\\u00")
+                            append(CallLegsJSON.hexDigits[Int(b >> 4)])
+                            append(CallLegsJSON.hexDigits[Int(b & 15)])
+                        default:
+                            append(b)
+                        }
+                    }
+                }
+                append(UInt8(ascii: "\""))
+            }
+        }
+    }
+
     /// Encodes `legs` (in the order given) for a call whose own `src_file` is `file` and `source` is
     /// `source`, replacing the contents of `out`.
-    public static func encode(_ legs: [CallLegFacts], file: String, source: String, into out: inout [UInt8]) {
-        out.removeAll(keepingCapacity: true)
+    public static func encode(_ legs: [CallLegFacts], file: String, source: String, into out: Buffer) {
+        out.reset()
         // Within one leg's array: values written so far, and `null`s held back until a value follows.
         var count = 0
         var heldNulls = 0
         func separate() {
             for _ in 0..<heldNulls {
                 if count > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])   // null
+                out.append("null")
                 count += 1
             }
             heldNulls = 0
@@ -69,35 +169,16 @@ public enum CallLegsJSON {
         func int(_ value: Int64?) {
             guard let value else { heldNulls += 1; return }
             separate()
-            if value < 0 { out.append(UInt8(ascii: "-")) }
-            var magnitude = value.magnitude
-            var divisor: UInt64 = 1
-            while magnitude / divisor >= 10 { divisor *= 10 }
-            repeat {
-                out.append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
-                magnitude %= divisor
-                divisor /= 10
-            } while divisor > 0
+            out.append(decimal: value)
         }
         func text(_ value: String?) {
-            guard var value else { heldNulls += 1; return }
+            guard let value else { heldNulls += 1; return }
             separate()
-            out.append(UInt8(ascii: "\""))
-            value.withUTF8 { bytes in
-                for b in bytes {
-                    switch b {
-                    case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                        out.append(UInt8(ascii: "\\"))
-                        out.append(b)
-                    case 0..<0x20:
-                        out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                                hexDigits[Int(b >> 4)], hexDigits[Int(b & 15)]])
-                    default:
-                        out.append(b)
-                    }
-                }
-            }
-            out.append(UInt8(ascii: "\""))
+            out.append(jsonString: value)
+        }
+        func code(_ literal: StaticString) {
+            separate()
+            out.append(literal)
         }
         out.append(UInt8(ascii: "["))
         for (i, leg) in legs.enumerated() {
@@ -107,8 +188,8 @@ public enum CallLegsJSON {
             heldNulls = 0
             int(Int64(leg.position.line)); int(leg.runID); int(leg.legHash); int(leg.sequence.map(Int64.init))
             int(leg.start); int(Int64(leg.duration)); int(Int64(leg.billsec))
-            text(leg.disposition.rawValue); text(leg.direction.rawValue)
-            text(leg.callerKind.rawValue); text(leg.calleeKind.rawValue)
+            code(leg.disposition.json); code(leg.direction.json)
+            code(leg.callerKind.json); code(leg.calleeKind.json)
             text(leg.callerRep); text(leg.calleeRep); text(leg.externalRaw); text(leg.externalE164)
             text(leg.position.file == file ? nil : leg.position.file)
             text(leg.source == source ? nil : leg.source)
@@ -118,5 +199,40 @@ public enum CallLegsJSON {
         out.append(UInt8(ascii: "]"))
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+}
+
+// The JSON text of each code, written without building a string.
+extension LegDisposition {
+    var json: StaticString {
+        switch self {
+        case .answered: return "\"answered\""
+        case .noAnswer: return "\"no_answer\""
+        case .busy: return "\"busy\""
+        case .failed: return "\"failed\""
+        case .congestion: return "\"congestion\""
+        case .cancel: return "\"cancel\""
+        case .unknown: return "\"unknown\""
+        }
+    }
+}
+
+extension CallDirection {
+    var json: StaticString {
+        switch self {
+        case .inbound: return "\"inbound\""
+        case .outbound: return "\"outbound\""
+        case .internal: return "\"internal\""
+        }
+    }
+}
+
+extension PartyKind {
+    var json: StaticString {
+        switch self {
+        case .rep: return "\"rep\""
+        case .company: return "\"company\""
+        case .external: return "\"external\""
+        }
+    }
 }

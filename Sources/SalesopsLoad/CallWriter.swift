@@ -38,7 +38,7 @@ public final class CallWriter {
         touch = try db.prepare("INSERT OR IGNORE INTO temp.touched_dates(local_date) VALUES (?)")
     }
 
-    private func bind(_ s: SQLiteStatement, _ call: Call, legs: [UInt8], source: String) throws {
+    private func bind(_ s: SQLiteStatement, _ call: Call, legs: UnsafeBufferPointer<UInt8>, source: String) throws {
         try s.bind(1, call.callID)
         try s.bind(2, CivilTime.utcString(epoch: call.start))
         try s.bind(3, call.start)
@@ -56,13 +56,13 @@ public final class CallWriter {
         try s.bind(15, call.position.file)
         try s.bind(16, call.position.line)
         try s.bind(17, runID)
-        try legs.withUnsafeBufferPointer { try s.bind(18, utf8: $0) }
+        try s.bind(18, utf8: legs)
     }
 
     /// Inserts a call with its legs (``CallLegsJSON``) unless its id exists. A call whose id exists got
     /// more legs since it was stored: the new part is set aside in `temp.pending_calls` for
     /// ``Warehouse/regroupCalls(full:writer:group:)``, and false is returned.
-    public func insertNew(_ call: Call, legs: [UInt8], source: String) throws -> Bool {
+    public func insertNew(_ call: Call, legs: UnsafeBufferPointer<UInt8>, source: String) throws -> Bool {
         defer { insert.reset() }
         try bind(insert, call, legs: legs, source: source)
         while try insert.step() {}
@@ -74,13 +74,13 @@ public final class CallWriter {
         try setAside.bind(1, call.callID)
         try setAside.bind(2, source)
         try setAside.bind(3, call.position.file)
-        try legs.withUnsafeBufferPointer { try setAside.bind(4, utf8: $0) }
+        try setAside.bind(4, utf8: legs)
         while try setAside.step() {}
         return false
     }
 
     /// Inserts or replaces a call with its legs.
-    public func upsert(_ call: Call, legs: [UInt8], source: String) throws {
+    public func upsert(_ call: Call, legs: UnsafeBufferPointer<UInt8>, source: String) throws {
         defer { upsert.reset() }
         try bind(upsert, call, legs: legs, source: source)
         while try upsert.step() {}

@@ -29,7 +29,7 @@ final class WriteQueue {
     private let writer = DispatchQueue(label: "salesops.warehouse-writer")
     private var batch: [Item] = []
     /// The writer thread's buffer for a call's encoded legs.
-    private var encoded: [UInt8] = []
+    private let encoded = CallLegsJSON.Buffer()
     /// Set by the writer thread; read after a drain.
     private var failure: Error?
     /// Time the producer waited for a free slot (the writer was behind), and the writer's busy time.
@@ -75,8 +75,8 @@ final class WriteQueue {
     private func write(_ item: Item) throws {
         switch item {
         case let .call(call, legs, source, loader):
-            CallLegsJSON.encode(legs, file: call.position.file, source: source, into: &encoded)
-            if try calls.insertNew(call, legs: encoded, source: source) { loader.callsWritten += 1 }
+            CallLegsJSON.encode(legs, file: call.position.file, source: source, into: encoded)
+            if try calls.insertNew(call, legs: encoded.bytes, source: source) { loader.callsWritten += 1 }
         case let .unmatched(leg):
             try calls.recordUnmatched(leg)
         case let .email(facts, loader):
