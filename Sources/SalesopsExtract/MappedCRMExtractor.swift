@@ -44,19 +44,22 @@ public struct MappedCRMExtractor: CRMExtractor {
             func reject(_ reason: String) {
                 sink.reject(Reject(position: position, reason: reason, raw: TextDecoding.decode(record.raw, encoding: encoding)))
             }
-            func time(_ name: String) -> Int64?? {
-                guard let value = field(name) else { return .some(nil) }
-                guard let local = value.utf8.withContiguousStorageIfAvailable({ pattern.parse($0) }) ?? Array(value.utf8)
-                        .withUnsafeBufferPointer({ pattern.parse($0) }) else { return nil }
-                return clock.utc(fromLocal: local)
+            /// A timestamp field: `.empty` when the cell is empty, `.bad` when it does not follow the pattern.
+            enum Stamp { case empty, bad, at(Int64) }
+            func time(_ name: String) -> Stamp {
+                guard let value = field(name) else { return .empty }
+                guard let local = Array(value.utf8).withUnsafeBufferPointer({ pattern.parse($0) }) else { return .bad }
+                return .at(clock.utc(fromLocal: local))
+            }
+            func number(_ text: String) -> Double? {
+                Double(text.filter { $0 != " " && $0 != "\u{A0}" }.replacingOccurrences(of: ",", with: "."))
             }
             guard let id = field("id") else { return reject("no id") }
             if source.entity == "payments" {
-                guard let paidAt = time("paid_at"), let paid = paidAt else {
+                guard case let .at(paid) = time("paid_at") else {
                     return reject("bad or missing paid_at '\(field("paid_at") ?? "")' (expected \(pattern.text))")
                 }
-                guard let a = field("amount"), let amount = Double(a.filter { $0 != " " && $0 != "\u{A0}" }
-                    .replacingOccurrences(of: ",", with: ".")) else {
+                guard let amount = field("amount").flatMap(number) else {
                     return reject("amount is not a number: '\(field("amount") ?? "")'")
                 }
                 return try sink.accept(.payment(CRMPayment(id: id, dealID: field("deal_id"), responsible: field("responsible"),
@@ -64,17 +67,18 @@ public struct MappedCRMExtractor: CRMExtractor {
                                                            position: position)))
             }
             guard let stageValue = field("stage") else { return reject("no stage") }
-            guard let createdAt = time("created_at"), let created = createdAt else {
+            guard case let .at(created) = time("created_at") else {
                 return reject("bad or missing created_at '\(field("created_at") ?? "")' (expected \(pattern.text))")
             }
-            guard let closedAt = time("closed_at") else {
-                return reject("bad closed_at '\(field("closed_at") ?? "")' (expected \(pattern.text))")
+            var closedAt: Int64?
+            switch time("closed_at") {
+            case .empty: break
+            case .bad: return reject("bad closed_at '\(field("closed_at") ?? "")' (expected \(pattern.text))")
+            case let .at(t): closedAt = t
             }
             var amount: Double?
             if let a = field("amount") {
-                guard let v = Double(a.filter { $0 != " " && $0 != "\u{A0}" }.replacingOccurrences(of: ",", with: ".")) else {
-                    return reject("amount is not a number: '\(a)'")
-                }
+                guard let v = number(a) else { return reject("amount is not a number: '\(a)'") }
                 amount = v
             }
             let stage = mapping.mapped("stage", stageValue)
