@@ -99,45 +99,37 @@ extension Warehouse {
 
     /// One row per deal and entered stage where a required stage of lower order was never entered
     /// before it; entering a lost stage is never a skip, and a deal created in a late stage is one.
+    /// A deal without history entered its current stage at creation; entries are ordered by time,
+    /// then stage id; only a deal's first entry into a stage counts.
     func rebuildStageViolations() throws {
-        try db.execute("DELETE FROM stage_violations")
-        struct Stage { var order: Int; var required: Bool; var lost: Bool }
-        var funnels: [String: [String: Stage]] = [:]
-        var required: [String: [(order: Int, id: String)]] = [:]
-        for r in try db.query("SELECT pipeline, stage_id, stage_order, required, final FROM funnel_stages ORDER BY pipeline, stage_order") {
-            let pipeline = r[0].string ?? "", id = r[1].string ?? ""
-            let stage = Stage(order: r[2].int ?? 0, required: r[3].int == 1, lost: r[4].string == "lost")
-            funnels[pipeline, default: [:]][id] = stage
-            if stage.required { required[pipeline, default: []].append((stage.order, id)) }
-        }
-        guard !funnels.isEmpty else { return }
-        // Each deal's entries in time order; a deal without history entered its current stage at creation.
-        let entries = try db.prepare("""
-            SELECT d.deal_id, d.pipeline, d.rep_id, h.stage_id, h.entered_epoch FROM deals d
-            JOIN deal_stage_history h ON h.deal_id = d.deal_id
-            UNION ALL
-            SELECT d.deal_id, d.pipeline, d.rep_id, d.stage_id, d.created_epoch FROM deals d
-            WHERE NOT EXISTS (SELECT 1 FROM deal_stage_history h WHERE h.deal_id = d.deal_id)
-            ORDER BY 1, 5, 4
+        try db.execute("""
+            DELETE FROM stage_violations;
+            DROP TABLE IF EXISTS temp.stage_entries;
+            CREATE TEMP TABLE stage_entries AS
+                SELECT d.deal_id, d.pipeline, d.rep_id, h.stage_id, h.entered_epoch FROM deals d
+                JOIN deal_stage_history h ON h.deal_id = d.deal_id
+                UNION ALL
+                SELECT d.deal_id, d.pipeline, d.rep_id, d.stage_id, d.created_epoch FROM deals d
+                WHERE NOT EXISTS (SELECT 1 FROM deal_stage_history h WHERE h.deal_id = d.deal_id);
+            CREATE INDEX temp.stage_entries_key ON stage_entries(deal_id, stage_id, entered_epoch);
+            INSERT INTO stage_violations(deal_id, rep_id, pipeline, entered_stage, entered_at, skipped_stages)
+            SELECT deal_id, rep_id, pipeline, stage_id, strftime('%Y-%m-%dT%H:%M:%SZ', entered_epoch, 'unixepoch'), skipped
+            FROM (
+                SELECT e.deal_id, e.rep_id, e.pipeline, e.stage_id, e.entered_epoch,
+                       (SELECT group_concat(stage_id, ',') FROM (
+                            SELECT r.stage_id FROM funnel_stages r
+                            WHERE r.pipeline = e.pipeline AND r.required = 1 AND r.stage_order < fs.stage_order
+                              AND NOT EXISTS (SELECT 1 FROM temp.stage_entries p
+                                              WHERE p.deal_id = e.deal_id AND p.stage_id = r.stage_id
+                                                AND (p.entered_epoch, p.stage_id) < (e.entered_epoch, e.stage_id))
+                            ORDER BY r.stage_order)) AS skipped
+                FROM temp.stage_entries e
+                JOIN funnel_stages fs ON fs.pipeline = e.pipeline AND fs.stage_id = e.stage_id AND fs.final IS NOT 'lost'
+                WHERE NOT EXISTS (SELECT 1 FROM temp.stage_entries p
+                                  WHERE p.deal_id = e.deal_id AND p.stage_id = e.stage_id AND p.entered_epoch < e.entered_epoch))
+            WHERE skipped IS NOT NULL;
+            DROP TABLE temp.stage_entries;
             """)
-        let insert = try db.prepare("""
-            INSERT OR IGNORE INTO stage_violations(deal_id, rep_id, pipeline, entered_stage, entered_at, skipped_stages)
-            VALUES (?,?,?,?,?,?)
-            """)
-        defer { entries.finalize(); insert.finalize() }
-        var deal = ""
-        var entered = Set<String>()
-        while try entries.step() {
-            let id = entries.text(0) ?? "", pipeline = entries.text(1) ?? "", stageID = entries.text(3) ?? ""
-            if id != deal { deal = id; entered.removeAll() }
-            guard let stage = funnels[pipeline]?[stageID] else { continue }   // a stage outside the funnel
-            defer { entered.insert(stageID) }
-            if stage.lost || entered.contains(stageID) { continue }
-            let skipped = (required[pipeline] ?? []).filter { $0.order < stage.order && !entered.contains($0.id) }.map(\.id)
-            guard !skipped.isEmpty else { continue }
-            try insert.run([.text(id), entries.isNull(2) ? .null : .text(entries.text(2) ?? ""), .text(pipeline), .text(stageID),
-                            .text(CivilTime.utcString(epoch: entries.int(4))), .text(skipped.joined(separator: ","))])
-        }
     }
 
     /// The funnel per month of creation: a deal reached stage k if it entered k or any later stage that
