@@ -71,8 +71,8 @@ enum CRMSheets {
                 .init(caption: t("first_contact_at"), width: 17, kind: .epoch),
                 .init(caption: t("channel"), width: 12, kind: .caption(prefix: "channel.")),
                 .init(caption: t("response_mins"), width: 12, kind: .count),
-                .init(caption: t("sla_breached"), width: 12, kind: .flag(badWhen: true)),
-                .init(caption: t("junk_without_reason"), width: 14, kind: .flag(badWhen: true)),
+                .init(caption: t("sla_breached"), width: 12, kind: ListSheet.redWhenYes),
+                .init(caption: t("junk_without_reason"), width: 14, kind: ListSheet.redWhenYes),
             ]).write(book: book, context: c, sql: """
                 SELECT l.created_epoch, l.lead_id, l.title, l.rep_id, r.name, l.source, l.status_id, l.first_contact_epoch,
                        l.first_contact_channel, l.response_mins, l.sla_breached, l.junk_without_reason

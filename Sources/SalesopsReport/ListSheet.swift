@@ -13,8 +13,8 @@ struct ListSheet {
         case count
         case decimal
         case percent
-        /// 0/1 as yes/no; `bad` marks which answer is red.
-        case flag(badWhen: Bool)
+        /// 0/1 as yes/no, each answer with its own style (nil: plain).
+        case flag(yes: CellStyle?, no: CellStyle?)
         /// A direction or other code shown through a caption prefix (`dir.` + value).
         case caption(prefix: String)
     }
@@ -24,6 +24,9 @@ struct ListSheet {
         var width: Double
         var kind: Kind
     }
+
+    /// A yes/no column where yes is bad (red).
+    static let redWhenYes = Kind.flag(yes: ReportContext.red, no: nil)
 
     let name: String
     let title: String
@@ -41,16 +44,17 @@ struct ListSheet {
             for (col, column) in columns.enumerated() where col < r.count {
                 let v = r[col]
                 switch column.kind {
-                case .text: sheet.write(row, col, v.string ?? v.int.map(String.init) ?? "")
+                case .text:
+                    if let text = v.string ?? v.int.map(String.init) { sheet.write(row, col, text) } else { sheet.writeBlank(row, col) }
                 case .epoch: if let e = v.int { c.writeLocalTime(sheet, row, col, epoch: Int64(e)) } else { sheet.writeBlank(row, col) }
                 case .date: if let d = v.string { c.writeDate(sheet, row, col, d) } else { sheet.writeBlank(row, col) }
                 case .count: c.writeValue(sheet, row, col, v, ReportContext.count)
                 case .decimal: c.writeValue(sheet, row, col, v, ReportContext.decimal)
                 case .percent: c.writeValue(sheet, row, col, v, ReportContext.percent)
-                case let .flag(badWhen):
+                case let .flag(yesStyle, noStyle):
                     if v.isNull { sheet.writeBlank(row, col); break }
                     let yes = v.int == 1
-                    sheet.write(row, col, yes ? t("yes") : t("no"), yes == badWhen ? ReportContext.red : nil)
+                    sheet.write(row, col, yes ? t("yes") : t("no"), yes ? yesStyle : noStyle)
                 case let .caption(prefix):
                     sheet.write(row, col, v.string.map { t(prefix + $0) } ?? "")
                 }
