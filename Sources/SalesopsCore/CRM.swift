@@ -273,7 +273,7 @@ public protocol CRMExtractor {
 /// UI exports write names where REST writes ids. Names are compared case-insensitively with Latin
 /// look-alike letters read as Cyrillic (Bitrix24 ships `Cчёт на предоплату` with a Latin C), `ё` as
 /// `е` and runs of spaces as one.
-public struct CRMNames: Sendable, Equatable {
+public struct CRMNames: Sendable {
     /// Deal stage name → (pipeline or nil when the list does not say, stage id).
     public var stages: [String: [(pipeline: String?, id: String)]] = [:]
     public var leadStatuses: [String: String] = [:]
@@ -285,7 +285,7 @@ public struct CRMNames: Sendable, Equatable {
 
     /// Bitrix24's shipped names (RU and EN) of the general pipeline's stages, lead statuses and the
     /// general pipeline itself; a portal's own lists (`crm.status.list`) and the funnels add to them.
-    public static var bitrixDefaults: CRMNames {
+    public static let bitrixDefaults: CRMNames = {
         var n = CRMNames()
         let stages = [("NEW", "Новая", "New"), ("PREPARATION", "Подготовка документов", "Document preparation"),
                       ("PREPAYMENT_INVOICE", "Cчёт на предоплату", "Prepayment invoice"), ("EXECUTING", "В работе", "In progress"),
@@ -305,13 +305,7 @@ public struct CRMNames: Sendable, Equatable {
         }
         for name in ["Общее", "General", "Общая", "Воронка по умолчанию", "0"] { n.pipelines[key(name)] = "0" }
         return n
-    }
-
-    public static func == (a: CRMNames, b: CRMNames) -> Bool {
-        a.leadStatuses == b.leadStatuses && a.sources == b.sources && a.pipelines == b.pipelines && a.users == b.users
-            && a.stages.mapValues { $0.map { "\($0.pipeline ?? "*")/\($0.id)" } }
-                == b.stages.mapValues { $0.map { "\($0.pipeline ?? "*")/\($0.id)" } }
-    }
+    }()
 
     /// The comparison form of a name.
     public static func key(_ name: String) -> String {

@@ -39,8 +39,9 @@ public struct MailHeaders: Equatable, Sendable {
         } else {
             deleted = false
         }
-        let decodedFields = ["subject", "from", "to", "cc"].compactMap { text($0) }
-        undecodable = decodedFields.contains { $0.contains("\u{FFFD}") || $0.contains("=?") && $0.contains("?=") }
+        // The decoded subject and display names: a replacement character or a word left as written.
+        undecodable = ([subject] + (from + recipients).map(\.name))
+            .contains { $0.contains("\u{FFFD}") || $0.contains("=?") && $0.contains("?=") }
     }
 
     /// The first `<id>` of a field (or the whole value when it has no brackets).
