@@ -59,15 +59,3 @@ public struct MailHeaders: Equatable, Sendable {
         text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }).joined(separator: " ")
     }
 }
-
-extension StringProtocol {
-    var trimmingSpaces: String {
-        let scalars = unicodeScalars
-        var start = scalars.startIndex, end = scalars.endIndex
-        while start < end, scalars[start] == " " || scalars[start] == "\t" { start = scalars.index(after: start) }
-        while end > start, scalars[scalars.index(before: end)] == " " || scalars[scalars.index(before: end)] == "\t" {
-            end = scalars.index(before: end)
-        }
-        return String(String.UnicodeScalarView(scalars[start..<end]))
-    }
-}
