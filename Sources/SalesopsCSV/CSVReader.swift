@@ -1,4 +1,5 @@
 import CCSV
+import SalesopsIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -20,7 +21,7 @@ public final class CSVReader {
     public let path: String
     private let delimiter: UInt8
     private var parser = csv_parser()
-    private var file: UnsafeMutablePointer<FILE>?
+    private var file: InputByteStream?
     private let chunkSize: Int
 
     // Record assembly, written by the libcsv callbacks.
@@ -55,12 +56,15 @@ public final class CSVReader {
         csv_set_quote(&parser, UInt8(ascii: "\""))
         // Keep spaces: libcsv trims unquoted fields by default, which would change values.
         csv_set_space_func(&parser) { _ in 0 }
-        guard let handle = fopen(path, "rb") else {
+        do {
+            let stream = try InputByteStream(path: path)
+            file = stream
+            try stream.skip(to: offset)
+        } catch let error as InputStreamError {
+            file?.close()
             csv_free(&parser)
-            throw CSVError(path: path, message: "cannot open: \(String(cString: strerror(errno)))")
+            throw CSVError(path: path, message: error.message)
         }
-        file = handle
-        if offset > 0 { fseeko(handle, off_t(offset), SEEK_SET) }
         bytesRead = offset
         linesRead = firstLine - 1
         resumeOffset = offset
@@ -73,7 +77,7 @@ public final class CSVReader {
 
     /// Releases the file and the parser; safe to call twice.
     public func close() {
-        if let file { fclose(file) }
+        file?.close()
         file = nil
         csv_free(&parser)
     }
@@ -89,10 +93,14 @@ public final class CSVReader {
         var atStart = bytesRead == 0
         while true {
             if filled == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
-            let n = buffer.withUnsafeMutableBytes { raw in
-                fread(raw.baseAddress! + filled, 1, raw.count - filled, file)
+            let n: Int
+            do {
+                n = try buffer.withUnsafeMutableBytes { raw in
+                    try file.read(into: raw.baseAddress! + filled, count: raw.count - filled)
+                }
+            } catch let error as InputStreamError {
+                throw CSVError(path: path, message: error.message)
             }
-            if n == 0 && ferror(file) != 0 { throw CSVError(path: path, message: "read error") }
             filled += n
             let eof = n == 0
             var consumed = 0

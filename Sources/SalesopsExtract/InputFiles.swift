@@ -1,5 +1,6 @@
 import Foundation
 import SalesopsCore
+import SalesopsIO
 
 /// One input file matched by a source's path glob.
 public struct InputFile: Sendable, Equatable {
@@ -7,10 +8,16 @@ public struct InputFile: Sendable, Equatable {
     public var path: String
     /// Path relative to the project folder, as stored in the warehouse.
     public var displayPath: String
+    /// Size of the content (decompressed, for a gzip-compressed file).
     public var bytes: Int64
+    /// SHA-256 of the content (decompressed, for a gzip-compressed file): a rotated log compressed by
+    /// logrotate has the hash of the log it was.
     public var sha256: String
-    /// SHA-256 of the first `prefixLength` bytes asked for, when the file is at least that long.
-    public var prefixSHA256: String?
+    /// SHA-256 of the first bytes of the content, for each prefix length asked for that the content
+    /// reaches (to tell whether a file only grew since a version of it was loaded).
+    public var prefixSHA256: [Int64: String] = [:]
+    /// Whether the file is gzip-compressed.
+    public var isCompressed = false
 }
 
 /// Finds a source's files and fingerprints them.
@@ -36,26 +43,29 @@ public enum InputFiles {
         return results.sorted()
     }
 
-    /// Size and SHA-256 of a file, read in 1 MiB chunks; with `prefixLength`, also the SHA-256 of that
-    /// many first bytes (to tell whether a file only grew since it was loaded), in the same pass.
-    public static func fingerprint(path: String, projectDir: URL, prefixLength: Int64? = nil) throws -> InputFile {
+    /// Size and SHA-256 of a file's content, read in 1 MiB chunks; also, in the same pass, the SHA-256
+    /// of the first `n` bytes for every `n` in `prefixLengths` that the content reaches.
+    public static func fingerprint(path: String, projectDir: URL, prefixLengths: Set<Int64> = []) throws -> InputFile {
         let hasher = SHA256Hasher()
-        var prefix: String?
+        var cuts = prefixLengths.filter { $0 >= 0 }.sorted()[...]
+        var prefixes: [Int64: String] = [:]
         var total: Int64 = 0
-        if prefixLength == 0 { prefix = hasher.snapshotHex() }
-        try forEachChunk(path: path) { raw in
-            if let cut = prefixLength, prefix == nil, total + Int64(raw.count) >= cut {
+        let compressed = try forEachChunk(path: path) { raw in
+            var done = 0
+            while let cut = cuts.first, total + Int64(raw.count) >= cut {
                 let head = Int(cut - total)
-                hasher.update(UnsafeRawBufferPointer(rebasing: raw[0..<head]))
-                prefix = hasher.snapshotHex()
-                hasher.update(UnsafeRawBufferPointer(rebasing: raw[head...]))
-            } else {
-                hasher.update(raw)
+                hasher.update(UnsafeRawBufferPointer(rebasing: raw[done..<head]))
+                prefixes[cut] = hasher.snapshotHex()
+                done = head
+                cuts.removeFirst()
             }
+            hasher.update(UnsafeRawBufferPointer(rebasing: raw[done...]))
             total += Int64(raw.count)
         }
+        // An empty file reaches only the empty prefix (the loop above sees no chunk).
+        if let first = cuts.first, first == 0, total == 0 { prefixes[0] = hasher.snapshotHex() }
         return InputFile(path: path, displayPath: displayPath(path, in: projectDir), bytes: total,
-                         sha256: hasher.finalizeHex(), prefixSHA256: prefix)
+                         sha256: hasher.finalizeHex(), prefixSHA256: prefixes, isCompressed: compressed)
     }
 
     /// The path relative to the project folder when inside it, as stored in the warehouse.
@@ -71,18 +81,26 @@ public enum InputFiles {
         return hasher.finalizeHex()
     }
 
-    /// Reads a file in 1 MiB chunks, at most `limit` bytes.
-    private static func forEachChunk(path: String, limit: Int64 = .max, _ body: (UnsafeRawBufferPointer) -> Void) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw SalesopsError(.input, "cannot open input file \(path)")
+    /// Reads a file's content in 1 MiB chunks, at most `limit` bytes; returns whether it was compressed.
+    @discardableResult
+    private static func forEachChunk(path: String, limit: Int64 = .max, _ body: (UnsafeRawBufferPointer) -> Void) throws -> Bool {
+        let stream: InputByteStream
+        do { stream = try InputByteStream(path: path) } catch let error as InputStreamError {
+            throw SalesopsError(.input, "cannot read input file \(path)", cause: error.message)
         }
-        defer { try? handle.close() }
+        defer { stream.close() }
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { chunk.deallocate() }
         var left = limit
         while left > 0 {
-            let chunk = handle.readData(ofLength: Int(min(left, 1 << 20)))
-            if chunk.isEmpty { break }
-            chunk.withUnsafeBytes(body)
-            left -= Int64(chunk.count)
+            let n: Int
+            do { n = try stream.read(into: chunk.baseAddress!, count: Int(min(left, Int64(chunk.count)))) } catch let error as InputStreamError {
+                throw SalesopsError(.input, "cannot read input file \(path)", cause: error.message)
+            }
+            if n == 0 { break }
+            body(UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
+            left -= Int64(n)
         }
+        return stream.isCompressed
     }
 }

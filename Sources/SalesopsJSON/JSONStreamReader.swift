@@ -1,8 +1,5 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SalesopsIO
 
 /// Where strict JSON parsing failed: 1-based line and column of the offending byte.
 public struct JSONSyntaxError: Error, Equatable, CustomStringConvertible {
@@ -23,7 +20,7 @@ public struct JSONSyntaxError: Error, Equatable, CustomStringConvertible {
 /// walked member by member (``forEachElement(_:)``, ``forEachMember(_:)``).
 public final class JSONStreamReader {
     public let path: String
-    private let fd: Int32
+    private let stream: InputByteStream
     private var buffer: UnsafeMutablePointer<UInt8>
     private let capacity: Int
     private var start = 0
@@ -39,9 +36,8 @@ public final class JSONStreamReader {
 
     public init(path: String, chunkSize: Int = 1 << 20) throws {
         self.path = path
-        fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            throw JSONSyntaxError(line: 0, column: 0, message: "cannot open: \(String(cString: strerror(errno)))")
+        do { stream = try InputByteStream(path: path) } catch let error as InputStreamError {
+            throw JSONSyntaxError(line: 0, column: 0, message: error.message)
         }
         capacity = chunkSize
         buffer = .allocate(capacity: chunkSize)
@@ -49,7 +45,7 @@ public final class JSONStreamReader {
 
     deinit {
         buffer.deallocate()
-        close(fd)
+        stream.close()
     }
 
     // MARK: - Bytes
@@ -60,16 +56,13 @@ public final class JSONStreamReader {
         if start < end { memmove(buffer, buffer + start, end - start) }
         end -= start
         start = 0
-        while true {
-            let n = read(fd, buffer + end, capacity - end)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw fail("read failed: \(String(cString: strerror(errno)))")
-            }
-            if n == 0 { eof = true; return end > 0 }
-            end += n
-            return true
+        let n: Int
+        do { n = try stream.read(into: buffer + end, count: capacity - end) } catch let error as InputStreamError {
+            throw fail(error.message)
         }
+        if n == 0 { eof = true; return end > 0 }
+        end += n
+        return true
     }
 
     @inline(__always)

@@ -40,11 +40,21 @@ extension Warehouse {
     /// come from several files names every file but the call's own).
     static let callsTouchingFile = "(src_file = ?1 OR instr(legs_json, json_quote(?1)) > 0)"
 
-    /// Before a file is read whole again: drops what it contributed (call legs, whose calls are marked
-    /// for regrouping, or mail sightings).
-    public func forgetRows(ofFile path: String) throws {
+    /// The operator's explicit `run --forget FILE`: drops what the file contributed (call legs, whose
+    /// calls are regrouped or deleted when no leg is left; mail sightings, and messages seen nowhere
+    /// else) and every ledger entry of it and of its content under other names, so the run reads it
+    /// again if it is still there. CRM records are snapshots upserted by id and stay. Nothing else
+    /// ever removes facts. Returns the number of ledger entries removed.
+    @discardableResult
+    public func forgetFile(_ path: String) throws -> Int {
         try forgetLegs(ofFile: path)
         try forgetEmails(ofFile: path)
+        try db.run("""
+            DELETE FROM etl_files WHERE rows = 0 AND path != ?1 AND sha256 IN (SELECT sha256 FROM etl_files WHERE path = ?1)
+            """, [.text(path)])
+        let aliases = db.changes
+        try db.run("DELETE FROM etl_files WHERE path = ?", [.text(path)])
+        return aliases + db.changes
     }
 
     /// Drops the legs a file contributed and marks their calls for regrouping.

@@ -33,7 +33,8 @@ public final class CallWriter {
             """)
         setAside = try db.prepare("INSERT INTO temp.pending_calls(call_id, source, src_file, legs_json) VALUES (?,?,?,?)")
         unmatched = try db.prepare("""
-            INSERT INTO unmatched_legs(source, src_file, src_line, run_id, number, start_epoch) VALUES (?,?,?,?,?,?)
+            INSERT INTO unmatched_legs(source, src_file, src_line, run_id, number, start_epoch, leg_hash)
+            SELECT ?,?,?,?,?,?,?7 WHERE NOT EXISTS (SELECT 1 FROM unmatched_legs WHERE leg_hash = ?7)
             """)
         touch = try db.prepare("INSERT OR IGNORE INTO temp.touched_dates(local_date) VALUES (?)")
     }
@@ -91,7 +92,7 @@ public final class CallWriter {
     public func recordUnmatched(_ leg: CallLegFacts) throws {
         guard let number = leg.unmatched else { return }
         try unmatched.run([.text(leg.source), .text(leg.position.file), .integer(Int64(leg.position.line)),
-                           .integer(runID), .text(number), .integer(leg.start)])
+                           .integer(runID), .text(number), .integer(leg.start), .integer(leg.legHash)])
     }
 
     /// Writes the local dates of the calls written so far to `temp.touched_dates`.

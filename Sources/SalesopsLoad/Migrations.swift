@@ -10,6 +10,7 @@ public enum Migrations {
         ("004_legs_in_calls", legsInCalls),
         ("005_emails", emails),
         ("006_crm", crm),
+        ("007_unmatched_leg_identity", unmatchedLegIdentity),
     ]
 
     /// Applies every migration not yet recorded, each in its own transaction.
@@ -26,6 +27,13 @@ public enum Migrations {
             }
         }
     }
+
+    /// Facts are history: a file read whole again (rewritten, truncated, a new log under the old name)
+    /// must not count an unmatched leg twice, so each carries the identity of its CDR row.
+    static let unmatchedLegIdentity = """
+    ALTER TABLE unmatched_legs ADD COLUMN leg_hash INTEGER;   -- identity of the CDR row, whatever file it is read from
+    CREATE INDEX unmatched_legs_hash ON unmatched_legs(leg_hash);
+    """
 
     /// Where a later run may continue reading a file that only grew (append-only CDR logs).
     static let fileResume = """

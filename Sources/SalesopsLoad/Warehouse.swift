@@ -158,6 +158,20 @@ public final class Warehouse {
         try version("WHERE sha256 = ? ORDER BY run_id LIMIT 1", [.text(sha256)])
     }
 
+    /// The newest version of each path of `source` that a grown copy could be read on from (a log
+    /// rotated and compressed after more lines were appended to it continues its last loaded version).
+    public func resumableVersions(source: String) throws -> [FileVersion] {
+        try db.query("""
+            SELECT path, sha256, bytes, resume_offset, resume_line, resume_sha256 FROM etl_files f
+            WHERE source = ?1 AND resume_offset IS NOT NULL AND resume_sha256 IS NOT NULL
+              AND rowid = (SELECT g.rowid FROM etl_files g WHERE g.path = f.path ORDER BY g.run_id DESC, g.rowid DESC LIMIT 1)
+            ORDER BY path
+            """, [.text(source)]).map { r in
+            FileVersion(path: r[0].string ?? "", sha256: r[1].string ?? "", bytes: Int64(r[2].int ?? 0),
+                        resume: ResumePoint(offset: Int64(r[3].int ?? 0), line: r[4].int ?? 0), resumeSHA256: r[5].string)
+        }
+    }
+
     private func version(_ filter: String, _ args: [SQLValue]) throws -> FileVersion? {
         guard let r = try db.query("""
             SELECT path, sha256, bytes, resume_offset, resume_line, resume_sha256 FROM etl_files \(filter)

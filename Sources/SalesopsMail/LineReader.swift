@@ -1,8 +1,5 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SalesopsIO
 
 /// Errors reading a mail file: only I/O; malformed mail is the caller's to judge.
 public struct MailReadError: Error, CustomStringConvertible {
@@ -34,7 +31,7 @@ public struct Line {
 /// longest line (a line longer than `maxLine` is delivered in pieces).
 public final class LineReader {
     public let path: String
-    private let fd: Int32
+    private let stream: InputByteStream
     private let chunkSize: Int
     private let maxLine: Int
 
@@ -42,11 +39,12 @@ public final class LineReader {
         self.path = path
         self.chunkSize = chunkSize
         self.maxLine = maxLine
-        fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw MailReadError(path: path, message: "cannot open: \(String(cString: strerror(errno)))") }
+        do { stream = try InputByteStream(path: path) } catch let error as InputStreamError {
+            throw MailReadError(path: path, message: error.message)
+        }
     }
 
-    deinit { close(fd) }
+    deinit { stream.close() }
 
     /// Bytes read so far (the file's size once ``forEachLine(_:)`` returned).
     public private(set) var bytesRead: Int64 = 0
@@ -61,10 +59,9 @@ public final class LineReader {
         var eof = false
         while !eof || filled > 0 {
             if !eof {
-                let n = read(fd, buffer + filled, capacity - filled)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw MailReadError(path: path, message: "read failed: \(String(cString: strerror(errno)))")
+                let n: Int
+                do { n = try stream.read(into: buffer + filled, count: capacity - filled) } catch let error as InputStreamError {
+                    throw MailReadError(path: path, message: error.message)
                 }
                 if n == 0 { eof = true } else { filled += n; bytesRead += Int64(n) }
             }

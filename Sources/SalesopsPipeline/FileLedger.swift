@@ -20,19 +20,47 @@ struct FileLedger {
         try warehouse.lastVersion(path: path)
     }
 
-    /// Before any file of a source is read: rows whose file was rotated to a new name follow it.
+    /// The prefix lengths to hash while fingerprinting a file of a source: where its own last version
+    /// and every other resumable version of the source may be read on from.
+    static func prefixLengths(previous: Warehouse.FileVersion?, others: [Warehouse.FileVersion]) -> Set<Int64> {
+        var cuts = Set(others.compactMap { $0.resume?.offset })
+        if let own = previous?.resume?.offset { cuts.insert(own) }
+        return cuts
+    }
+
+    /// The loaded version that `file` only grew from, if any: its own last version first, else the
+    /// longest version of another path of the source (a log moved or rotated, maybe compressed, after
+    /// more lines were appended to it).
+    static func grownFrom(_ file: InputFile, previous: Warehouse.FileVersion?, others: [Warehouse.FileVersion]) -> Warehouse.FileVersion? {
+        func continues(_ v: Warehouse.FileVersion) -> Bool {
+            guard let point = v.resume, let expected = v.resumeSHA256 else { return false }
+            return file.bytes > point.offset && file.prefixSHA256[point.offset] == expected
+        }
+        if let previous, continues(previous) { return previous }
+        return others.filter { $0.path != file.displayPath && continues($0) }
+            .max { ($0.resume?.offset ?? 0, $1.path) < ($1.resume?.offset ?? 0, $0.path) }
+    }
+
+    /// Before any file of a source is read: rows whose file was rotated to a new name (the same bytes,
+    /// or more of them, maybe compressed) follow it, for provenance. Nothing is forgotten here.
     func noteRotations(_ files: [(InputFile, Warehouse.FileVersion?)]) throws {
         for (file, previous) in files {
             guard let previous, previous.sha256 != file.sha256,
-                  let moved = files.first(where: { $0.0.sha256 == previous.sha256 && $0.0.path != file.path })?.0,
-                  try !warehouse.isLoaded(path: moved.displayPath, sha256: moved.sha256) else { continue }
-            // `file` was rotated to `moved` (same bytes) and a new `file` started: its rows now live in `moved`.
+                  Self.grownFrom(file, previous: previous, others: []) == nil else { continue }
+            // `file` no longer holds what was loaded from it: find the file that does now.
+            guard let moved = files.first(where: { other in
+                other.0.path != file.path && (other.0.sha256 == previous.sha256
+                    || Self.grownFrom(other.0, previous: nil, others: [previous]) != nil)
+            })?.0, try !warehouse.isLoaded(path: moved.displayPath, sha256: moved.sha256) else { continue }
             try warehouse.relocateRows(from: file.displayPath, to: moved.displayPath)
         }
     }
 
-    /// Decides how to read a file; a file read whole again first forgets the rows it gave before.
-    func prepareRead(_ file: InputFile, source: String, previous: Warehouse.FileVersion?, canResume: Bool) throws -> FilePlan {
+    /// Decides how to read a file. Facts loaded from a file version are history: a file read whole
+    /// again (rewritten, truncated, replaced by a new log) adds what is new and upserts the rest on
+    /// natural keys; nothing it gave before is forgotten (only `run --forget FILE` does that).
+    func prepareRead(_ file: InputFile, source: String, previous: Warehouse.FileVersion?,
+                     others: [Warehouse.FileVersion], canResume: Bool) throws -> FilePlan {
         if try warehouse.isLoaded(path: file.displayPath, sha256: file.sha256) { return .skip("already loaded") }
         if let other = try warehouse.version(withContent: file.sha256) {
             // A rotated log: the same bytes were loaded under another name. Remember this name too.
@@ -40,11 +68,9 @@ struct FileLedger {
                                      source: source, runID: runID, resume: other.resume, resumeSHA256: other.resumeSHA256)
             return .skip("same content already loaded from \(other.path)")
         }
-        if canResume, let previous, let point = previous.resume, let expected = previous.resumeSHA256,
-           file.bytes > point.offset, file.prefixSHA256 == expected {
+        if canResume, let from = Self.grownFrom(file, previous: previous, others: others), let point = from.resume {
             return .readFrom(point)
         }
-        if previous != nil { try warehouse.forgetRows(ofFile: file.displayPath) }
         return .readWhole
     }
 

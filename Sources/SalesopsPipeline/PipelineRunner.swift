@@ -254,17 +254,19 @@ public struct PipelineRunner {
             if paths.isEmpty {
                 logger.warning("no input files match", metadata: ["source": "\(source.name)", "path": "\(source.path)"])
             }
+            // Versions of this source's files that a grown, moved or compressed copy may continue.
+            let resumable = sink.supportsResume ? try ledger?.warehouse.resumableVersions(source: source.name) ?? [] : []
             var files: [(InputFile, Warehouse.FileVersion?)] = []
             for path in paths {
                 let previous = try ledger?.lastVersion(path: InputFiles.displayPath(path, in: projectDir))
-                files.append((try InputFiles.fingerprint(path: path, projectDir: projectDir,
-                                                         prefixLength: previous?.resume?.offset), previous))
+                let cuts = sink.supportsResume ? FileLedger.prefixLengths(previous: previous, others: resumable) : []
+                files.append((try InputFiles.fingerprint(path: path, projectDir: projectDir, prefixLengths: cuts), previous))
             }
             try ledger?.noteRotations(files)
             for (file, previous) in files {
                 let display = file.displayPath
                 try sink.drain()   // the ledger uses the database: the writer thread must be idle
-                let plan = try ledger?.prepareRead(file, source: source.name, previous: previous,
+                let plan = try ledger?.prepareRead(file, source: source.name, previous: previous, others: resumable,
                                                    canResume: sink.supportsResume) ?? .readWhole
                 var resume: ResumePoint?
                 switch plan {
@@ -317,7 +319,10 @@ public struct PipelineRunner {
 
     /// The nightly job. With `dryRun`, everything is computed inside the transaction, then rolled back:
     /// the warehouse keeps no trace of the run and no report is written.
-    public func run(writeReports reports: Bool = true, dryRun: Bool = false) throws -> RunOutcome {
+    ///
+    /// `forget` lists input files (as given on the command line: relative to the project or absolute)
+    /// whose facts the operator wants dropped and read again (``Warehouse/forgetFile(_:)``).
+    public func run(writeReports reports: Bool = true, dryRun: Bool = false, forget: [String] = []) throws -> RunOutcome {
         let outputDir = URL(fileURLWithPath: warehousePath).deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: outputDir, withIntermediateDirectories: true)
@@ -343,6 +348,12 @@ public struct PipelineRunner {
                 if full { logger.info("settings changed: rebuilding every derived row") }
                 var clock = PhaseClock(logger: logger)
                 try warehouse.beginScratch()
+                for path in forget {
+                    let display = InputFiles.displayPath(resolve(path), in: projectDir)
+                    let entries = try warehouse.forgetFile(display)
+                    logger.notice("file forgotten: its facts go and it is read again if still matched",
+                                  metadata: ["file": "\(display)", "ledger_entries": "\(entries)"])
+                }
                 // A first load into empty tables builds the secondary indexes once, after the load.
                 let bulk = try warehouse.hasNoCalls()
                 if bulk { try warehouse.dropBulkIndexes() }

@@ -12,7 +12,8 @@ struct RunCommand: ParsableCommand {
         abstract: "Run the nightly job: load new input files into the warehouse and write the reports.",
         discussion: """
             Files already loaded (same path and SHA-256) are skipped, so running a night twice changes no \
-            row. Bad rows go to the `rejects` table with file, line and reason; the run still succeeds. \
+            row. What was loaded stays when an input file is moved, truncated, rotated, compressed or \
+            deleted (gzip-compressed rotated logs are read as the log they hold); only --forget drops it. Bad rows go to the `rejects` table with file, line and reason; the run still succeeds. \
             The load is one transaction: a killed run leaves the warehouse as it was.
             """)
 
@@ -25,6 +26,13 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Do the whole run, print its summary, then roll it back: the warehouse is left as it was and no report is written.")
     var dryRun = false
 
+    @Option(name: .customLong("forget"), help: ArgumentHelp("""
+        Drop the calls and mail loaded from FILE (path relative to the project) and read it again if it \
+        is still there. Facts are otherwise never removed: a moved, truncated, rotated or deleted input \
+        keeps what was loaded from it. Repeatable.
+        """, valueName: "FILE"))
+    var forget: [String] = []
+
     func run() throws {
         let logger = options.makeLogger()
         let (config, pipeline) = try options.loadConfiguration()
@@ -32,7 +40,7 @@ struct RunCommand: ParsableCommand {
         let runner = PipelineRunner(projectDir: options.projectURL, config: config, pipeline: pipeline, asOf: asOf,
                                     logger: logger)
         do {
-            let outcome = try runner.run(writeReports: !noReport && !dryRun, dryRun: dryRun)
+            let outcome = try runner.run(writeReports: !noReport && !dryRun, dryRun: dryRun, forget: forget)
             outcome.print(asOf: asOf, warehouse: runner.warehousePath)
         } catch {
             throw failureExitCode(for: error, logger: logger)

@@ -54,29 +54,30 @@ final class MailPipelineTests: XCTestCase {
                        [["eml", "mail", "2"], ["mailboxes", "mail", "7"], ["pbx", "telephony", "2"]])
     }
 
-    func testARewrittenMailboxKeepsMessagesSeenElsewhere() throws {
+    func testARewrittenMailboxKeepsEveryMessageItGave() throws {
         let project = try project()
         defer { project.remove() }
         try project.run()
-        // Sent is compacted down to its second message: the proposal is still in the Takeout archive,
-        // so it stays, now read from there.
+        // Sent is compacted down to its second message: a mail that was sent stays sent.
         let sent = project.dir.appendingPathComponent("input/mailboxes/sent_mboxrd.mbox")
         let text = try String(contentsOf: sent, encoding: .utf8)
         let second = text.range(of: "From b.kuznetsov@romashka.ru")!.lowerBound
         try String(text[second...]).write(to: sent, atomically: true, encoding: .utf8)
-        try project.run()
+        let rewritten = try project.run()
+        XCTAssertEqual(rewritten.emailsWritten, 0)
         XCTAssertEqual(try project.rows("SELECT src_file FROM emails WHERE message_id = 'kp-001@romashka.ru'"),
-                       [["input/mailboxes/takeout_crlf.mbox"]])
+                       [["input/mailboxes/sent_mboxrd.mbox"]])
         XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM emails"), [["6"]])
-        // Then the archive loses it too: the message goes, and with it the proposal in rep_daily.
+        // Then the archive loses it too, and the Sent file is emptied: still history, with its proposal.
         let takeout = project.dir.appendingPathComponent("input/mailboxes/takeout_crlf.mbox")
         let archive = try Data(contentsOf: takeout)
         let cut = archive.range(of: Data("From 1654953015393719154@xxx".utf8))!.lowerBound
         try archive[cut...].write(to: takeout)
+        try Data().write(to: sent)
         try project.run()
-        XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM emails WHERE message_id = 'kp-001@romashka.ru'"), [["0"]])
-        XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM email_attachments WHERE message_id = 'kp-001@romashka.ru'"), [["0"]])
+        XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM emails"), [["6"]])
+        XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM email_attachments WHERE message_id = 'kp-001@romashka.ru'"), [["1"]])
         XCTAssertEqual(try project.rows("SELECT emails_out, proposals FROM rep_daily WHERE rep_id = 'r01' AND local_date = '2026-11-10'"),
-                       [["0", "0"]])
+                       [["1", "1"]])
     }
 }
