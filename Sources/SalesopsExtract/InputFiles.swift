@@ -22,25 +22,43 @@ public struct InputFile: Sendable, Equatable {
 
 /// Finds a source's files and fingerprints them.
 public enum InputFiles {
-    /// Files under `projectDir` matching the POSIX glob `pattern` (`*`, `?`, `[...]` within one path
-    /// segment), sorted by path for a deterministic load order.
-    public static func match(glob pattern: String, in projectDir: URL) -> [String] {
+    /// What a source's glob matched: the regular files to read, sorted by path for a deterministic
+    /// load order, and every other match (a directory, a FIFO, a socket, a dangling symlink) with why
+    /// it is not read: a FIFO would block the run forever while it holds the lock.
+    public struct Matches: Sendable, Equatable {
+        public var files: [String] = []
+        public var skipped: [(path: String, reason: String)] = []
+
+        public static func == (a: Matches, b: Matches) -> Bool {
+            a.files == b.files && a.skipped.map(\.path) == b.skipped.map(\.path) && a.skipped.map(\.reason) == b.skipped.map(\.reason)
+        }
+    }
+
+    /// Paths under `projectDir` matching the POSIX glob `pattern` (`*`, `?`, `[...]` within one path segment).
+    public static func match(glob pattern: String, in projectDir: URL) -> Matches {
         let absolute = pattern.hasPrefix("/") ? pattern : projectDir.path + "/" + pattern
-        var results: [String] = []
+        var result = Matches()
         var g = glob_t()
         defer { globfree(&g) }
-        if glob(absolute, 0, nil, &g) == 0 {
-            for i in 0..<Int(g.gl_pathc) {
-                if let p = g.gl_pathv[i] {
-                    let path = String(cString: p)
-                    var isDir: ObjCBool = false
-                    if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue {
-                        results.append(path)
-                    }
-                }
+        guard glob(absolute, 0, nil, &g) == 0 else { return result }
+        for i in 0..<Int(g.gl_pathc) {
+            guard let p = g.gl_pathv[i] else { continue }
+            let path = String(cString: p)
+            var info = stat()
+            if stat(path, &info) != 0 {
+                result.skipped.append((path, lstat(path, &info) == 0 ? "a dangling symbolic link" : "cannot be examined: \(String(cString: strerror(errno)))"))
+                continue
+            }
+            switch info.st_mode & S_IFMT {
+            case S_IFREG: result.files.append(path)
+            case S_IFDIR: result.skipped.append((path, "a directory"))
+            case S_IFIFO: result.skipped.append((path, "a FIFO (named pipe), not a file"))
+            default: result.skipped.append((path, "not a regular file"))
             }
         }
-        return results.sorted()
+        result.files.sort()
+        result.skipped.sort { $0.path < $1.path }
+        return result
     }
 
     /// Size and SHA-256 of a file's content, read in 1 MiB chunks; also, in the same pass, the SHA-256

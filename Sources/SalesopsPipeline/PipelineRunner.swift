@@ -250,7 +250,17 @@ public struct PipelineRunner {
         var loaders: [SourceLoader] = []
         for source in pipeline.sources {
             let sink = try makeLoader(source)
-            let paths = InputFiles.match(glob: source.path, in: projectDir)
+            let matches = InputFiles.match(glob: source.path, in: projectDir)
+            let paths = matches.files
+            for skipped in matches.skipped {
+                let display = InputFiles.displayPath(skipped.path, in: projectDir)
+                logger.warning("matched path not read", metadata: ["source": "\(source.name)", "file": "\(display)",
+                                                                   "reason": "\(skipped.reason)"])
+                if let ledger {
+                    try ledger.warehouse.recordNote(runID: ledger.runID, source: source.name, file: display,
+                                                    message: "not read: \(skipped.reason)")
+                }
+            }
             if paths.isEmpty {
                 logger.warning("no input files match", metadata: ["source": "\(source.name)", "path": "\(source.path)"])
             }

@@ -171,3 +171,28 @@ final class FileHistoryTests: XCTestCase {
         }
     }
 }
+
+final class InputMatchTests: XCTestCase {
+    func testAGlobReadsRegularFilesAndNamesEverythingElseItMatched() throws {
+        let project = try TestProject.asterisk("billsec_30_vs_31.csv")
+        defer { project.remove() }
+        let folder = project.dir.appendingPathComponent("input/pbx")
+        XCTAssertEqual(mkfifo(folder.appendingPathComponent("live.csv").path, 0o600), 0)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("old.csv"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("gone.csv").path,
+                                                   withDestinationPath: folder.appendingPathComponent("nowhere.csv").path)
+        let matches = InputFiles.match(glob: "input/pbx/*.csv", in: project.dir)
+        XCTAssertEqual(matches.files.map { ($0 as NSString).lastPathComponent }, ["billsec_30_vs_31.csv"])
+        XCTAssertEqual(matches.skipped.map { "\(($0.path as NSString).lastPathComponent): \($0.reason)" }, [
+            "gone.csv: a dangling symbolic link", "live.csv: a FIFO (named pipe), not a file", "old.csv: a directory",
+        ])
+        // The run reads the file, does not block on the FIFO, and notes each skipped path.
+        let outcome = try project.run()
+        XCTAssertEqual(outcome.stats.map(\.rowsRead), [2])
+        XCTAssertEqual(try project.rows("SELECT src_file, message FROM etl_notes ORDER BY src_file"), [
+            ["input/pbx/gone.csv", "not read: a dangling symbolic link"],
+            ["input/pbx/live.csv", "not read: a FIFO (named pipe), not a file"],
+            ["input/pbx/old.csv", "not read: a directory"],
+        ])
+    }
+}
