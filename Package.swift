@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "SalesopsCSV", dependencies: ["CCSV", "SalesopsIO"],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "SalesopsSQLite", dependencies: ["CSQLite"]),
-        .target(name: "SalesopsXLSX", dependencies: ["CXLSXWriter"]),
+        .target(name: "SalesopsXLSX", dependencies: ["CXLSXWriter", "CZlib"]),
         // Strict YAML configuration loading.
         .target(name: "SalesopsConfig", dependencies: ["SalesopsCore", .product(name: "Yams", package: "Yams")]),
         // Strict streaming JSON (CRM REST dumps).

@@ -23,11 +23,10 @@ public struct DepartmentReport {
     public func write(to path: String) throws {
         let db = try SQLiteDatabase(path: warehousePath, readOnly: true)
         defer { db.close() }
-        let temporary = path + ".tmp-\(getpid())"
         let (y, m, d) = CivilTime.civilFromDays(asOf)
         let created = Date(timeIntervalSince1970: TimeInterval(asOf) * 86_400)
         let captions = Captions(language: company.reportLanguage)
-        do {
+        try ReportFile.replace(path) { temporary in
             let book = try XLSXWorkbook(path: temporary, created: created,
                                         title: "\(captions("title.summary")) \(CivilTime.dateString(days: asOf))",
                                         company: company.name)
@@ -44,11 +43,6 @@ public struct DepartmentReport {
             try DataQualitySheet.write(book: book, context: context)
             try DefinitionsSheet.write(book: book, context: context)
             try book.close()
-            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-            try FileManager.default.moveItem(atPath: temporary, toPath: path)
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw error
         }
     }
 }

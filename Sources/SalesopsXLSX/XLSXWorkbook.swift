@@ -39,14 +39,30 @@ public enum CellCriterion: Sendable {
 public final class XLSXWorkbook {
     private var workbook: UnsafeMutablePointer<lxw_workbook>?
     private var formats: [CellStyle: UnsafeMutablePointer<lxw_format>] = [:]
+    /// libxlsxwriter's folder for its temporary part files, kept alive until the workbook is closed.
+    private var tmpdir: UnsafeMutablePointer<CChar>?
     public let path: String
+    /// What libxlsxwriter refused while the sheets were written (a failed cell write is no reason to
+    /// ship a workbook that silently lacks it): ``close()`` throws when there is any.
+    private(set) var problems: [String] = []
+    /// Cells whose text was longer than a cell holds (32,767 characters): written cut, with a marker.
+    public private(set) var truncatedCells = 0
+    /// Numbers that were not finite (an overflowed sum): written as blank cells, never as `INF`/`NaN`.
+    public private(set) var nonFiniteCells = 0
 
     /// Creates the workbook at `path`. `constantMemory` streams rows to disk (rows must be written in
-    /// order); `created` fixes the document date so that re-runs produce the same content.
-    public init(path: String, constantMemory: Bool = false, created: Date, title: String = "", company: String = "") throws {
+    /// order); `created` fixes the document date so that re-runs produce the same content. The
+    /// temporary part files go to `temporaryFolder` (give the output's own folder, so that a full
+    /// `TMPDIR` cannot cut them; default: the folder of `path`).
+    public init(path: String, constantMemory: Bool = false, created: Date, title: String = "", company: String = "",
+                temporaryFolder: String? = nil) throws {
         self.path = path
-        var options = lxw_workbook_options(constant_memory: constantMemory ? 1 : 0, tmpdir: nil, use_zip64: 0)
+        let folder = temporaryFolder ?? (path.range(of: "/", options: .backwards).map { String(path[..<$0.lowerBound]) } ?? ".")
+        tmpdir = strdup(folder.isEmpty ? "/" : folder)
+        var options = lxw_workbook_options(constant_memory: constantMemory ? 1 : 0, tmpdir: tmpdir, use_zip64: 0)
         guard let wb = workbook_new_opt(path, &options) else {
+            free(tmpdir)
+            tmpdir = nil
             throw XLSXError(message: "cannot create workbook \(path)")
         }
         workbook = wb
@@ -63,7 +79,33 @@ public final class XLSXWorkbook {
 
     deinit {
         if workbook != nil { _ = try? close() }
+        free(tmpdir)
     }
+
+    /// Records a libxlsxwriter error of a write at a cell (the first few are kept for the message).
+    func note(_ rc: lxw_error, _ what: String) {
+        guard rc != LXW_NO_ERROR else { return }
+        if problems.count < 5 { problems.append("\(what): \(String(cString: lxw_strerror(rc)))") } else { problems.append("") }
+    }
+
+    /// Text as a cell can hold it: at most 32,767 characters (UTF-16 code units, as Excel counts),
+    /// else cut with a visible marker saying how much is missing.
+    func cellText(_ text: String) -> String {
+        let limit = 32_767
+        let total = text.utf16.count
+        guard total > limit else { return text }
+        truncatedCells += 1
+        var marker = ""
+        var kept = limit
+        for _ in 0..<3 {   // the marker names how much is cut, which depends on the marker's own length
+            marker = " … [cut: \(total - kept) more characters are in the warehouse]"
+            kept = limit - marker.utf16.count
+        }
+        return String(decoding: Array(text.utf16.prefix(kept)), as: UTF16.self) + marker
+    }
+
+    /// Counts a number that cannot be written (not finite).
+    func noteNonFinite() { nonFiniteCells += 1 }
 
     /// Adds a worksheet (name ≤ 31 characters, no `[]:*?/\`).
     public func addSheet(_ name: String) throws -> XLSXSheet {
@@ -106,7 +148,8 @@ public final class XLSXWorkbook {
         guard let wb = workbook, let chart = workbook_add_chart(wb, kind.lxw) else { return nil }
         for s in series {
             let added = chart_add_series(chart, s.categories, s.values)
-            chart_series_set_name(added, s.name)
+            // A name starting with `=` would be read as a cell reference: a zero-width space keeps it text.
+            chart_series_set_name(added, s.name.hasPrefix("=") ? "\u{200B}" + s.name : s.name)
         }
         chart_title_set_name(chart, title)
         if !xTitle.isEmpty { chart_axis_set_name(chart.pointee.x_axis, xTitle) }
@@ -115,14 +158,22 @@ public final class XLSXWorkbook {
         return XLSXChart(chart)
     }
 
-    /// Writes and closes the file.
+    /// Writes and closes the file, then checks that it is whole (``XLSXPackageCheck``). Throws when
+    /// any write or the close failed or the file is not whole: the caller must not use the file then.
     public func close() throws {
         guard let wb = workbook else { return }
         workbook = nil
         let rc = workbook_close(wb)
+        free(tmpdir)
+        tmpdir = nil
         guard rc == LXW_NO_ERROR else {
             throw XLSXError(message: "cannot write \(path): \(String(cString: lxw_strerror(rc)))")
         }
+        if !problems.isEmpty {
+            let shown = problems.filter { !$0.isEmpty }.joined(separator: "; ")
+            throw XLSXError(message: "cannot write \(path): \(problems.count) cell writes failed (\(shown))")
+        }
+        try XLSXPackageCheck.verify(path: path)
     }
 }
 
@@ -143,12 +194,22 @@ public final class XLSXSheet {
     }
 
     /// Writes text as text: a value that begins with `=`, `+`, `-` or `@` is never a formula.
+    /// Text longer than a cell holds is cut with a visible marker (``XLSXWorkbook/truncatedCells``).
     public func write(_ row: Int, _ col: Int, _ text: String, _ style: CellStyle? = nil) {
-        worksheet_write_string(sheet, lxw_row_t(row), lxw_col_t(col), text, workbook.format(style))
+        let rc = worksheet_write_string(sheet, lxw_row_t(row), lxw_col_t(col), workbook.cellText(text), workbook.format(style))
+        workbook.note(rc, "text at row \(row + 1), column \(col + 1)")
     }
 
+    /// A number that is not finite (`inf`, `nan`) is never written (it would corrupt the file): the
+    /// cell stays blank and is counted in ``XLSXWorkbook/nonFiniteCells``.
     public func write(_ row: Int, _ col: Int, _ number: Double, _ style: CellStyle? = nil) {
-        worksheet_write_number(sheet, lxw_row_t(row), lxw_col_t(col), number, workbook.format(style))
+        guard number.isFinite else {
+            workbook.noteNonFinite()
+            writeBlank(row, col, style)
+            return
+        }
+        let rc = worksheet_write_number(sheet, lxw_row_t(row), lxw_col_t(col), number, workbook.format(style))
+        workbook.note(rc, "number at row \(row + 1), column \(col + 1)")
     }
 
     public func write(_ row: Int, _ col: Int, _ number: Int, _ style: CellStyle? = nil) {
@@ -156,7 +217,8 @@ public final class XLSXSheet {
     }
 
     public func writeBlank(_ row: Int, _ col: Int, _ style: CellStyle? = nil) {
-        worksheet_write_blank(sheet, lxw_row_t(row), lxw_col_t(col), workbook.format(style))
+        let rc = worksheet_write_blank(sheet, lxw_row_t(row), lxw_col_t(col), workbook.format(style))
+        workbook.note(rc, "blank at row \(row + 1), column \(col + 1)")
     }
 
     /// Writes an Excel date-time; give the style a date number format.
@@ -164,7 +226,8 @@ public final class XLSXSheet {
                           second: Int = 0, _ style: CellStyle? = nil) {
         var dt = lxw_datetime(year: Int32(year), month: Int32(month), day: Int32(day), hour: Int32(hour),
                               min: Int32(minute), sec: Double(second))
-        worksheet_write_datetime(sheet, lxw_row_t(row), lxw_col_t(col), &dt, workbook.format(style))
+        let rc = worksheet_write_datetime(sheet, lxw_row_t(row), lxw_col_t(col), &dt, workbook.format(style))
+        workbook.note(rc, "date at row \(row + 1), column \(col + 1)")
     }
 
     public func freeze(rows: Int, cols: Int = 0) {
