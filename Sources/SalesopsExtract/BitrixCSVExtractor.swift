@@ -130,9 +130,10 @@ public struct BitrixCSVExtractor: CRMExtractor {
 
     func amount(_ text: String?) throws -> Double? {
         guard let text else { return nil }
-        let cleaned = text.filter { $0 != " " && $0 != "\u{A0}" }.replacingOccurrences(of: ",", with: ".")
-        guard let v = Double(cleaned) else { throw Bad(reason: "not an amount: '\(text)'") }
-        return v
+        switch Amount.parse(text) {
+        case let .success(value): return value
+        case let .failure(error): throw Bad(reason: "the amount is \(error.reason)")
+        }
     }
 
     func deal(_ f: [String: [String]], _ p: SourcePosition) throws -> CRMDeal {

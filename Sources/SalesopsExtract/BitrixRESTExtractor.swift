@@ -94,14 +94,19 @@ public struct BitrixRESTExtractor: CRMExtractor {
                 statusDescription: text(v, "STATUS_DESCRIPTION") ?? "", phones: multi(v, "PHONE"), emails: multi(v, "EMAIL"),
                 position: p))
         case "crm.deal.list":
-            let amount = text(v, "OPPORTUNITY")
-            guard amount == nil || Double(amount!) != nil else { throw Bad(reason: "OPPORTUNITY is not a number: '\(amount!)'") }
+            var amount: Double?
+            if let raw = text(v, "OPPORTUNITY") {
+                switch Amount.parse(raw) {
+                case let .success(value): amount = value
+                case let .failure(error): throw Bad(reason: "OPPORTUNITY is \(error.reason)")
+                }
+            }
             // CLOSEDATE comes back as a datetime: the calendar date as written is the date meant.
             let closed = flag(v, "CLOSED") ? text(v, "CLOSEDATE").map { String($0.prefix(10)) } : nil
             return .deal(CRMDeal(
                 id: try required(v, "ID"), title: text(v, "TITLE") ?? "", pipeline: text(v, "CATEGORY_ID") ?? "0",
                 stageID: try required(v, "STAGE_ID"), semantic: text(v, "STAGE_SEMANTIC_ID").flatMap(CRMSemantic.init(bitrix:)),
-                assignedTo: text(v, "ASSIGNED_BY_ID"), amount: amount.flatMap(Double.init), currency: text(v, "CURRENCY_ID"),
+                assignedTo: text(v, "ASSIGNED_BY_ID"), amount: amount, currency: text(v, "CURRENCY_ID"),
                 createdAt: try time(v, "DATE_CREATE", required: true)!, closedDate: closed, leadID: text(v, "LEAD_ID"),
                 movedAt: try time(v, "MOVED_TIME"), position: p))
         case "crm.stagehistory.list":

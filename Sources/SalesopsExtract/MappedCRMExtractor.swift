@@ -51,16 +51,15 @@ public struct MappedCRMExtractor: CRMExtractor {
                 guard let local = Array(value.utf8).withUnsafeBufferPointer({ pattern.parse($0) }) else { return .bad }
                 return .at(clock.utc(fromLocal: local))
             }
-            func number(_ text: String) -> Double? {
-                Double(text.filter { $0 != " " && $0 != "\u{A0}" }.replacingOccurrences(of: ",", with: "."))
-            }
             guard let id = field("id") else { return reject("no id") }
             if source.entity == "payments" {
                 guard case let .at(paid) = time("paid_at") else {
                     return reject("bad or missing paid_at '\(field("paid_at") ?? "")' (expected \(pattern.text))")
                 }
-                guard let amount = field("amount").flatMap(number) else {
-                    return reject("amount is not a number: '\(field("amount") ?? "")'")
+                let amount: Double
+                switch Amount.parse(field("amount") ?? "") {
+                case let .success(value): amount = value
+                case let .failure(error): return reject("amount is \(error.reason)")
                 }
                 return try sink.accept(.payment(CRMPayment(id: id, dealID: field("deal_id"), responsible: field("responsible"),
                                                            paidAt: paid, amount: amount, currency: field("currency"),
@@ -78,8 +77,10 @@ public struct MappedCRMExtractor: CRMExtractor {
             }
             var amount: Double?
             if let a = field("amount") {
-                guard let v = number(a) else { return reject("amount is not a number: '\(a)'") }
-                amount = v
+                switch Amount.parse(a) {
+                case let .success(value): amount = value
+                case let .failure(error): return reject("amount is \(error.reason)")
+                }
             }
             let stage = mapping.mapped("stage", stageValue)
             let closedDate = closedAt.map { CivilTime.dateString(days: clock.localDay(ofUTC: $0)) }

@@ -93,3 +93,33 @@ final class CRMPipelineTests: XCTestCase {
         XCTAssertEqual(try project.rows("SELECT src_line, reason FROM rejects"), [["5", "amount is not a number: 'abc'"]])
     }
 }
+
+final class AmountTests: XCTestCase {
+    func testAmountsThatAreNotFiniteOrOutOfRangeAreLocatedRejects() throws {
+        let project = try TestProject(sources: [
+            ("deals", "bitrix24_rest", ["deals_nonfinite_amounts.json"], "    method: crm.deal.list\n"),
+            ("payments", "mapped_csv_crm", ["payments_nonfinite_amounts.csv"], [
+                "    entity: payments",
+                "    format: {delimiter: \";\", header: true, date_format: dd.MM.yyyy}",
+                "    columns: {id: id, deal_id: deal_id, paid_at: paid_at, amount: amount, currency: currency}",
+            ].joined(separator: "\n") + "\n"),
+        ])
+        defer { project.remove() }
+        try project.run(asOf: "2026-11-20", reports: true)
+        XCTAssertEqual(try project.rows("SELECT deal_id, amount FROM deals"), [["61", "1005000.0"]])
+        XCTAssertEqual(try project.rows("SELECT payment_id, amount FROM payments"), [["P1", "50000.0"]])
+        XCTAssertEqual(try project.rows("SELECT source, src_line, reason FROM rejects ORDER BY source, src_line"), [
+            ["deals", "3", "OPPORTUNITY is not a finite number: 'Infinity'"],
+            ["deals", "4", "OPPORTUNITY is not a finite number: '1e309'"],
+            ["deals", "5", "OPPORTUNITY is not a finite number: 'NaN'"],
+            ["deals", "6", "OPPORTUNITY is out of range (more than 10^15): '1e308'"],
+            ["payments", "3", "amount is not a finite number: 'Infinity'"],
+            ["payments", "4", "amount is not a finite number: '-1e309'"],
+            ["payments", "5", "amount is not a finite number: 'nan'"],
+        ])
+        // The workbook of that night opens.
+        let book = project.dir.appendingPathComponent("output/reports/2026-11-20/department.xlsx").path
+        let (code, _, err) = try runProcess("/usr/bin/env", ["python3", "-c", "import sys, openpyxl; openpyxl.load_workbook(sys.argv[1])", book])
+        XCTAssertEqual(code, 0, err)
+    }
+}
