@@ -110,6 +110,18 @@ public enum ConfigLoader {
         }
         c.maxExtensionDigits = r.int("max_extension_digits", range: 2...6) ?? 4
         c.companyNumbers = r.strings("company_numbers")
+        if let window = r.mapping("plausible_dates") {
+            var times = PlausibleTimes()
+            for (key, keyPath) in [("from", \PlausibleTimes.firstDay), ("to", \PlausibleTimes.lastDay)] {
+                guard let text = window.string(key) else { continue }
+                if let day = CivilTime.days(fromDateString: text) { times[keyPath: keyPath] = day } else {
+                    window.problem(key, "expected a date as YYYY-MM-DD, got '\(text)'")
+                }
+            }
+            if times.firstDay > times.lastDay { window.problem("to", "must not be before from") }
+            window.finish()
+            c.plausibleTimes = times
+        }
         r.finish()
         return c
     }

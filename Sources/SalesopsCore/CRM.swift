@@ -42,6 +42,20 @@ public enum CRMRecord: Sendable, Equatable {
         case let .payment(r): return r.position
         }
     }
+
+    /// What the record is, for a reject's raw column (`deal 37`, `stage entry of deal 37`).
+    public var summary: String {
+        switch self {
+        case let .lead(r): return "lead \(r.id)"
+        case let .deal(r): return "deal \(r.id)"
+        case let .stageEntry(r): return "stage entry of \(r.owner.rawValue) \(r.dealID)"
+        case let .activity(r): return "activity \(r.id)"
+        case let .task(r): return "task \(r.id)"
+        case let .status(r): return "status \(r.statusID)"
+        case let .user(r): return "user \(r.id)"
+        case let .payment(r): return "payment \(r.id)"
+        }
+    }
 }
 
 public struct CRMLead: Sendable, Equatable {

@@ -23,6 +23,8 @@ public struct CompanySettings: Sendable, Equatable {
     public var maxExtensionDigits: Int
     /// Company numbers that belong to no rep (queues, IVR, main DIDs), as written in the CDRs.
     public var companyNumbers: [String]
+    /// The dates every input timestamp must fall in (`plausible_dates`).
+    public var plausibleTimes = PlausibleTimes()
 
     public init(name: String = "", timeZone: String = "Europe/Moscow", phoneCountry: String = "RU",
                 mailDomains: [String] = [], businessDays: Set<Int> = [1, 2, 3, 4, 5], holidays: Set<Int> = [],

@@ -49,6 +49,11 @@ public struct MailboxExtractor: MailExtractor {
         guard let from = headers.from.first else {
             return reject("no sender address (From)")
         }
+        // A message without a Date field takes its mbox separator's date; one whose Date cannot be
+        // read is rejected rather than silently dated by where it was stored.
+        if headers.date == nil, let text = headers.dateText, !text.isEmpty {
+            return reject("the Date header is not a date: '\(text.prefix(80))'")
+        }
         guard let sentAt = headers.date ?? Self.separatorDate(raw.separator) else {
             return reject("no readable Date header")
         }

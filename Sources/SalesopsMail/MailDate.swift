@@ -44,7 +44,8 @@ public enum MailDate {
                 }
             }
         }
-        guard let d = day, let m = month, let y = year, let t = time, (1...31).contains(d), (1900...2200).contains(y),
+        guard let d = day, let m = month, let y = year, let t = time, (1900...2200).contains(y),
+              (1...CivilTime.daysInMonth(year: y, month: m)).contains(d),
               (0...23).contains(t.0), (0...59).contains(t.1), (0...60).contains(t.2) else { return nil }
         let days = CivilTime.daysFromCivil(year: y, month: m, day: d)
         let local = Int64(days) * 86400 + Int64(t.0 * 3600 + t.1 * 60 + min(t.2, 59))

@@ -6,6 +6,8 @@ public struct MailHeaders: Equatable, Sendable {
     public var messageID: String?
     /// `Date` in seconds since the epoch (UTC); nil when absent or unreadable.
     public var date: Int64?
+    /// The `Date` field as written, when present (to tell an unreadable date from a missing one).
+    public var dateText: String?
     public var from: [MailboxAddress]
     /// `To`, `Cc` and `Bcc`, in that order.
     public var recipients: [MailboxAddress]
@@ -22,7 +24,8 @@ public struct MailHeaders: Equatable, Sendable {
     public init(_ headers: HeaderBlock) {
         func text(_ name: String) -> String? { headers.first(name).map { EncodedWords.decodeHeader($0) } }
         messageID = headers.first("message-id").flatMap(Self.firstID)
-        date = text("date").flatMap(MailDate.parse)
+        dateText = text("date").map(\.trimmingSpaces)
+        date = dateText.flatMap(MailDate.parse)
         from = headers.first("from").map(MailboxAddress.parseList) ?? []
         recipients = ["to", "cc", "bcc"].flatMap { headers.all($0).flatMap(MailboxAddress.parseList) }
         subject = text("subject").map(Self.collapse) ?? ""

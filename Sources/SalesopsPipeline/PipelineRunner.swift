@@ -34,16 +34,18 @@ public final class CallLegLoader: CallLegSink, SourceLoader {
     let resolver: CallLegResolver
     let store: CallStore?
     let source: String
+    let times: PlausibleTimes
     public var stats: SourceStats
     /// Calls inserted; counted by the writer thread, read after a drain.
     var callsWritten = 0
     var rejectSamples: [Reject] = []
 
-    init(source: String, extractor: CallLegExtractor, resolver: CallLegResolver, store: CallStore?) {
+    init(source: String, extractor: CallLegExtractor, resolver: CallLegResolver, store: CallStore?, times: PlausibleTimes) {
         self.source = source
         self.extractor = extractor
         self.resolver = resolver
         self.store = store
+        self.times = times
         self.stats = SourceStats(source: source)
     }
 
@@ -54,6 +56,12 @@ public final class CallLegLoader: CallLegSink, SourceLoader {
     }
 
     public func accept(_ leg: CallLeg) throws {
+        if let reason = times.problem("the start time", epoch: leg.start) {
+            return reject(Reject(position: leg.position, reason: reason,
+                                 raw: "uniqueid \(leg.uniqueID), src \(leg.src), dst \(leg.dst)"))
+        }
+        var leg = leg
+        leg.answer = times.optional(leg.answer)
         var facts = resolver.resolve(leg).facts
         if let store {
             facts.runID = store.runID
@@ -91,12 +99,15 @@ public final class CallLegLoader: CallLegSink, SourceLoader {
 class FileSourceLoader {
     let queue: WriteQueue?
     let source: String
+    /// The window every timestamp of the source must fall in.
+    let times: PlausibleTimes
     var stats: SourceStats
     var rejectSamples: [Reject] = []
 
-    init(source: String, queue: WriteQueue?) {
+    init(source: String, queue: WriteQueue?, times: PlausibleTimes) {
         self.source = source
         self.queue = queue
+        self.times = times
         stats = SourceStats(source: source)
     }
 
@@ -123,10 +134,10 @@ final class MailLoader: FileSourceLoader, MailSink, SourceLoader {
     /// New messages written (first sightings); counted by the writer thread, read after a drain.
     var emailsWritten = 0
 
-    init(source: String, extractor: MailExtractor, resolver: EmailResolver, queue: WriteQueue?) {
+    init(source: String, extractor: MailExtractor, resolver: EmailResolver, queue: WriteQueue?, times: PlausibleTimes) {
         self.extractor = extractor
         self.resolver = resolver
-        super.init(source: source, queue: queue)
+        super.init(source: source, queue: queue, times: times)
     }
 
     func read(path: String, displayPath: String, resume: ResumePoint?) throws -> ExtractResult {
@@ -134,6 +145,9 @@ final class MailLoader: FileSourceLoader, MailSink, SourceLoader {
     }
 
     func accept(_ message: MailRecord) throws {
+        if let reason = times.problem("the date", epoch: message.sentAt) {
+            return reject(Reject(position: message.position, reason: reason, raw: "message at byte \(message.offset)"))
+        }
         queue?.add(.email(resolver.resolve(message), loader: self))
         stats.rowsLoaded += 1
     }
@@ -151,18 +165,24 @@ final class CRMLoader: FileSourceLoader, CRMSink, SourceLoader {
     let resolver: CRMResolver
     let collector: NameCollector?
 
-    init(source: String, extractor: CRMExtractor, resolver: CRMResolver, queue: WriteQueue?, collector: NameCollector? = nil) {
+    init(source: String, extractor: CRMExtractor, resolver: CRMResolver, queue: WriteQueue?, times: PlausibleTimes,
+         collector: NameCollector? = nil) {
         self.extractor = extractor
         self.resolver = resolver
         self.collector = collector
-        super.init(source: source, queue: queue)
+        super.init(source: source, queue: queue, times: times)
     }
 
     func read(path: String, displayPath: String, resume: ResumePoint?) throws -> ExtractResult {
         try extractor.extract(path: path, displayPath: displayPath, into: self)
     }
 
-    func accept(_ record: CRMRecord) throws {
+    func accept(_ original: CRMRecord) throws {
+        let record: CRMRecord
+        switch times.screen(original) {
+        case let .success(screened): record = screened
+        case let .failure(error): return reject(Reject(position: original.position, reason: error.reason, raw: original.summary))
+        }
         switch record {
         case let .status(s): collector?.names.add(s)
         case let .user(u): collector?.names.users[CRMNames.key(u.name)] = u.id
@@ -231,15 +251,16 @@ public struct PipelineRunner {
         case .telephony:
             return CallLegLoader(source: source.name,
                                  extractor: try ExtractorRegistry.makeCallLegExtractor(for: source, clock: clock(for: source)),
-                                 resolver: CallLegResolver(config: config), store: callStore)
+                                 resolver: CallLegResolver(config: config), store: callStore, times: config.company.plausibleTimes)
         case .mail:
             return MailLoader(source: source.name, extractor: try ExtractorRegistry.makeMailExtractor(for: source),
-                              resolver: EmailResolver(config: config), queue: queue)
+                              resolver: EmailResolver(config: config), queue: queue, times: config.company.plausibleTimes)
         case .crm:
             return CRMLoader(source: source.name,
                              extractor: try ExtractorRegistry.makeCRMExtractor(for: source, clock: clock(for: source),
                                                                                names: try names()),
-                             resolver: CRMResolver(config: config), queue: queue, collector: collector)
+                             resolver: CRMResolver(config: config), queue: queue, times: config.company.plausibleTimes,
+                             collector: collector)
         }
     }
 
