@@ -1,3 +1,4 @@
+import Foundation
 import SalesopsCore
 import SalesopsSQLite
 
@@ -8,11 +9,30 @@ public final class Warehouse {
     public let db: SQLiteDatabase
 
     /// Opens or creates the warehouse at `path` and applies pending migrations.
+    ///
+    /// The warehouse is kept in WAL mode: analysts reading it (an open transaction in DBeaver, a
+    /// long query in pandas) never block the night's commit, and see the warehouse as it was before
+    /// the run until the run commits, never half of it. The WAL file is cut back to 64 MB after each
+    /// checkpoint. A warehouse created by this open has no readers yet: its first load runs with a
+    /// rollback journal (WAL would write every page twice: 1M CDR rows took 12.6–13.2 s instead of
+    /// 10.1–11.7 s) and ``useWAL()`` switches it once that load has committed.
     public init(path: String) throws {
+        let isNew = !FileManager.default.fileExists(atPath: path)
         db = try SQLiteDatabase(path: path)
         try db.execute("PRAGMA foreign_keys = OFF; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8192;")
+        try db.execute("PRAGMA journal_size_limit = 67108864")
+        if !isNew { try useWAL() }
         try Migrations.migrate(db)
         try createBulkIndexes()
+    }
+
+    /// Switches the warehouse to WAL mode (a no-op when it is in WAL mode already); call it outside
+    /// a transaction.
+    public func useWAL() throws {
+        let mode = try db.scalar("PRAGMA journal_mode = WAL")?.string
+        guard mode == "wal" else {
+            throw SalesopsError(.database, "the warehouse cannot be switched to WAL mode (journal mode \(mode ?? "unknown"))")
+        }
     }
 
     public func close() { db.close() }

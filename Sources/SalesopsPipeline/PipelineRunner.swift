@@ -451,11 +451,27 @@ public struct PipelineRunner {
             if error is SalesopsError { throw error }
             throw SalesopsError(.database, "the run failed and was rolled back", cause: String(describing: error))
         }
+        do { try warehouse.useWAL() } catch {
+            throw SalesopsError(.database, "cannot switch the warehouse to WAL mode", cause: String(describing: error))
+        }
         if reports { outcome.reportPath = try writeReports(asOf: asOf) }
         return outcome
     }
 
-    /// Writes `department.xlsx` for the as-of date and returns its path.
+    /// `salesops report`: waits for no one — while a run holds the lock (it will write its own
+    /// reports when it has committed) this fails with the lock's exit code (75) — then writes the
+    /// reports for the as-of date and returns the workbook's path.
+    public func report(asOf: Int) throws -> String {
+        let outputDir = URL(fileURLWithPath: warehousePath).deletingLastPathComponent()
+        guard FileManager.default.fileExists(atPath: warehousePath) else {
+            throw SalesopsError(.input, "no warehouse at \(warehousePath): run `salesops run` first")
+        }
+        let lock = try RunLock(path: outputDir.appendingPathComponent(".salesops.lock").path, purpose: "report")
+        defer { lock.release() }
+        return try writeReports(asOf: asOf)
+    }
+
+    /// Writes `department.xlsx` for the as-of date and returns its path (the caller holds the lock).
     public func writeReports(asOf: Int) throws -> String {
         let folder = URL(fileURLWithPath: reportsPath).appendingPathComponent(CivilTime.dateString(days: asOf))
         let path = folder.appendingPathComponent("department.xlsx").path

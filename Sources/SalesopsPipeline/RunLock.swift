@@ -8,13 +8,16 @@ import Glibc
 final class RunLock {
     private var fd: Int32
 
-    init(path: String) throws {
-        fd = open(path, O_CREAT | O_RDWR, 0o644)
-        guard fd >= 0 else { throw SalesopsError(.output, "cannot create the lock file \(path)") }
+    /// Takes the lock or throws `.locked` (exit 75) at once; `purpose` names what waits, for the message.
+    init(path: String, purpose: String = "run") throws {
+        fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else {
+            throw SalesopsError(.output, "cannot create the lock file \(path)", cause: String(cString: strerror(errno)))
+        }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             Glibc.close(fd)
             fd = -1
-            throw SalesopsError(.locked, "another salesops run holds \(path); try again when it finishes")
+            throw SalesopsError(.locked, "a salesops run holds \(path): the \(purpose) cannot start now; try again when it finishes")
         }
     }
 

@@ -21,8 +21,11 @@ public struct DepartmentReport {
 
     /// Writes the workbook to `path` through a temporary file renamed into place.
     public func write(to path: String) throws {
-        let db = try SQLiteDatabase(path: warehousePath, readOnly: true)
+        // Opened for writing but used read-only: after a killed run SQLite must be able to recover
+        // (roll back a hot journal, rebuild the WAL index) before anything can be read.
+        let db = try SQLiteDatabase(path: warehousePath)
         defer { db.close() }
+        try db.execute("PRAGMA query_only = 1")
         let (y, m, d) = CivilTime.civilFromDays(asOf)
         let created = Date(timeIntervalSince1970: TimeInterval(asOf) * 86_400)
         let captions = Captions(language: company.reportLanguage)

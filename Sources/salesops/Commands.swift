@@ -89,7 +89,7 @@ struct ReportCommand: ParsableCommand {
         let runner = PipelineRunner(projectDir: options.projectURL, config: config, pipeline: pipeline, asOf: asOf,
                                     logger: logger)
         do {
-            let path = try runner.writeReports(asOf: asOf)
+            let path = try runner.report(asOf: asOf)
             print("report written: \(path)")
         } catch {
             throw failureExitCode(for: error, logger: logger)

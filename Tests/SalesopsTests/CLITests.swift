@@ -274,7 +274,7 @@ final class CLITests: XCTestCase {
         flock(fd, LOCK_UN)
         close(fd)
         XCTAssertEqual(code, 75)
-        XCTAssertTrue(err.contains("another salesops run holds"), err)
+        XCTAssertTrue(err.contains("a salesops run holds"), err)
         XCTAssertFalse(FileManager.default.fileExists(atPath: project.warehouse))
     }
 
