@@ -49,6 +49,7 @@ public enum ConfigLoader {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [])
             .filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.sorted()
         var config = ProjectConfig()
+        var repOrigins: [RepOrigin] = []
         var seen: [String: String] = [:]
         if names.isEmpty {
             sink.add(file: "config", line: 0, path: "", "no configuration files (config/*.yml) found")
@@ -65,7 +66,7 @@ public enum ConfigLoader {
                 seen[section] = display
             }
             if let company = top.mapping("company") { config.company = readCompany(company) }
-            if top.has("reps") { config.reps = readReps(top, sink: sink) }
+            if top.has("reps") { (config.reps, repOrigins) = readReps(top, sink: sink) }
             if let norms = top.mapping("norms") { config.norms = readNorms(norms) }
             if let thresholds = top.mapping("thresholds") { config.thresholds = readThresholds(thresholds) }
             if let mail = top.mapping("mail") { config.mail = readMail(mail) }
@@ -75,7 +76,7 @@ public enum ConfigLoader {
         if seen["company"] == nil && !names.isEmpty {
             sink.add(file: "config", line: 0, path: "company", "required section is missing")
         }
-        crossCheck(config, teamFile: seen["reps"] ?? "config", sink: sink)
+        crossCheck(config, origins: repOrigins, teamFile: seen["reps"] ?? "config", sink: sink)
         return config
     }
 
@@ -136,10 +137,25 @@ public enum ConfigLoader {
         return out
     }
 
-    static func readReps(_ top: YAMLReader, sink: DiagnosticSink) -> [Rep] {
+    /// Where a rep's keys were written, so that identity clashes found across reps are located.
+    struct RepOrigin {
+        var file: String
+        var path: String
+        var line: Int
+        var keyLines: [String: Int]
+
+        func at(_ key: String) -> (line: Int, path: String) { (keyLines[key] ?? line, "\(path).\(key)") }
+        var text: String { "\(file):\(line)" }
+    }
+
+    static func readReps(_ top: YAMLReader, sink: DiagnosticSink) -> ([Rep], [RepOrigin]) {
         var reps: [Rep] = []
+        var origins: [RepOrigin] = []
         for (node, path) in top.sequence("reps") {
             guard let r = YAMLReader(node, file: top.file, path: path, sink: sink) else { continue }
+            let keys = ["id", "extensions", "dids", "emails", "crm_user_ids", "crm_names", "name"]
+            origins.append(RepOrigin(file: top.file, path: path, line: r.line,
+                                     keyLines: Dictionary(uniqueKeysWithValues: keys.map { ($0, r.lineOf($0)) })))
             var rep = Rep(id: r.string("id", required: true) ?? "", name: r.string("name", required: true) ?? "",
                           team: r.string("team") ?? "")
             rep.extensions = r.strings("extensions")
@@ -158,7 +174,7 @@ public enum ConfigLoader {
             r.finish()
             reps.append(rep)
         }
-        return reps
+        return (reps, origins)
     }
 
     static func readNormValues(_ r: YAMLReader) -> [NormMetric: Double] {
@@ -251,22 +267,58 @@ public enum ConfigLoader {
         return funnels
     }
 
-    static func crossCheck(_ config: ProjectConfig, teamFile: String, sink: DiagnosticSink) {
-        var ids = Set<String>()
-        var owners: [String: String] = [:]
-        for rep in config.reps {
-            if !ids.insert(rep.id).inserted {
-                sink.add(file: teamFile, line: 0, path: "reps", "rep id '\(rep.id)' is used twice")
-            }
-            for ext in rep.extensions + rep.dids {
-                if let other = owners[ext], other != rep.id {
-                    sink.add(file: teamFile, line: 0, path: "reps",
-                             "number '\(ext)' belongs to both '\(other)' and '\(rep.id)'")
-                }
-                owners[ext] = rep.id
+    /// Identities that would silently move records between reps: the same rep id, extension, DID (in
+    /// any format), mail address (any case), CRM user id or CRM display name (folded as UI exports are
+    /// matched) on two reps, or a rep's extension or DID that is also a company number. Each problem is
+    /// located at the second rep's key and names the first.
+    static func crossCheck(_ config: ProjectConfig, origins: [RepOrigin], teamFile: String, sink: DiagnosticSink) {
+        let phones = PhoneNormalizer(maxExtensionDigits: config.company.maxExtensionDigits)
+        func phoneKey(_ raw: String) -> String {
+            switch phones.normalize(raw) {
+            case let .e164(text), let .extension(text), let .local(text): return text
+            case .unknown: return raw.trimmingSpaces
             }
         }
-        for rep in config.norms.reps.keys where !ids.contains(rep) {
+        let companyNumbers = Dictionary(config.company.companyNumbers.map { (phoneKey($0), $0) }, uniquingKeysWith: { a, _ in a })
+        var owners: [String: [String: (rep: String, origin: RepOrigin?)]] = [:]
+        for (index, rep) in config.reps.enumerated() {
+            let origin = index < origins.count ? origins[index] : nil
+            func problem(_ key: String, _ message: String) {
+                let place = origin?.at(key) ?? (line: 0, path: "reps")
+                sink.add(file: origin?.file ?? teamFile, line: place.line, path: place.path, message)
+            }
+            func claim(_ kind: String, _ key: String, _ identity: String, _ shown: String) {
+                guard !identity.isEmpty else { return }
+                if let first = owners[kind]?[identity], first.rep != rep.id {
+                    let place = first.origin.map { " (\($0.text))" } ?? ""
+                    problem(key, "\(shown) also belongs to rep '\(first.rep)'\(place): its records would go to one of them at random")
+                } else if owners[kind]?[identity] == nil {
+                    owners[kind, default: [:]][identity] = (rep.id, origin)
+                }
+            }
+            if let first = owners["id"]?[rep.id] {
+                problem("id", "rep id '\(rep.id)' is used twice (first at \(first.origin?.text ?? teamFile))")
+            } else {
+                owners["id", default: [:]][rep.id] = (rep.id, origin)
+            }
+            for (key, numbers) in [("extensions", rep.extensions), ("dids", rep.dids)] {
+                for number in numbers {
+                    let identity = phoneKey(number)
+                    let shown = identity == number ? "number '\(number)'" : "number '\(number)' (\(identity))"
+                    claim("number", key, identity, shown)
+                    if let company = companyNumbers[identity] {
+                        problem(key, "\(shown) is also a company number ('\(company)' in company.company_numbers): "
+                                + "calls to the company line would be credited to this rep")
+                    }
+                }
+            }
+            for email in rep.emails { claim("email", "emails", email.lowercased(), "mail address '\(email)'") }
+            for id in rep.crmUserIDs { claim("crm_user", "crm_user_ids", id.trimmingSpaces, "CRM user id '\(id)'") }
+            for name in rep.crmNames { claim("crm_name", "crm_names", CRMNames.key(name), "CRM name '\(name)'") }
+            claim("crm_name", "name", CRMNames.key(rep.name), "the name '\(rep.name)' (as a CRM display name)")
+        }
+        let ids = Set(config.reps.map(\.id))
+        for rep in config.norms.reps.keys.sorted() where !ids.contains(rep) {
             sink.add(file: teamFile, line: 0, path: "norms.reps.\(rep)", "no rep has this id")
         }
     }

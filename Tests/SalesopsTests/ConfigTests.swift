@@ -91,3 +91,49 @@ final class ConfigTests: XCTestCase {
         XCTAssertFalse(config.company.isBusinessDay(CivilTime.days(fromDateString: "2026-11-08")!))
     }
 }
+
+final class IdentityClashTests: XCTestCase {
+    func testIdentitiesThatWouldMoveRecordsBetweenRepsAreLocatedErrors() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for sub in ["config", "pipelines"] {
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent(sub), withIntermediateDirectories: true)
+        }
+        // company_numbers: ["600", "+74951230000"]
+        try FileManager.default.copyItem(at: Fixtures.root.appendingPathComponent("project/config/company.yml"),
+                                         to: dir.appendingPathComponent("config/company.yml"))
+        try """
+            reps:
+              - id: r01
+                name: Анна Смирнова
+                extensions: ["101"]
+                dids: ["+7 495 123-01-01"]
+                emails: [a.smirnova@romashka.ru]
+                crm_user_ids: ["11"]
+              - id: r02
+                name: Boris
+                extensions: ["600"]
+                dids: ["84951230101"]
+                emails: [A.Smirnova@Romashka.RU]
+                crm_user_ids: ["11"]
+                crm_names: [Анна  Смирнова]
+              - id: r03
+                name: Vera
+                dids: ["8 (495) 123-00-00"]
+              - id: r01
+                name: Again
+            """.write(to: dir.appendingPathComponent("config/team.yml"), atomically: true, encoding: .utf8)
+        try "name: nightly\nsources: []\n".write(to: dir.appendingPathComponent("pipelines/nightly.yml"), atomically: true, encoding: .utf8)
+        let problems = ConfigLoader.validate(projectDir: dir, pipelineFile: dir.appendingPathComponent("pipelines/nightly.yml"),
+                                             pipelineName: "pipelines/nightly.yml").map(\.description)
+        XCTAssertEqual(problems, [
+            "config/team.yml:10: reps[1].extensions: number '600' is also a company number ('600' in company.company_numbers): calls to the company line would be credited to this rep",
+            "config/team.yml:11: reps[1].dids: number '84951230101' (+74951230101) also belongs to rep 'r01' (config/team.yml:2): its records would go to one of them at random",
+            "config/team.yml:12: reps[1].emails: mail address 'a.smirnova@romashka.ru' also belongs to rep 'r01' (config/team.yml:2): its records would go to one of them at random",
+            "config/team.yml:13: reps[1].crm_user_ids: CRM user id '11' also belongs to rep 'r01' (config/team.yml:2): its records would go to one of them at random",
+            "config/team.yml:14: reps[1].crm_names: CRM name 'Анна  Смирнова' also belongs to rep 'r01' (config/team.yml:2): its records would go to one of them at random",
+            "config/team.yml:17: reps[2].dids: number '8 (495) 123-00-00' (+74951230000) is also a company number ('+74951230000' in company.company_numbers): calls to the company line would be credited to this rep",
+            "config/team.yml:18: reps[3].id: rep id 'r01' is used twice (first at config/team.yml:2)",
+        ])
+    }
+}

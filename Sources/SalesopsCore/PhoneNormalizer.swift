@@ -1,5 +1,3 @@
-import SalesopsCore
-
 /// What a phone-like string turned out to be.
 public enum PhoneNumber: Sendable, Equatable {
     /// A full number in E.164 (`+74951234567`).
