@@ -26,14 +26,7 @@ final class ConfigTests: XCTestCase {
     }
 
     func testFunnelAndCRMSourceProblemsAreLocated() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        for sub in ["config", "pipelines"] {
-            try FileManager.default.createDirectory(at: dir.appendingPathComponent(sub), withIntermediateDirectories: true)
-        }
-        try FileManager.default.copyItem(at: Fixtures.root.appendingPathComponent("project/config/company.yml"),
-                                         to: dir.appendingPathComponent("config/company.yml"))
-        try """
+        let funnels = """
             funnels:
               - pipeline: "0"
                 stages:
@@ -43,16 +36,15 @@ final class ConfigTests: XCTestCase {
                   - {id: NEW}
               - pipeline: "0"
                 stages: []
-            """.write(to: dir.appendingPathComponent("config/funnels.yml"), atomically: true, encoding: .utf8)
-        try """
+            """
+        let pipeline = """
             name: nightly
             sources:
               - {name: deals, kind: crm, type: bitrix24_rest, method: crm.deals.get, path: "input/*.json"}
               - {name: ui, kind: crm, type: bitrix24_csv, path: "input/*.csv"}
               - {name: pay, kind: crm, type: mapped_csv, entity: payments, path: "input/*.csv", columns: {id: N, stage: S}}
-            """.write(to: dir.appendingPathComponent("pipelines/nightly.yml"), atomically: true, encoding: .utf8)
-        let problems = ConfigLoader.validate(projectDir: dir, pipelineFile: dir.appendingPathComponent("pipelines/nightly.yml"),
-                                             pipelineName: "pipelines/nightly.yml").map(\.description)
+            """
+        let problems = try configProblems(["config/funnels.yml": funnels, "pipelines/nightly.yml": pipeline])
         XCTAssertEqual(problems, [
             "config/funnels.yml:5: funnels[0].stages[1].final: a final stage is neither required nor limited in days",
             "config/funnels.yml:6: funnels[0].stages[2].final: expected won or lost, got 'gone'",
@@ -94,15 +86,8 @@ final class ConfigTests: XCTestCase {
 
 final class IdentityClashTests: XCTestCase {
     func testIdentitiesThatWouldMoveRecordsBetweenRepsAreLocatedErrors() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        for sub in ["config", "pipelines"] {
-            try FileManager.default.createDirectory(at: dir.appendingPathComponent(sub), withIntermediateDirectories: true)
-        }
-        // company_numbers: ["600", "+74951230000"]
-        try FileManager.default.copyItem(at: Fixtures.root.appendingPathComponent("project/config/company.yml"),
-                                         to: dir.appendingPathComponent("config/company.yml"))
-        try """
+        // The fixture company.yml has company_numbers ["600", "+74951230000"].
+        let team = """
             reps:
               - id: r01
                 name: Анна Смирнова
@@ -122,10 +107,8 @@ final class IdentityClashTests: XCTestCase {
                 dids: ["8 (495) 123-00-00"]
               - id: r01
                 name: Again
-            """.write(to: dir.appendingPathComponent("config/team.yml"), atomically: true, encoding: .utf8)
-        try "name: nightly\nsources: []\n".write(to: dir.appendingPathComponent("pipelines/nightly.yml"), atomically: true, encoding: .utf8)
-        let problems = ConfigLoader.validate(projectDir: dir, pipelineFile: dir.appendingPathComponent("pipelines/nightly.yml"),
-                                             pipelineName: "pipelines/nightly.yml").map(\.description)
+            """
+        let problems = try configProblems(["config/team.yml": team, "pipelines/nightly.yml": "name: nightly\nsources: []\n"])
         XCTAssertEqual(problems, [
             "config/team.yml:10: reps[1].extensions: number '600' is also a company number ('600' in company.company_numbers): calls to the company line would be credited to this rep",
             "config/team.yml:11: reps[1].dids: number '84951230101' (+74951230101) also belongs to rep 'r01' (config/team.yml:2): its records would go to one of them at random",
@@ -136,4 +119,19 @@ final class IdentityClashTests: XCTestCase {
             "config/team.yml:18: reps[3].id: rep id 'r01' is used twice (first at config/team.yml:2)",
         ])
     }
+}
+
+/// Problems `validate` finds in a throw-away project: the fixture company.yml plus the given files
+/// (path in the project → text).
+func configProblems(_ files: [String: String]) throws -> [String] {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID())")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    for sub in ["config", "pipelines"] {
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent(sub), withIntermediateDirectories: true)
+    }
+    try FileManager.default.copyItem(at: Fixtures.root.appendingPathComponent("project/config/company.yml"),
+                                     to: dir.appendingPathComponent("config/company.yml"))
+    for (path, text) in files { try text.write(to: dir.appendingPathComponent(path), atomically: true, encoding: .utf8) }
+    return ConfigLoader.validate(projectDir: dir, pipelineFile: dir.appendingPathComponent("pipelines/nightly.yml"),
+                                 pipelineName: "pipelines/nightly.yml").map(\.description)
 }
