@@ -45,11 +45,14 @@ public struct MailRecord: Sendable, Equatable {
     public var contentHash: UInt64
     /// A header could not be decoded cleanly.
     public var undecodable: Bool
+    /// The header block was too long to keep whole (a field or the fields after the limit were cut).
+    public var headersCut: Bool
 
     public init(position: SourcePosition, offset: Int64, source: String, messageID: String?, sentAt: Int64,
                 from: MailboxAddress, recipients: [MailboxAddress], subject: String,
                 attachments: [EmailAttachment], threadRoot: String?, contentHash: UInt64,
-                undecodable: Bool) {
+                undecodable: Bool, headersCut: Bool = false) {
+        self.headersCut = headersCut
         self.position = position
         self.offset = offset
         self.source = source
@@ -88,6 +91,8 @@ public struct EmailFacts: Sendable, Equatable {
     /// Every recipient outside the company (To, Cc, Bcc), in order.
     public var outsideRecipients: [String] = []
     public var undecodable: Bool
+    /// The header block was too long to keep whole.
+    public var headersCut = false
     public var source: String
     public var position: SourcePosition
     public var offset: Int64

@@ -61,7 +61,7 @@ public struct MailboxExtractor: MailExtractor {
             position: position, offset: raw.offset, source: sourceName, messageID: headers.messageID, sentAt: sentAt,
             from: from, recipients: headers.recipients, subject: headers.subject, attachments: raw.scanned.attachments,
             threadRoot: headers.threadRoot, contentHash: Self.contentHash(headers, sentAt: sentAt, body: raw.scanned.bodyHash),
-            undecodable: headers.undecodable)
+            undecodable: headers.undecodable, headersCut: raw.scanned.headersTruncated)
         try sink.accept(record)
     }
 

@@ -18,8 +18,8 @@ public final class EmailWriter {
         insert = try db.prepare("""
             INSERT INTO emails(message_id, sent_at, sent_epoch, local_date, direction, rep_id, from_email, client_email,
                                subject, attachments, is_proposal, thread_id, has_message_id, undecodable, source, src_file,
-                               src_line, src_offset, run_id)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(message_id) DO NOTHING
+                               src_line, src_offset, run_id, headers_cut)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(message_id) DO NOTHING
             """)
         attachment = try db.prepare("INSERT INTO email_attachments(message_id, position, filename, content_type) VALUES (?,?,?,?)")
         unmatched = try db.prepare("INSERT OR IGNORE INTO email_unmatched(message_id, address) VALUES (?,?)")
@@ -41,7 +41,7 @@ public final class EmailWriter {
             e.clientEmail.map(SQLValue.text) ?? .null, .text(e.subject), .integer(Int64(e.attachments.count)),
             .integer(e.isProposal ? 1 : 0), .text(e.threadID), .integer(e.hasMessageID ? 1 : 0),
             .integer(e.undecodable ? 1 : 0), .text(e.source), .text(e.position.file), .integer(Int64(e.position.line)),
-            .integer(e.offset), .integer(runID),
+            .integer(e.offset), .integer(runID), .integer(e.headersCut ? 1 : 0),
         ])
         guard insert.changes > 0 else { return false }
         for (i, a) in e.attachments.enumerated() {

@@ -11,6 +11,7 @@ public enum Migrations {
         ("005_emails", emails),
         ("006_crm", crm),
         ("007_unmatched_leg_identity", unmatchedLegIdentity),
+        ("008_email_headers_cut", emailHeadersCut),
     ]
 
     /// Applies every migration not yet recorded, each in its own transaction.
@@ -33,6 +34,12 @@ public enum Migrations {
     static let unmatchedLegIdentity = """
     ALTER TABLE unmatched_legs ADD COLUMN leg_hash INTEGER;   -- identity of the CDR row, whatever file it is read from
     CREATE INDEX unmatched_legs_hash ON unmatched_legs(leg_hash);
+    """
+
+    /// A message whose header block was too long to keep whole is counted, not silently cut.
+    static let emailHeadersCut = """
+    ALTER TABLE emails ADD COLUMN headers_cut INTEGER NOT NULL DEFAULT 0   -- 1: a header field or the fields past the limit were cut
+        CHECK (headers_cut = 0 OR headers_cut = 1);
     """
 
     /// Where a later run may continue reading a file that only grew (append-only CDR logs).

@@ -27,7 +27,9 @@ public struct ScannedMessage: Sendable {
     /// A 64-bit FNV-1a hash of the body's non-blank lines (trailing space trimmed, mbox quoting
     /// undone); computed only for messages without a Message-ID, which then are identified by content.
     public var bodyHash: UInt64?
-    /// The header block was longer than the scanner keeps (the rest was skipped).
+    /// The message's own header block was longer than the scanner keeps: a field cut at
+    /// ``MIMEScanner/maxFieldBytes`` (the end of a huge `To:` list) or fields past
+    /// ``MIMEScanner/maxHeaderBytes`` skipped. Counted per source in the Data quality sheet.
     public var headersTruncated = false
 }
 
@@ -37,8 +39,11 @@ public struct ScannedMessage: Sendable {
 public struct MIMEScanner {
     enum State { case headers, body, skipToBoundary }
 
-    /// Header bytes kept per header block; a block beyond it is cut (and flagged).
-    public static let maxHeaderBytes = 256 << 10
+    /// Header bytes kept per header block; fields beyond it are skipped (and flagged).
+    public static let maxHeaderBytes = 4 << 20
+    /// Bytes kept of one field: a longer field (a proposal sent to thousands of addresses) is cut there
+    /// and flagged, so the fields after it (Subject, Date, Content-Type) are still read.
+    public static let maxFieldBytes = 256 << 10
 
     private var state = State.headers
     private var boundaries: [[UInt8]] = []
@@ -92,7 +97,15 @@ public struct MIMEScanner {
         }
         if line[0] == 0x20 || line[0] == 0x09 {
             // Folding: the line continues the previous field; only the line break goes.
-            if !fields.isEmpty { fields[fields.count - 1].value.append(contentsOf: line) }
+            guard !fields.isEmpty else { return }
+            let room = Self.maxFieldBytes - fields[fields.count - 1].value.count
+            if line.count > room {
+                if atTop { message.headersTruncated = true }
+                let end = Self.cut(line[...], room: room, addresses: Self.addressFields.contains(fields[fields.count - 1].name))
+                fields[fields.count - 1].value.append(contentsOf: line[line.startIndex..<end])
+                return
+            }
+            fields[fields.count - 1].value.append(contentsOf: line)
             return
         }
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > 0 else { return }   // not a field
@@ -102,7 +115,27 @@ public struct MIMEScanner {
         guard !name.contains(" ") else { return }
         var start = colon + 1
         while start < line.count && (line[start] == 0x20 || line[start] == 0x09) { start += 1 }
-        fields.append(HeaderField(name: name, value: Array(line[start...])))
+        var end = line.count
+        if end - start > Self.maxFieldBytes {
+            if atTop { message.headersTruncated = true }
+            end = Self.cut(line[start...], room: Self.maxFieldBytes, addresses: Self.addressFields.contains(name))
+        }
+        fields.append(HeaderField(name: name, value: Array(line[start..<end])))
+    }
+
+    /// Fields holding address lists: cut between two addresses, never inside one.
+    static let addressFields: Set<String> = ["to", "cc", "bcc", "from", "reply-to"]
+
+    /// Where to cut `bytes` to keep at most `room` of them: after the last whole address of an
+    /// address list, else at the limit (backed off to a UTF-8 character boundary).
+    static func cut(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, room: Int, addresses: Bool) -> Int {
+        guard room > 0 else { return bytes.startIndex }
+        var end = bytes.startIndex + min(room, bytes.count)
+        if addresses {
+            return bytes[bytes.startIndex..<end].lastIndex(of: UInt8(ascii: ",")) ?? bytes.startIndex
+        }
+        while end > bytes.startIndex, end < bytes.endIndex, bytes[end] & 0xC0 == 0x80 { end -= 1 }
+        return end
     }
 
     /// A boundary line of an open multipart: a new part starts, or that multipart ends.

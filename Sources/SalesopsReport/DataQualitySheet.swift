@@ -45,8 +45,9 @@ enum DataQualitySheet {
             ORDER BY messages DESC, source, address
             """, [])
         row = try section(sheet, c, row, t("mail_quality"),
-                          [t("source"), t("messages"), t("without_message_id"), t("undecodable")], """
-            SELECT source, COUNT(*), SUM(has_message_id = 0), SUM(undecodable) FROM emails GROUP BY source ORDER BY source
+                          [t("source"), t("messages"), t("without_message_id"), t("undecodable"), t("headers_cut")], """
+            SELECT source, COUNT(*), SUM(has_message_id = 0), SUM(undecodable), SUM(headers_cut) FROM emails
+            GROUP BY source ORDER BY source
             """, [])
         row = try section(sheet, c, row, t("crm_users_without_rep"), [t("source"), t("crm_user"), t("name"), t("records")], """
             SELECT x.source_name, x.crm_user_id, u.name, COUNT(*) FROM (

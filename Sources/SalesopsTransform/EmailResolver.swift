@@ -41,8 +41,9 @@ public struct EmailResolver: Sendable {
         }
         let client = direction == .outbound ? outside?.address : direction == .inbound ? sender : nil
         var unmatched: [String] = []
+        var seen = Set<String>()
         for address in [sender] + m.recipients.map(\.address) where isCompany(address) && reps[address] == nil {
-            if !unmatched.contains(address) { unmatched.append(address) }
+            if seen.insert(address).inserted { unmatched.append(address) }
         }
         let messageID = m.messageID ?? "hash:" + Self.hex(m.contentHash)
         var facts = EmailFacts(
@@ -52,7 +53,9 @@ public struct EmailResolver: Sendable {
             isProposal: direction == .outbound && isProposal(subject: m.subject, attachments: m.attachments),
             threadID: m.threadRoot ?? messageID, unmatched: unmatched, undecodable: m.undecodable, source: m.source,
             position: m.position, offset: m.offset)
-        for r in m.recipients where !isCompany(r.address) && !facts.outsideRecipients.contains(r.address) {
+        facts.headersCut = m.headersCut
+        seen.removeAll()
+        for r in m.recipients where !isCompany(r.address) && seen.insert(r.address).inserted {
             facts.outsideRecipients.append(r.address)
         }
         return facts

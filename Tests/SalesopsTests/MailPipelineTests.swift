@@ -81,3 +81,65 @@ final class MailPipelineTests: XCTestCase {
                        [["1", "1"]])
     }
 }
+
+final class LongHeaderTests: XCTestCase {
+    /// A proposal sent to 12,000 addresses: a `To:` field of about 360 KB, folded (one address a line)
+    /// or on one line, with Subject and the attachment after it.
+    func message(folded: Bool) -> String {
+        let addresses = (1...12_000).map { "client\($0)@company\($0).ru" }
+        let to = folded ? addresses.joined(separator: ",\n ") : addresses.joined(separator: ", ")
+        return """
+            From a.smirnova@romashka.ru Tue Nov 10 09:15:00 2026
+            Message-ID: <mass-\(folded)@romashka.ru>
+            Date: Tue, 10 Nov 2026 12:15:00 +0300
+            From: A.Smirnova@Romashka.ru
+            To: \(to)
+            Subject: =?UTF-8?B?0JrQvtC80LzQtdGA0YfQtdGB0LrQvtC1INC/0YDQtdC00LvQvtC20LXQvdC40LU=?=
+            MIME-Version: 1.0
+            Content-Type: multipart/mixed; boundary="b1"
+
+            --b1
+            Content-Type: text/plain
+
+            text
+            --b1
+            Content-Type: application/pdf; name="KP.pdf"
+            Content-Disposition: attachment; filename="KP.pdf"
+
+            JVBERi0=
+            --b1--
+
+            """
+    }
+
+    func testAHugeRecipientListIsCutBetweenAddressesCountedAndTheRestOfTheHeaderRead() throws {
+        let project = try TestProject(sources: [("mail", "mbox", [], "")])
+        defer { project.remove() }
+        try (message(folded: true) + "\n" + message(folded: false))
+            .write(to: project.dir.appendingPathComponent("input/mail/mass.mbox"), atomically: true, encoding: .utf8)
+        try project.run(asOf: "2026-11-10", reports: true)
+        XCTAssertEqual(try project.rows("""
+            SELECT message_id, direction, rep_id, client_email, subject, is_proposal, headers_cut FROM emails ORDER BY message_id
+            """), [
+            ["mass-false@romashka.ru", "outbound", "r01", "client1@company1.ru", "Коммерческое предложение", "1", "1"],
+            ["mass-true@romashka.ru", "outbound", "r01", "client1@company1.ru", "Коммерческое предложение", "1", "1"],
+        ])
+        // Whole addresses only: every kept recipient is one of the sent ones, and most of them are kept.
+        let kept = try project.rows("SELECT address FROM email_recipients WHERE message_id = 'mass-true@romashka.ru'").map { $0[0] }
+        XCTAssertGreaterThan(kept.count, 7_000)
+        XCTAssertLessThan(kept.count, 12_000)
+        XCTAssertTrue(kept.allSatisfy { $0.hasPrefix("client") && $0.hasSuffix(".ru") && $0.contains("@company") }, "\(kept.suffix(3))")
+        // The Data quality sheet counts the cut messages per source.
+        let book = project.dir.appendingPathComponent("output/reports/2026-11-10/department.xlsx").path
+        let script = """
+            import sys, openpyxl
+            ws = openpyxl.load_workbook(sys.argv[1])["Data quality"]
+            rows = [[c.value for c in r] for r in ws.iter_rows()]
+            at = next(i for i, r in enumerate(rows) if r[0] and str(r[0]).startswith("Mail: without Message-ID"))
+            print(rows[at + 1][:5]); print(rows[at + 2][:5])
+            """
+        let (code, out, err) = try runProcess("/usr/bin/env", ["python3", "-c", script, book])
+        XCTAssertEqual(code, 0, err)
+        XCTAssertEqual(out, "['Source', 'Messages', 'Without Message-ID', 'Undecodable headers', 'Headers cut (too long)']\n['mail', 2, 0, 0, 2]\n")
+    }
+}
