@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "SalesopsReport", dependencies: ["SalesopsCore", "SalesopsSQLite", "SalesopsXLSX"]),
         // Wires the stages from a pipeline file: the run, validation and reports.
         .target(name: "SalesopsPipeline", dependencies: [
-            "SalesopsCore", "SalesopsConfig", "SalesopsExtract", "SalesopsTransform", "SalesopsLoad",
+            "SalesopsCore", "SalesopsConfig", "SalesopsExtract", "SalesopsTransform", "SalesopsLoad", "SalesopsSQLite",
             "SalesopsReport", .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "salesops", dependencies: [

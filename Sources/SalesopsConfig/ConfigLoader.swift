@@ -393,6 +393,12 @@ public enum ConfigLoader {
             }
             f.finish()
         }
+        if let expect = s.mapping("expect") {
+            source.expect.minFiles = expect.int("min_files", range: 0...1_000_000) ?? source.expect.minFiles
+            source.expect.minNewRows = expect.int("min_new_rows", range: 0...1_000_000_000) ?? source.expect.minNewRows
+            source.expect.maxSilentBusinessDays = expect.int("max_silent_business_days", range: 0...365)
+            expect.finish()
+        }
         if let columns = s.mapping("columns") {
             let known = kind == .crm ? (s.string("entity") == "payments" ? mappedPaymentFields : mappedDealFields) : mappedCallFields
             for field in columns.allKeys() {

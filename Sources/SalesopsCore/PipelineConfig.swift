@@ -68,6 +68,8 @@ public struct SourceConfig: Sendable, Equatable {
     public var method: String?
     /// What a `bitrix24_csv` UI export holds: `deals` or `leads`.
     public var entity: String?
+    /// What the source must deliver for a night to count as complete (`expect`).
+    public var expect = SourceExpectation()
 
     public init(name: String, kind: SourceKind = .telephony, type: String, path: String, timeZone: String? = nil,
                 format: CSVFormat = CSVFormat(), columns: [String: String] = [:],
@@ -82,6 +84,24 @@ public struct SourceConfig: Sendable, Equatable {
         self.values = values
         self.method = method
         self.entity = entity
+    }
+}
+
+/// What a source is expected to deliver (`expect:` in the pipeline file). A source that delivers less
+/// is a `no_data` finding: a silent PBX export must not look like a team that made no calls.
+public struct SourceExpectation: Sendable, Equatable {
+    /// Files the glob must match (`min_files`, default 1; 0 allows an empty source).
+    public var minFiles = 1
+    /// Rows the run must read from new or grown files of the source (`min_new_rows`, default 0).
+    public var minNewRows = 0
+    /// Business days the source may go without delivering new rows (`max_silent_business_days`;
+    /// nil: no limit). Counted from the as-of day of the last run that read rows from it.
+    public var maxSilentBusinessDays: Int?
+
+    public init(minFiles: Int = 1, minNewRows: Int = 0, maxSilentBusinessDays: Int? = nil) {
+        self.minFiles = minFiles
+        self.minNewRows = minNewRows
+        self.maxSilentBusinessDays = maxSilentBusinessDays
     }
 }
 

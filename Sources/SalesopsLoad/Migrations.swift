@@ -12,9 +12,19 @@ public enum Migrations {
         ("006_crm", crm),
         ("007_unmatched_leg_identity", unmatchedLegIdentity),
         ("008_email_headers_cut", emailHeadersCut),
+        ("009_run_statuses", runStatuses),
     ]
 
-    /// Applies every migration not yet recorded, each in its own transaction.
+    /// Repairs of warehouses made by early commits of main, whose migration 001 differed from the
+    /// shipped text that later migrations build on (001 was edited after it shipped; it is frozen now).
+    /// Each runs just before the migration named by `before`, when that one is still to be applied, and
+    /// is recorded in `schema_migrations` like a migration; it checks what is there and does only what
+    /// is missing. Made and tested against real warehouses of those commits (`Tests/Fixtures/warehouses`).
+    static let repairs: [(name: String, before: String, apply: (SQLiteDatabase) throws -> Void)] = [
+        ("003a_early_call_legs", "004_legs_in_calls", EarlyWarehouseRepair.callLegs),
+    ]
+
+    /// Applies every migration not yet recorded, each in its own transaction (with its repairs).
     public static func migrate(_ db: SQLiteDatabase) throws {
         try db.execute("""
             CREATE TABLE IF NOT EXISTS schema_migrations (  -- one row per applied migration
@@ -23,6 +33,10 @@ public enum Migrations {
         let applied = Set(try db.query("SELECT name FROM schema_migrations").compactMap { $0[0].string })
         for migration in all where !applied.contains(migration.name) {
             try db.transaction {
+                for repair in repairs where repair.before == migration.name && !applied.contains(repair.name) {
+                    try repair.apply(db)
+                    try db.run("INSERT INTO schema_migrations(name) VALUES (?)", [.text(repair.name)])
+                }
                 try db.execute(migration.sql)
                 try db.run("INSERT INTO schema_migrations(name) VALUES (?)", [.text(migration.name)])
             }
@@ -40,6 +54,35 @@ public enum Migrations {
     static let emailHeadersCut = """
     ALTER TABLE emails ADD COLUMN headers_cut INTEGER NOT NULL DEFAULT 0   -- 1: a header field or the fields past the limit were cut
         CHECK (headers_cut = 0 OR headers_cut = 1);
+    """
+
+    /// `etl_runs.status` tells how each run ended: `report_failed` (loaded and committed, its reports
+    /// not written) and `no_data` (loaded, but a source delivered less than the pipeline expects) join
+    /// `running`, `ok` and `failed` (rolled back). SQLite cannot change a CHECK in place: the table is
+    /// rebuilt with its rows (columns named, so any earlier shape of the table is copied).
+    static let runStatuses = """
+    CREATE TABLE etl_runs_new (   -- one row per run of `salesops run`
+        run_id        INTEGER PRIMARY KEY,
+        pipeline      TEXT NOT NULL,
+        started_at    TEXT NOT NULL,
+        finished_at   TEXT,
+        as_of         TEXT NOT NULL,
+        status        TEXT NOT NULL CHECK (status = 'running' OR status = 'ok' OR status = 'failed'
+                                           OR status = 'report_failed' OR status = 'no_data'),
+        files_read    INTEGER NOT NULL DEFAULT 0,
+        files_skipped INTEGER NOT NULL DEFAULT 0,
+        rows_read     INTEGER NOT NULL DEFAULT 0,
+        rows_loaded   INTEGER NOT NULL DEFAULT 0,
+        rows_filtered INTEGER NOT NULL DEFAULT 0,
+        rows_rejected INTEGER NOT NULL DEFAULT 0,
+        message       TEXT
+    );
+    INSERT INTO etl_runs_new(run_id, pipeline, started_at, finished_at, as_of, status, files_read, files_skipped,
+                             rows_read, rows_loaded, rows_filtered, rows_rejected, message)
+        SELECT run_id, pipeline, started_at, finished_at, as_of, status, files_read, files_skipped,
+               rows_read, rows_loaded, rows_filtered, rows_rejected, message FROM etl_runs;
+    DROP TABLE etl_runs;
+    ALTER TABLE etl_runs_new RENAME TO etl_runs;
     """
 
     /// Where a later run may continue reading a file that only grew (append-only CDR logs).

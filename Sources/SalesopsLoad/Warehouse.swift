@@ -81,6 +81,11 @@ public final class Warehouse {
                   .integer(Int64(stats.reduce(0) { $0 + $1.rowsRejected })), .integer(runID)])
     }
 
+    /// Sets how a committed run ended when a step after its commit failed (`report_failed`).
+    public func markRun(_ runID: Int64, status: String, message: String) throws {
+        try db.run("UPDATE etl_runs SET status = ?, message = ? WHERE run_id = ?", [.text(status), .text(message), .integer(runID)])
+    }
+
     /// Records a run that failed (after its transaction was rolled back), so the ledger shows it.
     public func recordFailedRun(pipeline: String, asOf: String, startedAt: String, finishedAt: String,
                                 message: String) throws {

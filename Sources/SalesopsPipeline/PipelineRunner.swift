@@ -3,6 +3,7 @@ import Logging
 import SalesopsCore
 import SalesopsExtract
 import SalesopsLoad
+import SalesopsSQLite
 import SalesopsTransform
 
 /// What reading a source needs of its loader: the extractor it owns, its accounting, and a way to wait
@@ -213,6 +214,8 @@ public struct PipelineRunner {
     public let pipeline: PipelineConfig
     public let asOf: Int
     public let logger: Logger
+    /// `--allow-empty`: a source that matches no file or reads fewer rows than expected is no finding.
+    public var allowEmpty = false
 
     public init(projectDir: URL, config: ProjectConfig, pipeline: PipelineConfig, asOf: Int, logger: Logger) {
         self.projectDir = projectDir
@@ -287,11 +290,18 @@ public struct PipelineRunner {
             }
             // Versions of this source's files that a grown, moved or compressed copy may continue.
             let resumable = sink.supportsResume ? try ledger?.warehouse.resumableVersions(source: source.name) ?? [] : []
+            sink.stats.filesMatched = paths.count + matches.skipped.count
             var files: [(InputFile, Warehouse.FileVersion?)] = []
             for path in paths {
-                let previous = try ledger?.lastVersion(path: InputFiles.displayPath(path, in: projectDir))
+                let display = InputFiles.displayPath(path, in: projectDir)
+                let previous = try ledger?.lastVersion(path: display)
                 let cuts = sink.supportsResume ? FileLedger.prefixLengths(previous: previous, others: resumable) : []
-                files.append((try InputFiles.fingerprint(path: path, projectDir: projectDir, prefixLengths: cuts), previous))
+                do {
+                    files.append((try InputFiles.fingerprint(path: path, projectDir: projectDir, prefixLengths: cuts), previous))
+                } catch let error as SalesopsError where error.code == .input {
+                    // One unreadable file (a damaged .gz, an I/O error) is a finding, not a failed night.
+                    try unreadable(display, error.description, source: source.name, sink: sink, ledger: ledger)
+                }
             }
             try ledger?.noteRotations(files)
             for (file, previous) in files {
@@ -315,10 +325,21 @@ public struct PipelineRunner {
                 let result: ExtractResult
                 do {
                     result = try sink.read(path: file.path, displayPath: display, resume: resume)
-                } catch let error as SalesopsError {
+                } catch let error as SalesopsError where error.code != .input {
                     throw error
                 } catch {
-                    throw SalesopsError(.input, "cannot read \(display)", cause: String(describing: error))
+                    // The file stopped being readable part way (damaged compressed data, an I/O error):
+                    // what was read before stays, counted; the file is not recorded, so a later night
+                    // reads it again (the rows already loaded upsert on their keys).
+                    try sink.drain()
+                    let seen = (sink.stats.rowsLoaded - before.rowsLoaded) + (sink.stats.rowsFiltered - before.rowsFiltered)
+                        + (sink.stats.rowsRejected - before.rowsRejected)
+                    sink.stats.rowsRead += seen
+                    sink.stats.filesRead += 1
+                    let reason = (error as? SalesopsError)?.description ?? String(describing: error)
+                    try unreadable(display, "read stopped after \(seen) rows: \(reason)", source: source.name, sink: sink,
+                                   ledger: ledger)
+                    continue
                 }
                 try sink.drain()
                 sink.stats.rowsRead += result.rows
@@ -337,12 +358,50 @@ public struct PipelineRunner {
                 sink.rejectSamples.removeAll()
             }
             try sink.finish()
+            if sink.stats.filesMatched < source.expect.minFiles && !allowEmpty {
+                let folder = (source.path as NSString).deletingLastPathComponent
+                let missing = !FileManager.default.fileExists(atPath: resolve(folder))
+                sink.stats.noData.append(missing ? "the folder \(folder) does not exist (path \(source.path))"
+                    : sink.stats.filesMatched == 0 ? "no file matches \(source.path)"
+                    : "\(sink.stats.filesMatched) files match \(source.path), \(source.expect.minFiles) expected")
+            }
+            if sink.stats.rowsRead < source.expect.minNewRows && !allowEmpty {
+                sink.stats.noData.append("\(sink.stats.rowsRead) new rows read, at least \(source.expect.minNewRows) expected")
+            }
             guard sink.stats.balances else {
                 throw SalesopsError(.internal, "accounting does not balance for source \(source.name)")
             }
             loaders.append(sink)
         }
         return loaders
+    }
+
+    /// The finding for a source that delivered no new rows for longer than its
+    /// `max_silent_business_days`, counted in business days from the as-of day of the last run that
+    /// read rows from it (never: from its first run); nil when it is within its limit.
+    func silentTooLong(_ source: SourceConfig, delivered: Bool, warehouse: Warehouse) throws -> String? {
+        guard let limit = source.expect.maxSilentBusinessDays, !delivered else { return nil }
+        let last = try warehouse.db.scalar("""
+            SELECT MAX(r.as_of) FROM etl_sources s JOIN etl_runs r ON r.run_id = s.run_id
+            WHERE s.source = ? AND s.rows_read > 0 AND r.status != 'failed'
+            """, [.text(source.name)])?.string
+        let since = try last ?? warehouse.db.scalar("""
+            SELECT MIN(r.as_of) FROM etl_sources s JOIN etl_runs r ON r.run_id = s.run_id WHERE s.source = ?
+            """, [.text(source.name)])?.string
+        guard let since, let from = CivilTime.days(fromDateString: since) else { return nil }
+        let silent = from < asOf ? ((from + 1)...asOf).filter(config.company.isBusinessDay).count : 0
+        guard silent > limit else { return nil }
+        return last == nil ? "no new rows in \(silent) business days since its first run (\(since)), at most \(limit) allowed"
+            : "no new rows in \(silent) business days since \(since), at most \(limit) allowed"
+    }
+
+    /// Records a file that cannot be read: a warning, a note in Data quality and a `no_data` finding.
+    func unreadable(_ display: String, _ reason: String, source: String, sink: SourceLoader, ledger: FileLedger?) throws {
+        logger.warning("input file not read", metadata: ["source": "\(source)", "file": "\(display)", "reason": "\(reason)"])
+        sink.stats.noData.append("\(display) cannot be read: \(reason)")
+        if let ledger {
+            try ledger.warehouse.recordNote(runID: ledger.runID, source: source, file: display, message: "not read: \(reason)")
+        }
     }
 
     /// Rolls a dry run's transaction back while keeping what it computed.
@@ -404,6 +463,14 @@ public struct PipelineRunner {
                 }
                 try emails.flushTouchedDates()
                 try warehouse.applyCRMStatusSemantics(funnels: config.funnels)
+                for (loader, source) in zip(loaders, pipeline.sources) {
+                    if let silence = try silentTooLong(source, delivered: loader.stats.rowsRead > 0, warehouse: warehouse) {
+                        loader.stats.noData.append(silence)
+                    }
+                    for finding in loader.stats.noData where !finding.contains(" cannot be read: ") {
+                        try warehouse.recordNote(runID: runID, source: source.name, file: source.path, message: "no data: \(finding)")
+                    }
+                }
                 let stats = loaders.map(\.stats)
                 logger.info("writer thread", metadata: [
                     "busy_secs": "\(String(format: "%.2f", Double(queue.writerBusyNanos) / 1e9))",
@@ -434,7 +501,8 @@ public struct PipelineRunner {
                     clock.done("crm facts")
                 }
                 let kinds = Dictionary(pipeline.sources.map { ($0.name, $0.kind.rawValue) }, uniquingKeysWith: { a, _ in a })
-                try warehouse.finishRun(runID, stats: stats, kinds: kinds, status: "ok",
+                try warehouse.finishRun(runID, stats: stats, kinds: kinds,
+                                        status: stats.contains { !$0.noData.isEmpty } ? "no_data" : "ok",
                                         finishedAt: CivilTime.utcString(epoch: Int64(Date().timeIntervalSince1970)))
                 let outcome = RunOutcome(runID: runID, stats: stats, callsWritten: callsWritten, emailsWritten: emailsWritten,
                                          headline: try warehouse.dayHeadline(localDate: asOfText))
@@ -454,7 +522,15 @@ public struct PipelineRunner {
         do { try warehouse.useWAL() } catch {
             throw SalesopsError(.database, "cannot switch the warehouse to WAL mode", cause: String(describing: error))
         }
-        if reports { outcome.reportPath = try writeReports(asOf: asOf) }
+        if reports {
+            do {
+                outcome.reportPath = try writeReports(asOf: asOf)
+            } catch let error as SalesopsError {
+                // The load committed; the run still failed at its last step, and says so in the ledger.
+                try? warehouse.markRun(outcome.runID, status: "report_failed", message: error.description)
+                throw error
+            }
+        }
         return outcome
     }
 
@@ -480,6 +556,9 @@ public struct PipelineRunner {
             try ReportFacade.department(warehousePath: warehousePath, asOf: asOf, company: config.company, path: path)
         } catch let error as SalesopsError {
             throw error
+        } catch let error as SQLiteError {
+            // The warehouse, not the workbook, is what failed (corrupt, not a database, locked).
+            throw SalesopsError(.database, "cannot read the warehouse \(warehousePath) to write \(path)", cause: error.description)
         } catch {
             throw SalesopsError(.report, "cannot write \(path)", cause: String(describing: error))
         }

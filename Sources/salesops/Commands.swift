@@ -33,17 +33,26 @@ struct RunCommand: ParsableCommand {
         """, valueName: "FILE"))
     var forget: [String] = []
 
+    @Flag(name: .customLong("allow-empty"), help: "A source that matches no file, or reads fewer new rows than its `expect:` asks, is not a no-data finding (exit 0, not 65).")
+    var allowEmpty = false
+
     func run() throws {
         let logger = options.makeLogger()
         let (config, pipeline) = try options.loadConfiguration()
         let asOf = asOfOption.day(timeZone: config.company.timeZone)
-        let runner = PipelineRunner(projectDir: options.projectURL, config: config, pipeline: pipeline, asOf: asOf,
+        var runner = PipelineRunner(projectDir: options.projectURL, config: config, pipeline: pipeline, asOf: asOf,
                                     logger: logger)
+        runner.allowEmpty = allowEmpty
+        let outcome: RunOutcome
         do {
-            let outcome = try runner.run(writeReports: !noReport && !dryRun, dryRun: dryRun, forget: forget)
-            outcome.print(asOf: asOf, warehouse: runner.warehousePath)
+            outcome = try runner.run(writeReports: !noReport && !dryRun, dryRun: dryRun, forget: forget)
         } catch {
             throw failureExitCode(for: error, logger: logger)
+        }
+        outcome.print(asOf: asOf, warehouse: runner.warehousePath)
+        if outcome.stats.contains(where: { !$0.noData.isEmpty }) {
+            logger.error("a source delivered less than expected: the run is loaded, but its data is incomplete (exit 65)")
+            throw ExitCode(65)
         }
     }
 }
@@ -66,6 +75,7 @@ struct ValidateCommand: ParsableCommand {
             print("configuration ok: \(config.reps.count) reps, \(pipeline.sources.count) sources")
             for s in stats {
                 print("  \(s.source): \(s.filesRead) files, \(s.rowsRead) rows: \(s.rowsLoaded) would load, \(s.rowsFiltered) filtered, \(s.rowsRejected) rejected")
+                for finding in s.noData { print("  NO DATA  \(s.source): \(finding)") }
             }
         } catch {
             throw failureExitCode(for: error, logger: logger)
@@ -112,6 +122,9 @@ extension RunOutcome {
             Swift.print("  " + cell(s.source, width, left: true) + cell("\(s.filesRead)", 7) + cell("\(s.filesSkipped)", 9)
                         + cell("\(s.rowsRead)", 10) + cell("\(s.rowsLoaded)", 10) + cell("\(s.rowsFiltered)", 10)
                         + cell("\(s.rowsRejected)", 10))
+        }
+        for s in stats {
+            for finding in s.noData { Swift.print("  NO DATA  \(s.source): \(finding)") }
         }
         Swift.print("  calls (re)built: \(callsWritten)" + (emailsWritten > 0 ? ", new emails: \(emailsWritten)" : ""))
         let h = headline

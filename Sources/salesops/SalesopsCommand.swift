@@ -11,8 +11,9 @@ struct Salesops: ParsableCommand {
         abstract: "Nightly sales ETL: PBX call logs into a SQLite warehouse and XLSX reports.",
         discussion: """
             Exit codes: 0 ok (rejected rows do not fail a run); 64 usage or configuration error; \
-            66 an input file cannot be read; 70 internal error; 73 a report or the output folder cannot \
-            be written; 74 warehouse (SQLite) error; 75 another run holds the lock (try again later).
+            65 the run was loaded but a source delivered no data or less than its `expect:` (NO DATA lines); \
+            66 report found no warehouse; 70 internal error; 73 a report or the output folder cannot be \
+            written; 74 warehouse (SQLite) error; 75 a run holds the lock (try again later).
             """,
         subcommands: [RunCommand.self, ValidateCommand.self, ReportCommand.self])
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SalesopsSQLite
 import SalesopsXLSX
 import XCTest
 
@@ -24,6 +25,11 @@ final class ReportFileTests: XCTestCase {
         let book = reportsFolder(project).appendingPathComponent("department.xlsx")
         let good = try Data(contentsOf: book)
         XCTAssertGreaterThan(good.count, 8 * 1024)
+        // An analyst has the warehouse open, so its WAL index (-shm, 32 KB) exists: what the full disk
+        // refuses is the workbook, not the warehouse.
+        let analyst = try SQLiteDatabase(path: project.warehouse, readOnly: true)
+        defer { analyst.close() }
+        XCTAssertEqual(try analyst.scalar("SELECT COUNT(*) FROM calls")?.int, 9)
         let (code, err) = try report(project, fileSizeLimitKB: 8)
         XCTAssertEqual(code, 73, err)
         XCTAssertTrue(err.contains("department.xlsx"), err)
