@@ -13,6 +13,7 @@ public enum Migrations {
         ("007_unmatched_leg_identity", unmatchedLegIdentity),
         ("008_email_headers_cut", emailHeadersCut),
         ("009_run_statuses", runStatuses),
+        ("010_shipped_schema_reconciled", ""),   // the repair below does the work
     ]
 
     /// Repairs of warehouses made by early commits of main, whose migration 001 differed from the
@@ -22,6 +23,7 @@ public enum Migrations {
     /// is missing. Made and tested against real warehouses of those commits (`Tests/Fixtures/warehouses`).
     static let repairs: [(name: String, before: String, apply: (SQLiteDatabase) throws -> Void)] = [
         ("003a_early_call_legs", "004_legs_in_calls", EarlyWarehouseRepair.callLegs),
+        ("009a_add_what_shipped_schemas_lack", "010_shipped_schema_reconciled", EarlyWarehouseRepair.addWhatShippedSchemasLack),
     ]
 
     /// Applies every migration not yet recorded, each in its own transaction (with its repairs).
