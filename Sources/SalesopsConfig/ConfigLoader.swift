@@ -52,7 +52,8 @@ public enum ConfigLoader {
         var repOrigins: [RepOrigin] = []
         var seen: [String: String] = [:]
         if names.isEmpty {
-            sink.add(file: "config", line: 0, path: "", "no configuration files (config/*.yml) found")
+            sink.add(file: "config", line: 0, path: "",
+                     "no configuration files (*.yml) in \(dir.path): is this the project folder? Give it with --project DIR")
         }
         for name in names {
             let display = "config/\(name)"
@@ -357,7 +358,8 @@ public enum ConfigLoader {
             }
         }
         let type = s.string("type", required: true) ?? ""
-        if !type.isEmpty && !kind.types.contains(type) {
+        // An unknown kind is the one problem: which types it would take cannot be said.
+        if !type.isEmpty && !kind.types.contains(type) && SourceKind(rawValue: s.string("kind") ?? "") != nil {
             s.problem("type", "unknown \(kind.rawValue) extractor type '\(type)' (known: \(kind.types.joined(separator: ", ")))")
         }
         let path = s.string("path", required: true) ?? ""

@@ -88,6 +88,14 @@ public enum CivilTime {
         return daysFromCivil(year: y, month: m, day: d)
     }
 
+    /// Parses `YYYY-MM-DDTHH:MM:SSZ` (as ``utcString(epoch:)`` writes it) into seconds since the epoch.
+    public static func epoch(fromUTCString text: String) -> Int64? {
+        guard text.count == 20, text.hasSuffix("Z"), let day = days(fromDateString: String(text.prefix(10))) else { return nil }
+        let clock = text.dropFirst(11).prefix(8).split(separator: ":").compactMap { Int($0) }
+        guard clock.count == 3, clock[0] < 24, clock[1] < 60, clock[2] < 61 else { return nil }
+        return Int64(day) * 86_400 + Int64(clock[0] * 3600 + clock[1] * 60 + clock[2])
+    }
+
     /// Number of days in a month of a year.
     public static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {

@@ -26,6 +26,16 @@ public final class Warehouse {
         try createBulkIndexes()
     }
 
+    /// Opens an existing warehouse only to read it (`salesops status`): no migration, no write; it can
+    /// still recover what a killed run left.
+    public init(readingAt path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw SalesopsError(.input, "no warehouse at \(path): run `salesops run` first")
+        }
+        db = try SQLiteDatabase(path: path)
+        try db.execute("PRAGMA query_only = 1")
+    }
+
     /// Switches the warehouse to WAL mode (a no-op when it is in WAL mode already); call it outside
     /// a transaction.
     public func useWAL() throws {

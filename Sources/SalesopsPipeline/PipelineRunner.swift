@@ -19,6 +19,8 @@ protocol SourceLoader: AnyObject {
     func drain() throws
     /// Ends the source (emits what is still open) and waits for the writer.
     func finish() throws
+    /// Called every 16,384 records accepted (the progress line).
+    var tick: (() -> Void)? { get set }
 }
 
 /// Where a loader puts what it accepts: calls grouped while streaming, with their legs, handed to
@@ -40,6 +42,7 @@ public final class CallLegLoader: CallLegSink, SourceLoader {
     /// Calls inserted; counted by the writer thread, read after a drain.
     var callsWritten = 0
     var rejectSamples: [Reject] = []
+    var tick: (() -> Void)?
 
     init(source: String, extractor: CallLegExtractor, resolver: CallLegResolver, store: CallStore?, times: PlausibleTimes) {
         self.source = source
@@ -70,6 +73,7 @@ public final class CallLegLoader: CallLegSink, SourceLoader {
             store.grouper.add(facts, emit: enqueue(call:legs:))
         }
         stats.rowsLoaded += 1
+        if stats.rowsLoaded & 0x3FFF == 0 { tick?() }
     }
 
     private func enqueue(call: Call, legs: [CallLegFacts]) {
@@ -104,6 +108,7 @@ class FileSourceLoader {
     let times: PlausibleTimes
     var stats: SourceStats
     var rejectSamples: [Reject] = []
+    var tick: (() -> Void)?
 
     init(source: String, queue: WriteQueue?, times: PlausibleTimes) {
         self.source = source
@@ -151,6 +156,7 @@ final class MailLoader: FileSourceLoader, MailSink, SourceLoader {
         }
         queue?.add(.email(resolver.resolve(message), loader: self))
         stats.rowsLoaded += 1
+        if stats.rowsLoaded & 0x3FFF == 0 { tick?() }
     }
 }
 
@@ -192,6 +198,7 @@ final class CRMLoader: FileSourceLoader, CRMSink, SourceLoader {
         queue?.add(.crm(record, repID: resolver.rep(of: record), contacts: resolver.normalizedContacts(of: record),
                         source: source))
         stats.rowsLoaded += 1
+        if stats.rowsLoaded & 0x3FFF == 0 { tick?() }
     }
 }
 
@@ -204,6 +211,8 @@ public struct RunOutcome {
     public var emailsWritten = 0
     public var headline = DayHeadline()
     public var reportPath: String?
+    /// A `--dry-run`: everything was computed and rolled back.
+    public var dryRun = false
 }
 
 /// Wires Extract → Transform → Load for every source of the pipeline inside one transaction, then
@@ -216,6 +225,8 @@ public struct PipelineRunner {
     public let logger: Logger
     /// `--allow-empty`: a source that matches no file or reads fewer rows than expected is no finding.
     public var allowEmpty = false
+    /// The terminal's progress line, when stderr is one.
+    public var progress: ProgressLine?
 
     public init(projectDir: URL, config: ProjectConfig, pipeline: PipelineConfig, asOf: Int, logger: Logger) {
         self.projectDir = projectDir
@@ -291,6 +302,12 @@ public struct PipelineRunner {
             // Versions of this source's files that a grown, moved or compressed copy may continue.
             let resumable = sink.supportsResume ? try ledger?.warehouse.resumableVersions(source: source.name) ?? [] : []
             sink.stats.filesMatched = paths.count + matches.skipped.count
+            progress?.begin(source: source.name, files: paths.count)
+            if let progress {
+                sink.tick = { [unowned sink] in
+                    progress.update(rows: sink.stats.rowsLoaded + sink.stats.rowsFiltered + sink.stats.rowsRejected)
+                }
+            }
             var files: [(InputFile, Warehouse.FileVersion?)] = []
             for path in paths {
                 let display = InputFiles.displayPath(path, in: projectDir)
@@ -322,6 +339,7 @@ public struct PipelineRunner {
                     break
                 }
                 let before = sink.stats
+                progress?.fileBegins(bytes: file.bytes - (resume?.offset ?? 0))
                 let result: ExtractResult
                 do {
                     result = try sink.read(path: file.path, displayPath: display, resume: resume)
@@ -344,6 +362,11 @@ public struct PipelineRunner {
                 try sink.drain()
                 sink.stats.rowsRead += result.rows
                 sink.stats.filesRead += 1
+                progress?.fileDone(bytes: file.bytes, rows: sink.stats.rowsRead)
+                logger.debug("file fingerprint", metadata: [
+                    "file": "\(display)", "bytes": "\(file.bytes)", "sha256": "\(file.sha256.prefix(16))",
+                    "compressed": "\(file.isCompressed)", "resumed_at_line": "\(resume?.line ?? 0)",
+                ])
                 try ledger?.record(file, source: source.name, result: result)
                 logger.info("file read", metadata: [
                     "source": "\(source.name)", "file": "\(display)", "rows": "\(result.rows)",
@@ -358,6 +381,7 @@ public struct PipelineRunner {
                 sink.rejectSamples.removeAll()
             }
             try sink.finish()
+            progress?.clear()
             if sink.stats.filesMatched < source.expect.minFiles && !allowEmpty {
                 let folder = (source.path as NSString).deletingLastPathComponent
                 let missing = !FileManager.default.fileExists(atPath: resolve(folder))
@@ -421,6 +445,7 @@ public struct PipelineRunner {
         }
         let lock = try RunLock(path: outputDir.appendingPathComponent(".salesops.lock").path)
         defer { lock.release() }
+        let existed = FileManager.default.fileExists(atPath: warehousePath)
         let warehouse: Warehouse
         do { warehouse = try Warehouse(path: warehousePath) } catch {
             throw SalesopsError(.database, "cannot open the warehouse \(warehousePath)", cause: String(describing: error))
@@ -509,8 +534,14 @@ public struct PipelineRunner {
                 if dryRun { throw DryRunRollback(outcome: outcome) }
                 return outcome
             }
-        } catch let rollback as DryRunRollback {
+        } catch var rollback as DryRunRollback {
             logger.info("dry run: rolled back, no report written")
+            if !existed {
+                // A dry run on a project without a warehouse leaves none behind (the migrations committed one).
+                warehouse.close()
+                for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: warehousePath + suffix) }
+            }
+            rollback.outcome.dryRun = true
             return rollback.outcome
         } catch {
             try? warehouse.recordFailedRun(pipeline: pipeline.name, asOf: asOfText, startedAt: startedAt,

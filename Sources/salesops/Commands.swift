@@ -37,12 +37,14 @@ struct RunCommand: ParsableCommand {
     var allowEmpty = false
 
     func run() throws {
-        let logger = options.makeLogger()
+        let progress = options.progress
+        let logger = options.makeLogger(progress: progress)
         let (config, pipeline) = try options.loadConfiguration()
         let asOf = asOfOption.day(timeZone: config.company.timeZone)
         var runner = PipelineRunner(projectDir: options.projectURL, config: config, pipeline: pipeline, asOf: asOf,
                                     logger: logger)
         runner.allowEmpty = allowEmpty
+        runner.progress = progress
         let outcome: RunOutcome
         do {
             outcome = try runner.run(writeReports: !noReport && !dryRun, dryRun: dryRun, forget: forget)
@@ -67,7 +69,7 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let logger = options.makeLogger()
-        let (config, pipeline) = try options.loadConfiguration(problemsTo: { print($0) })
+        let (config, pipeline) = try options.loadConfiguration()
         let runner = PipelineRunner(projectDir: options.projectURL, config: config, pipeline: pipeline, asOf: 0,
                                     logger: logger)
         do {
@@ -131,7 +133,34 @@ extension RunOutcome {
         Swift.print("  \(CivilTime.dateString(days: asOf)): calls out \(h.callsOut), in \(h.callsIn), effective \(h.effective)"
                     + " (norm \(Int(h.effectiveNorm.rounded()))), missed \(h.missed) (\(h.missedWithoutCallback) not called back in time)"
                     + ", emails out \(h.emailsOut), proposals \(h.proposals)")
+        if dryRun {
+            Swift.print("  dry run: nothing was kept (the warehouse is as it was; no report was written)")
+            return
+        }
         Swift.print("  warehouse: \(warehouse)")
         if let reportPath { Swift.print("  report: \(reportPath)") }
+    }
+}
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the recent runs and how fresh each source's data is, from the warehouse.",
+        discussion: "Reads etl_runs and etl_sources (loading nothing, waiting for no run): when each run started, its as-of date, how it ended, how long it took and its per-source counts; then per source the time of its newest fact and the last as-of day on which it delivered new rows.")
+
+    @OptionGroup var options: ProjectOptions
+
+    @Option(name: .long, help: ArgumentHelp("How many recent runs to show.", valueName: "N"))
+    var last = 5
+
+    func run() throws {
+        let logger = options.makeLogger()
+        let (config, pipeline) = try options.loadConfiguration()
+        let runner = PipelineRunner(projectDir: options.projectURL, config: config, pipeline: pipeline, asOf: 0, logger: logger)
+        do {
+            print(try runner.statusReport(last: last))
+        } catch {
+            throw failureExitCode(for: error, logger: logger)
+        }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import SalesopsConfig
 import SalesopsCore
+import SalesopsPipeline
 
 @main
 struct Salesops: ParsableCommand {
@@ -15,7 +16,8 @@ struct Salesops: ParsableCommand {
             66 report found no warehouse; 70 internal error; 73 a report or the output folder cannot be \
             written; 74 warehouse (SQLite) error; 75 a run holds the lock (try again later).
             """,
-        subcommands: [RunCommand.self, ValidateCommand.self, ReportCommand.self])
+        version: SalesopsVersion.text,
+        subcommands: [RunCommand.self, ValidateCommand.self, ReportCommand.self, StatusCommand.self])
 }
 
 /// Options every command shares.
@@ -26,7 +28,7 @@ struct ProjectOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Pipeline file, relative to the project folder.", valueName: "FILE"))
     var pipeline: String = "pipelines/nightly.yml"
 
-    @Flag(name: .shortAndLong, help: "Log every step (debug level) on stderr.")
+    @Flag(name: .shortAndLong, help: "Log every step (debug level: each file's fingerprint and plan, each phase) on stderr. Without it a terminal shows a progress line and warnings, a log file gets one info line per file and phase.")
     var verbose = false
 
     var projectURL: URL { URL(fileURLWithPath: project).standardizedFileURL }
@@ -42,20 +44,27 @@ struct ProjectOptions: ParsableArguments {
         }
     }
 
-    func makeLogger() -> Logger {
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+    /// The terminal's progress line: only when stderr is a terminal and -v is not given.
+    var progress: ProgressLine? { verbose ? nil : ProgressLine.forTerminal() }
+
+    /// Logs on stderr: debug with -v; on a terminal warnings and errors (the progress line shows the
+    /// rest); otherwise (cron, systemd) info. A log line first clears the progress line.
+    func makeLogger(progress: ProgressLine? = nil) -> Logger {
+        LoggingSystem.bootstrap { label in
+            ClearingLogHandler(inner: StreamLogHandler.standardError(label: label), progress: progress)
+        }
         var logger = Logger(label: "salesops")
-        logger.logLevel = verbose ? .debug : .info
+        logger.logLevel = verbose ? .debug : isatty(2) == 1 ? .warning : .info
         return logger
     }
 
-    /// Loads config/ and the pipeline; every problem of both is printed and the exit code is 64.
-    func loadConfiguration(problemsTo output: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
-        throws -> (ProjectConfig, PipelineConfig) {
+    /// Loads config/ and the pipeline; every problem of both is printed on stderr (the same for every
+    /// command) and the exit code is 64.
+    func loadConfiguration() throws -> (ProjectConfig, PipelineConfig) {
         do {
             return try ConfigLoader.load(projectDir: projectURL, pipelineFile: pipelineURL, pipelineName: pipeline)
         } catch let error as ConfigErrors {
-            output(error.description)
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(64)
         }
     }
@@ -88,4 +97,30 @@ func failureExitCode(for error: Error, logger: Logger) -> ExitCode {
     }
     logger.error("\(String(describing: error))")
     return ExitCode(70)
+}
+
+/// Writes through stderr's handler after clearing the progress line, so that the two never mix.
+struct ClearingLogHandler: LogHandler {
+    var inner: StreamLogHandler
+    let progress: ProgressLine?
+
+    var metadata: Logger.Metadata {
+        get { inner.metadata }
+        set { inner.metadata = newValue }
+    }
+
+    var logLevel: Logger.Level {
+        get { inner.logLevel }
+        set { inner.logLevel = newValue }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { inner[metadataKey: key] }
+        set { inner[metadataKey: key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        progress?.clear()
+        inner.log(event: event)
+    }
 }

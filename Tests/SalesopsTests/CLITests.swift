@@ -235,10 +235,10 @@ final class CLITests: XCTestCase {
 
     func testValidateReportsLocatedConfigErrorsAndExits64() throws {
         let dir = Fixtures.root.appendingPathComponent("config_errors").path
-        let (code, out, _) = try runProcess(salesopsBinary, ["validate", "--project", dir])
+        let (code, _, err) = try runProcess(salesopsBinary, ["validate", "--project", dir])
         XCTAssertEqual(code, 64)
-        XCTAssertTrue(out.contains("configuration has 13 problem(s)"), out)
-        XCTAssertTrue(out.contains("config/company.yml:5: company.busines_days: unknown key"), out)
+        XCTAssertTrue(err.contains("configuration has 13 problem(s)"), err)
+        XCTAssertTrue(err.contains("config/company.yml:5: company.busines_days: unknown key"), err)
     }
 
     func testValidateCountsWithoutLoading() throws {

@@ -43,8 +43,8 @@ final class PlausibleDatesTests: XCTestCase {
         XCTAssertEqual(try project.rows("SELECT call_id FROM calls"), [["1762779900.51"]])
         yaml = yaml.replacingOccurrences(of: "to: 2026-11-10}", with: "to: 2026-11-09}")
         try yaml.write(to: company, atomically: true, encoding: .utf8)
-        let (code, out, _) = try runProcess(salesopsBinary, ["validate", "--project", project.dir.path])
+        let (code, _, err) = try runProcess(salesopsBinary, ["validate", "--project", project.dir.path])
         XCTAssertEqual(code, 64)
-        XCTAssertTrue(out.contains("company.plausible_dates.to: must not be before from"), out)
+        XCTAssertTrue(err.contains("company.plausible_dates.to: must not be before from"), err)
     }
 }
