@@ -343,6 +343,11 @@ public enum ConfigLoader {
         if let sinks = r.mapping("sinks") {
             pipeline.warehousePath = sinks.string("warehouse") ?? pipeline.warehousePath
             pipeline.reportsPath = sinks.string("reports") ?? pipeline.reportsPath
+            if let text = sinks.string("permissions") {
+                if let p = OutputPermissions(rawValue: text) { pipeline.permissions = p } else {
+                    sinks.problem("permissions", "expected \(OutputPermissions.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
+                }
+            }
             sinks.finish()
         }
         r.finish()

@@ -105,6 +105,22 @@ public struct SourceExpectation: Sendable, Equatable {
     }
 }
 
+/// Who may read the warehouse, the reports and the folders a run creates: `private` (the owner only,
+/// 0600/0700, the default: the warehouse holds clients' phone numbers and mail addresses), `group`
+/// (0640/0750) or `world` (0644/0755).
+public enum OutputPermissions: String, Sendable, CaseIterable {
+    case `private`, group, world
+
+    /// The process umask that gives these modes.
+    public var umask: UInt32 {
+        switch self {
+        case .private: return 0o077
+        case .group: return 0o027
+        case .world: return 0o022
+        }
+    }
+}
+
 /// A pipeline file (`pipelines/*.yml`).
 public struct PipelineConfig: Sendable, Equatable {
     public var name: String
@@ -113,6 +129,8 @@ public struct PipelineConfig: Sendable, Equatable {
     public var warehousePath: String
     /// Reports folder relative to the project folder.
     public var reportsPath: String
+    /// Who may read what a run writes (`sinks.permissions`).
+    public var permissions = OutputPermissions.private
 
     public init(name: String, sources: [SourceConfig], warehousePath: String = "output/warehouse.sqlite",
                 reportsPath: String = "output/reports") {

@@ -237,6 +237,12 @@ public struct PipelineRunner {
     }
 
     public var warehousePath: String { resolve(pipeline.warehousePath) }
+
+    /// Sets the process umask from `sinks.permissions` (owner-only by default) before anything is
+    /// created; SQLite gives the WAL and shared-memory files the warehouse's own mode.
+    func applyPermissions() {
+        umask(mode_t(pipeline.permissions.umask))
+    }
     public var reportsPath: String { resolve(pipeline.reportsPath) }
 
     func resolve(_ path: String) -> String {
@@ -437,6 +443,7 @@ public struct PipelineRunner {
     /// `forget` lists input files (as given on the command line: relative to the project or absolute)
     /// whose facts the operator wants dropped and read again (``Warehouse/forgetFile(_:)``).
     public func run(writeReports reports: Bool = true, dryRun: Bool = false, forget: [String] = []) throws -> RunOutcome {
+        applyPermissions()
         let outputDir = URL(fileURLWithPath: warehousePath).deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: outputDir, withIntermediateDirectories: true)
@@ -573,6 +580,7 @@ public struct PipelineRunner {
         guard FileManager.default.fileExists(atPath: warehousePath) else {
             throw SalesopsError(.input, "no warehouse at \(warehousePath): run `salesops run` first")
         }
+        applyPermissions()
         let lock = try RunLock(path: outputDir.appendingPathComponent(".salesops.lock").path, purpose: "report")
         defer { lock.release() }
         return try writeReports(asOf: asOf)

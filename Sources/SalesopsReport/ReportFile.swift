@@ -20,6 +20,10 @@ enum ReportFile {
         guard fd >= 0 else {
             throw SalesopsError(.report, "cannot create a temporary file in \(folder)", cause: String(cString: strerror(errno)))
         }
+        // mkstemp makes the file 0600; the report gets what the process umask allows (0600 by default).
+        let mask = umask(0)
+        umask(mask)
+        fchmod(fd, 0o666 & ~mask)
         close(fd)
         let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         do {
