@@ -69,8 +69,10 @@ public final class CallLegLoader: CallLegSink, SourceLoader {
         var facts = resolver.resolve(leg).facts
         if let store {
             facts.runID = store.runID
+            guard store.grouper.add(facts, emit: enqueue(call:legs:)) else {
+                return filter(reason: "duplicate row", at: leg.position)
+            }
             if facts.unmatched != nil { store.queue.add(.unmatched(facts)) }
-            store.grouper.add(facts, emit: enqueue(call:legs:))
         }
         stats.rowsLoaded += 1
         if stats.rowsLoaded & 0x3FFF == 0 { tick?() }

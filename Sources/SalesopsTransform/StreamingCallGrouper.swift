@@ -12,9 +12,13 @@ public final class StreamingCallGrouper {
         var legs: [CallLegFacts]
         var lastEnd: Int64
 
-        mutating func append(_ leg: CallLegFacts, end: Int64) {
+        /// Appends the leg unless the same CDR row (identity hash) is already in the call; false then.
+        mutating func append(_ leg: CallLegFacts, end: Int64) -> Bool {
+            // Calls have a handful of legs: a linear look is cheaper than a set per call.
+            if legs.contains(where: { $0.legHash == leg.legHash }) { return false }
             legs.append(leg)
             lastEnd = max(lastEnd, end)
+            return true
         }
     }
 
@@ -32,12 +36,17 @@ public final class StreamingCallGrouper {
         self.windowSecs = windowSecs
     }
 
-    /// Adds a leg; emits the calls that are complete, each with its legs in arrival order.
-    public func add(_ leg: CallLegFacts, emit: (Call, [CallLegFacts]) throws -> Void) rethrows {
+    /// Adds a leg; emits the calls that are complete, each with its legs in arrival order. Returns
+    /// false, adding nothing, when the same CDR row is already a leg of its open call (a row repeated
+    /// in a file or in overlapping exports read in one run).
+    @discardableResult
+    public func add(_ leg: CallLegFacts, emit: (Call, [CallLegFacts]) throws -> Void) rethrows -> Bool {
         let end = leg.start + Int64(leg.duration)
         // One hash lookup, modified in place: no copy of the leg array per appended leg.
         var isNew = false
-        open[leg.callKey, default: { isNew = true; return Open(legs: [], lastEnd: end) }()].append(leg, end: end)
+        guard open[leg.callKey, default: { isNew = true; return Open(legs: [], lastEnd: end) }()].append(leg, end: end) else {
+            return false
+        }
         if isNew { order.append(leg.callKey) }
         newestEnd = max(newestEnd, end)
         sinceSweep += 1
@@ -45,6 +54,7 @@ public final class StreamingCallGrouper {
             sinceSweep = 0
             try sweep(before: newestEnd - windowSecs, emit: emit)
         }
+        return true
     }
 
     /// Emits every open call.

@@ -196,3 +196,21 @@ final class InputMatchTests: XCTestCase {
         ])
     }
 }
+
+final class RepeatedRowTests: XCTestCase {
+    func testARowRepeatedInAFileIsOneLegAndCountedAsFiltered() throws {
+        let project = try TestProject.asterisk()
+        defer { project.remove() }
+        let rows = try Fixtures.telephonyText("ring_group_one_answer.csv").split(separator: "\n").map(String.init)
+        // The answering leg written twice (a PBX that repeated a batch after a restart).
+        try ([rows[0], rows[1], rows[1], rows[2]].joined(separator: "\n") + "\n")
+            .write(to: project.dir.appendingPathComponent("input/pbx/Master.csv"), atomically: true, encoding: .utf8)
+        let outcome = try project.run()
+        XCTAssertEqual(outcome.stats.map(\.rowsRead), [4])
+        XCTAssertEqual(outcome.stats.map(\.rowsLoaded), [3])
+        XCTAssertEqual(outcome.stats.map(\.filtered), [["duplicate row": 1]])
+        XCTAssertEqual(try project.rows("SELECT call_id, legs, disposition, rep_id, talk_secs FROM calls"),
+                       [["1762761600.10", "3", "answered", "r02", "95"]])
+        XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM call_legs"), [["3"]])
+    }
+}
