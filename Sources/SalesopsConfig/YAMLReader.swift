@@ -8,6 +8,8 @@ final class YAMLReader {
     let path: String
     let line: Int
     private let entries: [(key: String, keyLine: Int, value: Node)]
+    /// Key → its first entry: lookups stay constant-time for mappings with many keys (a name table).
+    private let index: [String: Int]
     private var used: Set<String> = []
     let sink: DiagnosticSink
 
@@ -21,14 +23,18 @@ final class YAMLReader {
             return nil
         }
         var entries: [(String, Int, Node)] = []
+        var index: [String: Int] = [:]
         for (key, value) in mapping {
             let name = key.string ?? ""
-            if entries.contains(where: { $0.0 == name }) {
+            if index[name] != nil {
                 sink.add(file: file, line: key.mark?.line ?? 1, path: Self.join(path, name), "duplicate key")
+            } else {
+                index[name] = entries.count
             }
             entries.append((name, key.mark?.line ?? 1, value))
         }
         self.entries = entries.map { (key: $0.0, keyLine: $0.1, value: $0.2) }
+        self.index = index
     }
 
     static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
@@ -37,18 +43,18 @@ final class YAMLReader {
 
     func node(_ key: String) -> Node? {
         used.insert(key)
-        return entries.first(where: { $0.key == key })?.value
+        return index[key].map { entries[$0].value }
     }
 
     func lineOf(_ key: String) -> Int {
-        entries.first(where: { $0.key == key })?.keyLine ?? line
+        index[key].map { entries[$0].keyLine } ?? line
     }
 
     func problem(_ key: String, _ message: String) {
         sink.add(file: file, line: lineOf(key), path: keyPath(key), message)
     }
 
-    func has(_ key: String) -> Bool { entries.contains(where: { $0.key == key }) }
+    func has(_ key: String) -> Bool { index[key] != nil }
 
     func string(_ key: String, required: Bool = false) -> String? {
         guard let node = node(key) else {
