@@ -343,6 +343,10 @@ public enum ConfigLoader {
         if let sinks = r.mapping("sinks") {
             pipeline.warehousePath = sinks.string("warehouse") ?? pipeline.warehousePath
             pipeline.reportsPath = sinks.string("reports") ?? pipeline.reportsPath
+            let allowed = flag(sinks, "allow_outside")
+            for key in ["warehouse", "reports"] where !allowed {
+                if let path = sinks.string(key), leavesProject(path) { outside(sinks, key, path) }
+            }
             if let text = sinks.string("permissions") {
                 if let p = OutputPermissions(rawValue: text) { pipeline.permissions = p } else {
                     sinks.problem("permissions", "expected \(OutputPermissions.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
@@ -352,6 +356,33 @@ public enum ConfigLoader {
         }
         r.finish()
         return pipeline
+    }
+
+    /// Whether a configured path points outside the project folder: absolute, or climbing out with `..`.
+    static func leavesProject(_ path: String) -> Bool {
+        if path.hasPrefix("/") || path.hasPrefix("~") { return true }
+        var depth = 0
+        for part in path.split(separator: "/") {
+            if part == ".." { depth -= 1 } else if part != "." { depth += 1 }
+            if depth < 0 { return true }
+        }
+        return false
+    }
+
+    /// A path outside the project is allowed only when the pipeline says so at that level.
+    static func outside(_ r: YAMLReader, _ key: String, _ path: String) {
+        r.problem(key, "'\(path)' is outside the project folder; add `allow_outside: true` here if that is meant")
+    }
+
+    static func flag(_ r: YAMLReader, _ key: String) -> Bool {
+        guard let text = r.string(key) else { return false }
+        switch text.lowercased() {
+        case "true", "yes": return true
+        case "false", "no": return false
+        default:
+            r.problem(key, "expected true or false, got '\(text)'")
+            return false
+        }
     }
 
     static func readSource(_ s: YAMLReader) -> SourceConfig? {
@@ -368,6 +399,7 @@ public enum ConfigLoader {
             s.problem("type", "unknown \(kind.rawValue) extractor type '\(type)' (known: \(kind.types.joined(separator: ", ")))")
         }
         let path = s.string("path", required: true) ?? ""
+        if leavesProject(path) && !flag(s, "allow_outside") { outside(s, "path", path) }
         var source = SourceConfig(name: name, kind: kind, type: type, path: path)
         if let tz = s.string("time_zone") {
             if TimeZone(identifier: tz) == nil { s.problem("time_zone", "unknown time zone '\(tz)'") }

@@ -96,3 +96,35 @@ final class OperatorTests: XCTestCase {
         XCTAssertTrue(err.contains("no configuration files (*.yml) in \(empty.path)/config: is this the project folder? Give it with --project DIR"), err)
     }
 }
+
+final class OutsidePathTests: XCTestCase {
+    func testPathsOutsideTheProjectNeedAllowOutside() throws {
+        let team = "reps:\n  - {id: r01, name: Anna}\n"
+        let problems = try configProblems([
+            "config/team.yml": team,
+            "pipelines/nightly.yml": """
+                name: nightly
+                sources:
+                  - {name: pbx, kind: telephony, type: asterisk_cdr, path: /var/log/asterisk/cdr-csv/Master.csv}
+                  - {name: up, kind: telephony, type: asterisk_cdr, path: "input/../../elsewhere/*.csv"}
+                  - {name: ok, kind: telephony, type: asterisk_cdr, path: "input/a/../b/*.csv"}
+                sinks:
+                  warehouse: /tmp/warehouse.sqlite
+                """,
+        ])
+        XCTAssertEqual(problems, [
+            "pipelines/nightly.yml:3: sources[0].path: '/var/log/asterisk/cdr-csv/Master.csv' is outside the project folder; add `allow_outside: true` here if that is meant",
+            "pipelines/nightly.yml:4: sources[1].path: 'input/../../elsewhere/*.csv' is outside the project folder; add `allow_outside: true` here if that is meant",
+            "pipelines/nightly.yml:7: sinks.warehouse: '/tmp/warehouse.sqlite' is outside the project folder; add `allow_outside: true` here if that is meant",
+        ])
+        XCTAssertEqual(try configProblems([
+            "config/team.yml": team,
+            "pipelines/nightly.yml": """
+                name: nightly
+                sources:
+                  - {name: pbx, kind: telephony, type: asterisk_cdr, path: /var/log/asterisk/cdr-csv/Master.csv, allow_outside: true}
+                sinks: {warehouse: /srv/dwh/warehouse.sqlite, allow_outside: yes}
+                """,
+        ]), [])
+    }
+}
