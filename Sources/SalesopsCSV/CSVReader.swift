@@ -29,6 +29,8 @@ public final class CSVReader {
     fileprivate var fieldEnds: [Int] = []
     fileprivate var rawLine: [UInt8] = []
     fileprivate var inRecord = false
+    /// Whether the line being fed ends with LF.
+    fileprivate var lineTerminated = true
     fileprivate var recordLine = 0
     fileprivate var recordOffset: Int64 = 0
     fileprivate var body: ((CSVRecord) throws -> Void)?
@@ -142,7 +144,8 @@ public final class CSVReader {
         linesRead += 1
         let lineOffset = bytesRead
         bytesRead += Int64(line.count)
-        if line.last == 0x0A {
+        lineTerminated = line.last == 0x0A
+        if lineTerminated {
             resumeOffset = bytesRead
             resumeLine = linesRead
         }
@@ -178,8 +181,10 @@ public final class CSVReader {
             fieldEnds.withUnsafeBufferPointer { ends in
                 rawLine.withUnsafeBufferPointer { raw in
                     do {
-                        try body(CSVRecord(line: recordLine, offset: recordOffset, storage: storage, ends: ends,
-                                           rawBytes: raw))
+                        var record = CSVRecord(line: recordLine, offset: recordOffset, storage: storage, ends: ends,
+                                               rawBytes: raw)
+                        record.isUnterminated = !lineTerminated
+                        try body(record)
                     } catch {
                         failure = error
                     }

@@ -6,6 +6,9 @@ public struct CSVRecord {
     public let line: Int
     /// Byte offset of the record's first byte in the file.
     public let offset: Int64
+    /// The record ends the file without a line end: maybe a line the writer has not finished. A reader
+    /// that would reject it holds it instead (it is read again once the file grows).
+    public var isUnterminated = false
     @usableFromInline let storage: UnsafeBufferPointer<UInt8>
     @usableFromInline let ends: UnsafeBufferPointer<Int>
     let rawBytes: UnsafeBufferPointer<UInt8>

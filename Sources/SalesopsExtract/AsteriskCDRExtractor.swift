@@ -95,10 +95,12 @@ public struct AsteriskCDRExtractor: CallLegExtractor {
         var rows = 0
         var zoneCheck = ZoneCheck()
         var lastExpected = 0
+        var held = HeldLastLine()
         try reader.forEachRecord { record in
             rows += 1
             let position = SourcePosition(file: displayPath, line: record.line)
             func reject(_ reason: String) {
+                if held.holds(record, rows: &rows) { return }
                 sink.reject(Reject(position: position, reason: reason, raw: TextDecoding.decodeLenient(record.raw)))
             }
             guard let layout = Self.layout(count: record.count, record: record) else {
@@ -147,6 +149,6 @@ public struct AsteriskCDRExtractor: CallLegExtractor {
         }
         let warning = zoneCheck.warning(zone: clock.timeZone.identifier, expected: lastExpected)
         return ExtractResult(rows: rows, resume: ResumePoint(offset: reader.resumeOffset, line: reader.resumeLine + 1),
-                             warnings: warning.map { [$0] } ?? [])
+                             warnings: held.warnings + (warning.map { [$0] } ?? []))
     }
 }

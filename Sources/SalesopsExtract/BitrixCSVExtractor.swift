@@ -53,6 +53,7 @@ public struct BitrixCSVExtractor: CRMExtractor {
             if let p = pending { try sink.accept(.deal(p.deal)) }
             pending = nil
         }
+        var held = HeldLastLine()
         try reader.forEachRecord { record in
             func text(_ i: Int) -> String {
                 var bytes = record.bytes(i)
@@ -95,11 +96,13 @@ public struct BitrixCSVExtractor: CRMExtractor {
                     try sink.accept(.lead(try lead(fields, position)))
                 }
             } catch let bad as Bad {
+                if held.holds(record, rows: &rows) { return }
                 sink.reject(Reject(position: position, reason: bad.reason, raw: TextDecoding.decodeLenient(record.raw)))
             }
         }
         try flush()
-        return ExtractResult(rows: rows, resume: ResumePoint(offset: reader.resumeOffset, line: reader.resumeLine + 1))
+        return ExtractResult(rows: rows, resume: ResumePoint(offset: reader.resumeOffset, line: reader.resumeLine + 1),
+                             warnings: held.warnings)
     }
 
     func one(_ f: [String: [String]], _ key: String) -> String? { f[key]?.first }

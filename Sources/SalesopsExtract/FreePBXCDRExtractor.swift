@@ -21,6 +21,7 @@ public struct FreePBXCDRExtractor: CallLegExtractor {
         var rows = 0
         var columns: [String: Int]?
         var width = 0
+        var held = HeldLastLine()
         try reader.forEachRecord { record in
             guard let col = columns else {
                 var map: [String: Int] = [:]
@@ -37,6 +38,7 @@ public struct FreePBXCDRExtractor: CallLegExtractor {
             rows += 1
             let position = SourcePosition(file: displayPath, line: record.line)
             func reject(_ reason: String) {
+                if held.holds(record, rows: &rows) { return }
                 sink.reject(Reject(position: position, reason: reason, raw: TextDecoding.decodeLenient(record.raw)))
             }
             guard record.count == width else {
@@ -70,6 +72,7 @@ public struct FreePBXCDRExtractor: CallLegExtractor {
                 duration: duration, billsec: billsec, disposition: LegDisposition(asterisk: record.bytes(col["disposition"]!)))
             try sink.accept(leg)
         }
-        return ExtractResult(rows: rows, resume: ResumePoint(offset: reader.resumeOffset, line: reader.resumeLine + 1))
+        return ExtractResult(rows: rows, resume: ResumePoint(offset: reader.resumeOffset, line: reader.resumeLine + 1),
+                             warnings: held.warnings)
     }
 }

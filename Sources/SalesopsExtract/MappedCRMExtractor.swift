@@ -25,6 +25,7 @@ public struct MappedCRMExtractor: CRMExtractor {
         var rows = 0
         var columns: [String: Int]? = source.format.header ? nil : try mapping.resolve(header: nil)
         let encoding = source.format.encoding
+        var held = HeldLastLine()
         try reader.forEachRecord { record in
             func text(_ i: Int) -> String { TextDecoding.decode(record.bytes(i), encoding: encoding).trimmingSpaces }
             guard let col = columns else {
@@ -42,6 +43,7 @@ public struct MappedCRMExtractor: CRMExtractor {
                 return value.isEmpty ? nil : value
             }
             func reject(_ reason: String) {
+                if held.holds(record, rows: &rows) { return }
                 sink.reject(Reject(position: position, reason: reason, raw: TextDecoding.decode(record.raw, encoding: encoding)))
             }
             /// A timestamp field: `.empty` when the cell is empty, `.bad` when it does not follow the pattern.
@@ -90,6 +92,7 @@ public struct MappedCRMExtractor: CRMExtractor {
                 currency: field("currency"), createdAt: created, closedDate: closedDate, leadID: field("lead_id"),
                 position: position)))
         }
-        return ExtractResult(rows: rows, resume: ResumePoint(offset: reader.resumeOffset, line: reader.resumeLine + 1))
+        return ExtractResult(rows: rows, resume: ResumePoint(offset: reader.resumeOffset, line: reader.resumeLine + 1),
+                             warnings: held.warnings)
     }
 }

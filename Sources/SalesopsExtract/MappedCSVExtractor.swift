@@ -28,6 +28,7 @@ public struct MappedCSVExtractor: CallLegExtractor {
         var columns: [String: Int]? = source.format.header ? nil : try resolveColumns(header: nil)
         var needed = columns?.values.max() ?? 0   // the highest mapped column index
         let encoding = source.format.encoding
+        var held = HeldLastLine()
         try reader.forEachRecord { record in
             func text(_ index: Int) -> String { TextDecoding.decode(record.bytes(index), encoding: encoding) }
             guard let col = columns else {
@@ -43,6 +44,7 @@ public struct MappedCSVExtractor: CallLegExtractor {
             rows += 1
             let position = SourcePosition(file: displayPath, line: record.line)
             func reject(_ reason: String) {
+                if held.holds(record, rows: &rows) { return }
                 sink.reject(Reject(position: position, reason: reason,
                                    raw: TextDecoding.decode(record.raw, encoding: encoding)))
             }
@@ -89,7 +91,8 @@ public struct MappedCSVExtractor: CallLegExtractor {
                 declaredDirection: direction, answeredBy: field("answered_by"))
             try sink.accept(leg)
         }
-        return ExtractResult(rows: rows, resume: ResumePoint(offset: reader.resumeOffset, line: reader.resumeLine + 1))
+        return ExtractResult(rows: rows, resume: ResumePoint(offset: reader.resumeOffset, line: reader.resumeLine + 1),
+                             warnings: held.warnings)
     }
 }
 

@@ -214,3 +214,19 @@ final class RepeatedRowTests: XCTestCase {
         XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM call_legs"), [["3"]])
     }
 }
+
+final class UnterminatedLastLineTests: XCTestCase {
+    func testAnExportWhoseValidLastLineHasNoLineEndLoadsIt() throws {
+        // Many exports end without a final line end: a last line that parses is a row like any other.
+        let project = try TestProject(sources: [("spb", "freepbx_cdr", [], "")])
+        defer { project.remove() }
+        var text = try Fixtures.telephonyText("freepbx_header.csv")
+        while text.hasSuffix("\n") { text.removeLast() }
+        try text.write(to: project.dir.appendingPathComponent("input/spb/cdr.csv"), atomically: true, encoding: .utf8)
+        let outcome = try project.run()
+        XCTAssertEqual(outcome.stats.map(\.rowsRead), [3])
+        XCTAssertEqual(outcome.stats.map(\.rowsRejected), [0])
+        XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM call_legs"), [["3"]])
+        XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM etl_notes"), [["0"]])
+    }
+}
