@@ -28,6 +28,14 @@ public final class CSVReader {
     fileprivate var fieldBytes: [UInt8] = []
     fileprivate var fieldEnds: [Int] = []
     fileprivate var rawLine: [UInt8] = []
+    /// The current record's lines as read (terminators kept), to read them again after a broken quote.
+    fileprivate var recordBytes: [UInt8] = []
+    fileprivate var recordLines = 0
+    fileprivate var firstLineLength = 0
+    /// A record still inside a quoted field after this many lines or bytes is broken (a stray quote):
+    /// its first line is given up and the lines after it are read again.
+    public var maxRecordLines = 1000
+    public var maxRecordBytes = 4 << 20
     fileprivate var inRecord = false
     /// Whether the line being fed ends with LF.
     fileprivate var lineTerminated = true
@@ -136,6 +144,8 @@ public final class CSVReader {
             }
             if eof { break }
         }
+        // A quote opened and never closed before the end: only its line is lost.
+        while inRecord && insideQuotes { try breakRecord() }
         csv_fini(&parser, fieldCallback, rowCallback, Unmanaged.passUnretained(self).toOpaque())
         if let failure { throw failure }
     }
@@ -157,9 +167,14 @@ public final class CSVReader {
             recordLine = linesRead
             recordOffset = lineOffset
             rawLine.removeAll(keepingCapacity: true)
+            recordBytes.removeAll(keepingCapacity: true)
+            recordLines = 0
+            firstLineLength = line.count
         } else {
             rawLine.append(0x0A)
         }
+        recordBytes.append(contentsOf: line)
+        recordLines += 1
         rawLine.append(contentsOf: UnsafeBufferPointer(rebasing: line[0..<content]))
         let parsed = csv_parse(&parser, line.baseAddress, line.count, fieldCallback, rowCallback,
                                Unmanaged.passUnretained(self).toOpaque())
@@ -167,12 +182,60 @@ public final class CSVReader {
         if parsed != line.count {
             throw CSVError(path: path, message: "line \(linesRead): \(String(cString: csv_strerror(csv_error(&parser))))")
         }
+        if inRecord && (recordLines > maxRecordLines || recordBytes.count > maxRecordBytes) { try breakRecord() }
+    }
+
+    /// Whether libcsv is inside a quoted field (its `FIELD_BEGUN` state of a quoted field).
+    private var insideQuotes: Bool { parser.quoted != 0 && parser.pstate == 2 }
+
+    /// Gives up the current record at its first line (delivered as a broken record) and reads the
+    /// lines after it again, from a fresh parser state.
+    private func breakRecord() throws {
+        let lines = recordBytes
+        let firstLength = firstLineLength
+        let (line, offset) = (recordLine, recordOffset)
+        csv_fini(&parser, nil, nil, nil)   // resets the parser, delivering nothing
+        fieldBytes.removeAll(keepingCapacity: true)
+        fieldEnds.removeAll(keepingCapacity: true)
+        inRecord = false
+        recordBytes.removeAll(keepingCapacity: true)
+        let terminated = lines[firstLength - 1] == 0x0A
+        var content = firstLength
+        while content > 0 && (lines[content - 1] == 0x0A || lines[content - 1] == 0x0D) { content -= 1 }
+        if let body {
+            recordCount += 1
+            try lines.withUnsafeBufferPointer { all in
+                var record = CSVRecord(line: line, offset: offset, storage: UnsafeBufferPointer(start: nil, count: 0),
+                                       ends: UnsafeBufferPointer(start: nil, count: 0),
+                                       rawBytes: UnsafeBufferPointer(rebasing: all[0..<content]))
+                record.isBroken = true
+                record.isUnterminated = !terminated
+                try body(record)
+            }
+        }
+        linesRead = line
+        bytesRead = offset + Int64(firstLength)
+        if terminated {
+            resumeOffset = bytesRead
+            resumeLine = linesRead
+        }
+        var start = firstLength
+        try lines.withUnsafeBufferPointer { all in
+            while start < all.count {
+                var end = start
+                while end < all.count && all[end] != 0x0A { end += 1 }
+                if end < all.count { end += 1 }
+                try feed(UnsafeBufferPointer(rebasing: all[start..<end]))
+                start = end
+            }
+        }
     }
 
     fileprivate func endRecord() {
         defer {
             fieldBytes.removeAll(keepingCapacity: true)
             fieldEnds.removeAll(keepingCapacity: true)
+            recordBytes.removeAll(keepingCapacity: true)
             inRecord = false
         }
         guard failure == nil, let body else { return }

@@ -9,6 +9,13 @@ public struct CSVRecord {
     /// The record ends the file without a line end: maybe a line the writer has not finished. A reader
     /// that would reject it holds it instead (it is read again once the file grows).
     public var isUnterminated = false
+    /// The record opened a quoted field that never closed (within the reader's limits or before the
+    /// end of the file): it holds no fields, only its first line as `raw`. Reading went on at the next
+    /// line, so one stray quote costs one row, not the rest of the file.
+    public var isBroken = false
+
+    /// The reject reason for a broken record.
+    public static let brokenReason = "unterminated quote: this line opens a quoted field that never closes; reading goes on at the next line"
     @usableFromInline let storage: UnsafeBufferPointer<UInt8>
     @usableFromInline let ends: UnsafeBufferPointer<Int>
     let rawBytes: UnsafeBufferPointer<UInt8>

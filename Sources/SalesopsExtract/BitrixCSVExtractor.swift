@@ -79,6 +79,7 @@ public struct BitrixCSVExtractor: CRMExtractor {
             }
             let position = SourcePosition(file: displayPath, line: record.line)
             do {
+                if record.isBroken { throw Bad(reason: CSVRecord.brokenReason) }
                 switch entity {
                 case .deals:
                     let deal = try self.deal(fields, position)

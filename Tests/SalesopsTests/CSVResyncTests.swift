@@ -1,0 +1,62 @@
+import Foundation
+import SalesopsCSV
+import XCTest
+
+/// One stray quote costs one row: the reader gives up the record at its first line and reads the
+/// lines after it again.
+final class CSVResyncTests: XCTestCase {
+    func records(_ text: String, maxLines: Int = 1000) throws -> [String] {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("resync-\(UUID().uuidString).csv").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let reader = try CSVReader(path: path, delimiter: UInt8(ascii: ";"))
+        defer { reader.close() }
+        reader.maxRecordLines = maxLines
+        var out: [String] = []
+        try reader.forEachRecord { r in
+            if r.isBroken {
+                out.append("\(r.line): broken \(String(decoding: r.raw, as: UTF8.self))")
+            } else {
+                out.append("\(r.line): " + (0..<r.count).map { r.string($0) }.joined(separator: "|"))
+            }
+        }
+        return out
+    }
+
+    func testAQuoteThatNeverClosesLosesOnlyItsLine() throws {
+        XCTAssertEqual(try records("a;b\n\"open;c\nd;e\nf;g\n"), ["1: a|b", "2: broken \"open;c", "3: d|e", "4: f|g"])
+    }
+
+    func testAQuotedFieldOverSeveralLinesIsStillOneRecord() throws {
+        XCTAssertEqual(try records("a;\"line one\nline two\";b\nc;d\n"), ["1: a|line one\nline two|b", "3: c|d"])
+    }
+
+    func testARecordPastTheLineLimitIsBrokenAndTheRestReadAgain() throws {
+        // Legit multi-line fields fit in the limit; a stray quote far from its end does not.
+        XCTAssertEqual(try records("a;\"x\nb;c\nd;e\nf;g\n", maxLines: 2),
+                       ["1: broken a;\"x", "2: b|c", "3: d|e", "4: f|g"])
+    }
+
+    func testAStrayQuoteInASipuniExportRejectsOneRowAndLoadsTheRest() throws {
+        let project = try TestProject(sources: [("regions", "mapped_csv", [], """
+                format: {delimiter: ";", header: true, date_format: dd.MM.yyyy HH:mm:ss}
+                columns: {started_at: Время, src: Откуда, dst: Куда, duration: Длительность, billsec: Разговор}
+
+            """)])
+        defer { project.remove() }
+        try """
+            Время;Откуда;Куда;Длительность;Разговор
+            10.11.2026 10:00:00;101;89161234567;60;50
+            10.11.2026 10:05:00;"101;89161234568;60;50
+            10.11.2026 10:10:00;101;89161234569;60;50
+            10.11.2026 10:15:00;101;89161234570;60;50
+
+            """.write(to: project.dir.appendingPathComponent("input/regions/calls.csv"), atomically: true, encoding: .utf8)
+        let outcome = try project.run()
+        XCTAssertEqual(outcome.stats.map(\.rowsRead), [4])
+        XCTAssertEqual(outcome.stats.map(\.rowsLoaded), [3])
+        XCTAssertEqual(try project.rows("SELECT src_line, reason FROM rejects"), [["3", CSVRecord.brokenReason]])
+        XCTAssertEqual(try project.rows("SELECT client_phone FROM calls ORDER BY client_phone"),
+                       [["+79161234567"], ["+79161234569"], ["+79161234570"]])
+    }
+}
