@@ -120,6 +120,10 @@ public final class CSVReader {
                     start = 3
                     bytesRead += 3
                 }
+                if atStart, let encoding = Self.utf16(UnsafeBufferPointer(rebasing: all[0..<min(filled, 512)])) {
+                    throw CSVError(path: path, message: "the file is \(encoding) text (a spreadsheet's \"Unicode text\" export), "
+                                   + "not a CSV this reader can read: save it as CSV in UTF-8 or windows-1251")
+                }
                 if atStart && (filled >= 3 || eof) { atStart = false }
                 while start < filled {
                     let rest = UnsafeRawPointer(all.baseAddress! + start)
@@ -148,6 +152,26 @@ public final class CSVReader {
         while inRecord && insideQuotes { try breakRecord() }
         csv_fini(&parser, fieldCallback, rowCallback, Unmanaged.passUnretained(self).toOpaque())
         if let failure { throw failure }
+    }
+
+    /// "UTF-16LE" or "UTF-16BE" when the first bytes are UTF-16 (a byte-order mark, or a NUL in every
+    /// other byte of Latin or Cyrillic text), else nil.
+    static func utf16(_ head: UnsafeBufferPointer<UInt8>) -> String? {
+        if head.count >= 2 && head[0] == 0xFF && head[1] == 0xFE { return "UTF-16LE" }
+        if head.count >= 2 && head[0] == 0xFE && head[1] == 0xFF { return "UTF-16BE" }
+        guard head.count >= 8 else { return nil }
+        // The high bytes of Latin, digits and separators are 0x00, of Cyrillic 0x04.
+        let pairs = head.count / 2
+        func count(from first: Int, _ match: (UInt8) -> Bool) -> Int {
+            stride(from: first, to: pairs * 2, by: 2).filter { match(head[$0]) }.count
+        }
+        if count(from: 0, { $0 == 0 }) == 0, count(from: 1, { $0 == 0 }) > 0, count(from: 1, { $0 == 0 || $0 == 4 }) * 4 >= pairs * 3 {
+            return "UTF-16LE"
+        }
+        if count(from: 1, { $0 == 0 }) == 0, count(from: 0, { $0 == 0 }) > 0, count(from: 0, { $0 == 0 || $0 == 4 }) * 4 >= pairs * 3 {
+            return "UTF-16BE"
+        }
+        return nil
     }
 
     private func feed(_ line: UnsafeBufferPointer<UInt8>) throws {

@@ -60,3 +60,23 @@ final class CSVResyncTests: XCTestCase {
                        [["+79161234567"], ["+79161234569"], ["+79161234570"]])
     }
 }
+
+final class UTF16InputTests: XCTestCase {
+    func testAUTF16ExportIsOneFindingNotARejectPerRow() throws {
+        let project = try TestProject(sources: [("crm", "bitrix24_csv", [], "    entity: deals\n")])
+        defer { project.remove() }
+        let text = "\"ID\";\"Название сделки\";\"Стадия сделки\"\r\n\"1\";\"Поставка\";\"Новая\"\r\n\"2\";\"Север\";\"Новая\"\r\n"
+        var bom = Data([0xFF, 0xFE])
+        bom.append(text.data(using: .utf16LittleEndian)!)
+        try bom.write(to: project.dir.appendingPathComponent("input/crm/deals.csv"))
+        // And the same without a byte-order mark.
+        try text.data(using: .utf16LittleEndian)!.write(to: project.dir.appendingPathComponent("input/crm/deals_nobom.csv"))
+        let outcome = try project.run()
+        XCTAssertEqual(outcome.stats.map(\.rowsRejected), [0])
+        XCTAssertEqual(outcome.stats.first?.noData, [
+            "input/crm/deals.csv cannot be read: read stopped after 0 rows: \(project.dir.path)/input/crm/deals.csv: the file is UTF-16LE text (a spreadsheet's \"Unicode text\" export), not a CSV this reader can read: save it as CSV in UTF-8 or windows-1251",
+            "input/crm/deals_nobom.csv cannot be read: read stopped after 0 rows: \(project.dir.path)/input/crm/deals_nobom.csv: the file is UTF-16LE text (a spreadsheet's \"Unicode text\" export), not a CSV this reader can read: save it as CSV in UTF-8 or windows-1251",
+        ])
+        XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM rejects"), [["0"]])
+    }
+}
