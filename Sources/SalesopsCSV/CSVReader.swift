@@ -36,6 +36,11 @@ public final class CSVReader {
     /// its first line is given up and the lines after it are read again.
     public var maxRecordLines = 1000
     public var maxRecordBytes = 4 << 20
+    /// A line longer than this is not read: it becomes a broken record (a located reject) and its
+    /// bytes are skipped up to its line end, so memory stays bounded by this, not by the input.
+    public var maxLineBytes = 8 << 20
+    /// The overlong line being skipped: its number, offset and first bytes.
+    private var skipping: (line: Int, offset: Int64, head: [UInt8])?
     fileprivate var inRecord = false
     /// Whether the line being fed ends with LF.
     fileprivate var lineTerminated = true
@@ -133,9 +138,21 @@ public final class CSVReader {
                     } else if eof {
                         lineEnd = filled
                     } else {
+                        if skipping == nil && filled - start > maxLineBytes {
+                            try beginSkipping(UnsafeBufferPointer(rebasing: all[start..<filled]))
+                        }
+                        if skipping != nil {
+                            bytesRead += Int64(filled - start)   // the overlong line's bytes so far go unread
+                            start = filled
+                        }
                         break
                     }
-                    try feed(UnsafeBufferPointer(rebasing: all[start..<lineEnd]))
+                    if skipping != nil {
+                        bytesRead += Int64(lineEnd - start)
+                        try endSkipping(terminated: all[lineEnd - 1] == 0x0A)
+                    } else {
+                        try feed(UnsafeBufferPointer(rebasing: all[start..<lineEnd]))
+                    }
                     start = lineEnd
                 }
                 consumed = start
@@ -148,6 +165,7 @@ public final class CSVReader {
             }
             if eof { break }
         }
+        if skipping != nil { try endSkipping(terminated: false) }
         // A quote opened and never closed before the end: only its line is lost.
         while inRecord && insideQuotes { try breakRecord() }
         csv_fini(&parser, fieldCallback, rowCallback, Unmanaged.passUnretained(self).toOpaque())
@@ -209,6 +227,34 @@ public final class CSVReader {
         if inRecord && (recordLines > maxRecordLines || recordBytes.count > maxRecordBytes) { try breakRecord() }
     }
 
+    /// Starts skipping an overlong line (a record open over earlier lines is given up first).
+    private func beginSkipping(_ head: UnsafeBufferPointer<UInt8>) throws {
+        if inRecord { try breakRecord() }
+        skipping = (linesRead + 1, bytesRead, Array(head.prefix(200)))
+    }
+
+    /// The overlong line ended: it becomes a broken record and reading goes on after it.
+    private func endSkipping(terminated: Bool) throws {
+        guard let skipped = skipping else { return }
+        skipping = nil
+        linesRead += 1
+        if terminated {
+            resumeOffset = bytesRead
+            resumeLine = linesRead
+        }
+        guard let body else { return }
+        recordCount += 1
+        let raw = skipped.head + Array("…".utf8)
+        try raw.withUnsafeBufferPointer { bytes in
+            var record = CSVRecord(line: skipped.line, offset: skipped.offset, storage: UnsafeBufferPointer(start: nil, count: 0),
+                                   ends: UnsafeBufferPointer(start: nil, count: 0), rawBytes: bytes)
+            record.brokenReason = "line \(skipped.line) is \(bytesRead - skipped.offset) bytes long, over the "
+                + "\(maxLineBytes >> 20) MB a line may have: not read"
+            record.isUnterminated = !terminated
+            try body(record)
+        }
+    }
+
     /// Whether libcsv is inside a quoted field (its `FIELD_BEGUN` state of a quoted field).
     private var insideQuotes: Bool { parser.quoted != 0 && parser.pstate == 2 }
 
@@ -232,7 +278,7 @@ public final class CSVReader {
                 var record = CSVRecord(line: line, offset: offset, storage: UnsafeBufferPointer(start: nil, count: 0),
                                        ends: UnsafeBufferPointer(start: nil, count: 0),
                                        rawBytes: UnsafeBufferPointer(rebasing: all[0..<content]))
-                record.isBroken = true
+                record.brokenReason = CSVRecord.unterminatedQuote
                 record.isUnterminated = !terminated
                 try body(record)
             }

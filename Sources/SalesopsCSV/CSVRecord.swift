@@ -12,10 +12,13 @@ public struct CSVRecord {
     /// The record opened a quoted field that never closed (within the reader's limits or before the
     /// end of the file): it holds no fields, only its first line as `raw`. Reading went on at the next
     /// line, so one stray quote costs one row, not the rest of the file.
-    public var isBroken = false
+    public var isBroken: Bool { brokenReason != nil }
+    /// Why the record could not be read (a stray quote, a line over the reader's length limit), for
+    /// its located reject; nil for a record with fields.
+    public var brokenReason: String?
 
-    /// The reject reason for a broken record.
-    public static let brokenReason = "unterminated quote: this line opens a quoted field that never closes; reading goes on at the next line"
+    /// The reject reason for a record whose quote never closes.
+    public static let unterminatedQuote = "unterminated quote: this line opens a quoted field that never closes; reading goes on at the next line"
     @usableFromInline let storage: UnsafeBufferPointer<UInt8>
     @usableFromInline let ends: UnsafeBufferPointer<Int>
     let rawBytes: UnsafeBufferPointer<UInt8>

@@ -103,7 +103,7 @@ public struct AsteriskCDRExtractor: CallLegExtractor {
                 if held.holds(record, rows: &rows) { return }
                 sink.reject(Reject(position: position, reason: reason, raw: TextDecoding.decodeLenient(record.raw)))
             }
-            if record.isBroken { return reject(CSVRecord.brokenReason) }
+            if let reason = record.brokenReason { return reject(reason) }
             guard let layout = Self.layout(count: record.count, record: record) else {
                 return reject("wrong column count \(record.count) (cdr_csv has 16 to 21)")
             }

@@ -79,7 +79,7 @@ public struct BitrixCSVExtractor: CRMExtractor {
             }
             let position = SourcePosition(file: displayPath, line: record.line)
             do {
-                if record.isBroken { throw Bad(reason: CSVRecord.brokenReason) }
+                if let reason = record.brokenReason { throw Bad(reason: reason) }
                 switch entity {
                 case .deals:
                     let deal = try self.deal(fields, position)

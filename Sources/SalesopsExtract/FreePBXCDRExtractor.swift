@@ -41,7 +41,7 @@ public struct FreePBXCDRExtractor: CallLegExtractor {
                 if held.holds(record, rows: &rows) { return }
                 sink.reject(Reject(position: position, reason: reason, raw: TextDecoding.decodeLenient(record.raw)))
             }
-            if record.isBroken { return reject(CSVRecord.brokenReason) }
+            if let reason = record.brokenReason { return reject(reason) }
             guard record.count == width else {
                 return reject("wrong column count \(record.count) (header has \(width))")
             }

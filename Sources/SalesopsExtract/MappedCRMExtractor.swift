@@ -46,7 +46,7 @@ public struct MappedCRMExtractor: CRMExtractor {
                 if held.holds(record, rows: &rows) { return }
                 sink.reject(Reject(position: position, reason: reason, raw: TextDecoding.decode(record.raw, encoding: encoding)))
             }
-            if record.isBroken { return reject(CSVRecord.brokenReason) }
+            if let reason = record.brokenReason { return reject(reason) }
             /// A timestamp field: `.empty` when the cell is empty, `.bad` when it does not follow the pattern.
             enum Stamp { case empty, bad, at(Int64) }
             func time(_ name: String) -> Stamp {

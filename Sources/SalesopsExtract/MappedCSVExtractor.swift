@@ -48,7 +48,7 @@ public struct MappedCSVExtractor: CallLegExtractor {
                 sink.reject(Reject(position: position, reason: reason,
                                    raw: TextDecoding.decode(record.raw, encoding: encoding)))
             }
-            if record.isBroken { return reject(CSVRecord.brokenReason) }
+            if let reason = record.brokenReason { return reject(reason) }
             guard record.count > needed else {
                 return reject("wrong column count \(record.count) (the mapping needs \(needed + 1))")
             }

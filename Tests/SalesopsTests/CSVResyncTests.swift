@@ -5,17 +5,18 @@ import XCTest
 /// One stray quote costs one row: the reader gives up the record at its first line and reads the
 /// lines after it again.
 final class CSVResyncTests: XCTestCase {
-    func records(_ text: String, maxLines: Int = 1000) throws -> [String] {
+    func records(_ text: String, maxLines: Int = 1000, maxLineBytes: Int = 8 << 20) throws -> [String] {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("resync-\(UUID().uuidString).csv").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let reader = try CSVReader(path: path, delimiter: UInt8(ascii: ";"))
         defer { reader.close() }
         reader.maxRecordLines = maxLines
+        reader.maxLineBytes = maxLineBytes
         var out: [String] = []
         try reader.forEachRecord { r in
             if r.isBroken {
-                out.append("\(r.line): broken \(String(decoding: r.raw, as: UTF8.self))")
+                out.append("\(r.line): broken \(String(decoding: r.raw, as: UTF8.self).prefix(12)) \(r.brokenReason!.prefix(40))")
             } else {
                 out.append("\(r.line): " + (0..<r.count).map { r.string($0) }.joined(separator: "|"))
             }
@@ -24,7 +25,7 @@ final class CSVResyncTests: XCTestCase {
     }
 
     func testAQuoteThatNeverClosesLosesOnlyItsLine() throws {
-        XCTAssertEqual(try records("a;b\n\"open;c\nd;e\nf;g\n"), ["1: a|b", "2: broken \"open;c", "3: d|e", "4: f|g"])
+        XCTAssertEqual(try records("a;b\n\"open;c\nd;e\nf;g\n"), ["1: a|b", "2: broken \"open;c unterminated quote: this line opens a qu", "3: d|e", "4: f|g"])
     }
 
     func testAQuotedFieldOverSeveralLinesIsStillOneRecord() throws {
@@ -34,7 +35,16 @@ final class CSVResyncTests: XCTestCase {
     func testARecordPastTheLineLimitIsBrokenAndTheRestReadAgain() throws {
         // Legit multi-line fields fit in the limit; a stray quote far from its end does not.
         XCTAssertEqual(try records("a;\"x\nb;c\nd;e\nf;g\n", maxLines: 2),
-                       ["1: broken a;\"x", "2: b|c", "3: d|e", "4: f|g"])
+                       ["1: broken a;\"x unterminated quote: this line opens a qu", "2: b|c", "3: d|e", "4: f|g"])
+    }
+
+    func testAnOverlongLineIsSkippedWithoutBeingHeld() throws {
+        // 3 MB in one field, with a limit of 1 MB: one located broken record, the lines around it read.
+        let long = String(repeating: "x", count: 3 << 20)
+        XCTAssertEqual(try records("a;b\nc;\(long)\nd;e\n", maxLineBytes: 1 << 20),
+                       ["1: a|b", "2: broken c;xxxxxxxxxx line 2 is 3145731 bytes long, over the 1", "3: d|e"])
+        XCTAssertEqual(try records("a;b\nc;\(long)", maxLineBytes: 1 << 20),
+                       ["1: a|b", "2: broken c;xxxxxxxxxx line 2 is 3145730 bytes long, over the 1"])
     }
 
     func testAStrayQuoteInASipuniExportRejectsOneRowAndLoadsTheRest() throws {
@@ -55,7 +65,7 @@ final class CSVResyncTests: XCTestCase {
         let outcome = try project.run()
         XCTAssertEqual(outcome.stats.map(\.rowsRead), [4])
         XCTAssertEqual(outcome.stats.map(\.rowsLoaded), [3])
-        XCTAssertEqual(try project.rows("SELECT src_line, reason FROM rejects"), [["3", CSVRecord.brokenReason]])
+        XCTAssertEqual(try project.rows("SELECT src_line, reason FROM rejects"), [["3", CSVRecord.unterminatedQuote]])
         XCTAssertEqual(try project.rows("SELECT client_phone FROM calls ORDER BY client_phone"),
                        [["+79161234567"], ["+79161234569"], ["+79161234570"]])
     }
