@@ -95,7 +95,12 @@ public final class InputByteStream {
     private func gzMessage(_ gz: gzFile) -> String {
         var code: Int32 = 0
         guard let text = gzerror(gz, &code) else { return "unknown error" }
-        return String(cString: text)
+        // zlib names the stream "<fd:N>: "; the path is said by the caller.
+        let message = String(cString: text)
+        if message.hasPrefix("<fd:"), let close = message.firstIndex(of: ">") {
+            return String(message[message.index(after: close)...].drop { $0 == ":" || $0 == " " })
+        }
+        return message
     }
 
     static func errnoText() -> String { String(cString: strerror(errno)) }

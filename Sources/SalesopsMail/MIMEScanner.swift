@@ -89,28 +89,35 @@ public struct MIMEScanner {
         hash = (hash ^ 0x0A) &* 0x0000_0100_0000_01b3
     }
 
-    private mutating func addHeaderLine(_ line: UnsafeBufferPointer<UInt8>) {
-        headerBytes += line.count
-        if headerBytes > Self.maxHeaderBytes {
+    /// Counts `count` header bytes as kept, unless that passes ``maxHeaderBytes`` (the message is then
+    /// flagged and the bytes dropped). Only kept bytes count: a 10 MB line of an unimportant field
+    /// cut at ``maxFieldBytes`` does not push out the From, Date and Subject after it.
+    private mutating func keep(_ count: Int) -> Bool {
+        guard headerBytes + count <= Self.maxHeaderBytes else {
             if atTop { message.headersTruncated = true }
-            return
+            return false
         }
+        headerBytes += count
+        return true
+    }
+
+    private mutating func addHeaderLine(_ line: UnsafeBufferPointer<UInt8>) {
         if line[0] == 0x20 || line[0] == 0x09 {
             // Folding: the line continues the previous field; only the line break goes.
             guard !fields.isEmpty else { return }
             let room = Self.maxFieldBytes - fields[fields.count - 1].value.count
+            var end = line.count
             if line.count > room {
                 if atTop { message.headersTruncated = true }
-                let end = Self.cut(line[...], room: room, addresses: Self.addressFields.contains(fields[fields.count - 1].name))
-                fields[fields.count - 1].value.append(contentsOf: line[line.startIndex..<end])
-                return
+                end = Self.cut(line[...], room: room, addresses: Self.addressFields.contains(fields[fields.count - 1].name))
             }
-            fields[fields.count - 1].value.append(contentsOf: line)
+            if keep(end) { fields[fields.count - 1].value.append(contentsOf: line[0..<end]) }
             return
         }
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > 0 else { return }   // not a field
         var nameEnd = colon
         while nameEnd > 0 && (line[nameEnd - 1] == 0x20 || line[nameEnd - 1] == 0x09) { nameEnd -= 1 }
+        guard nameEnd <= 256 else { return }   // a piece of an overlong line, not a field name
         let name = String(decoding: UnsafeBufferPointer(rebasing: line[0..<nameEnd]), as: UTF8.self).lowercased()
         guard !name.contains(" ") else { return }
         var start = colon + 1
@@ -120,7 +127,7 @@ public struct MIMEScanner {
             if atTop { message.headersTruncated = true }
             end = Self.cut(line[start...], room: Self.maxFieldBytes, addresses: Self.addressFields.contains(name))
         }
-        fields.append(HeaderField(name: name, value: Array(line[start..<end])))
+        if keep(nameEnd + end - start) { fields.append(HeaderField(name: name, value: Array(line[start..<end]))) }
     }
 
     /// Fields holding address lists: cut between two addresses, never inside one.
