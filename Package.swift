@@ -61,3 +61,15 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+// Fuzzing (not in CI): `scripts/fuzz` builds these libFuzzer targets with SALESOPS_FUZZ=1 and
+// `-sanitize=fuzzer,address`; a normal build never sees them.
+if Context.environment["SALESOPS_FUZZ"] != nil {
+    package.targets += [
+        .target(name: "FuzzSupport", path: "Fuzz/support"),
+        .target(name: "FuzzDriver", path: "Fuzz/driver"),
+        .executableTarget(name: "fuzz-csv", dependencies: ["SalesopsCSV", "FuzzSupport", "FuzzDriver"], path: "Fuzz/csv"),
+        .executableTarget(name: "fuzz-mail", dependencies: ["SalesopsCore", "SalesopsMail", "FuzzSupport", "FuzzDriver"], path: "Fuzz/mail"),
+        .executableTarget(name: "fuzz-json", dependencies: ["SalesopsExtract", "FuzzSupport", "FuzzDriver"], path: "Fuzz/json"),
+    ]
+}

@@ -60,12 +60,15 @@ public final class CallLegLoader: CallLegSink, SourceLoader {
     }
 
     public func accept(_ leg: CallLeg) throws {
-        if let reason = times.problem("the start time", epoch: leg.start) {
-            return reject(Reject(position: leg.position, reason: reason,
+        guard times.contains(epoch: leg.start) else {
+            return reject(Reject(position: leg.position, reason: times.problem("the start time", epoch: leg.start) ?? "",
                                  raw: "uniqueid \(leg.uniqueID), src \(leg.src), dst \(leg.dst)"))
         }
-        var leg = leg
-        leg.answer = times.optional(leg.answer)
+        if let answer = leg.answer, !times.contains(epoch: answer) {
+            var plausible = leg   // an implausible answer time is no answer time (copied only then)
+            plausible.answer = nil
+            return try accept(plausible)
+        }
         var facts = resolver.resolve(leg).facts
         if let store {
             facts.runID = store.runID
