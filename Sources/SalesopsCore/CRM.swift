@@ -73,11 +73,17 @@ public struct CRMLead: Sendable, Equatable {
     public var statusDescription: String
     public var phones: [String]
     public var emails: [String]
+    /// `DATE_CLOSED`: when the lead was closed (converted or junked), if the source says.
+    public var closedAt: Int64?
+    /// `MOVED_TIME` (REST) or the modification time of a UI export: when its status last changed, at the latest.
+    public var movedAt: Int64?
     public var position: SourcePosition
 
     public init(id: String, title: String, createdAt: Int64, assignedTo: String?, sourceID: String?, statusID: String,
                 semantic: CRMSemantic?, statusDescription: String, phones: [String], emails: [String],
-                position: SourcePosition) {
+                closedAt: Int64? = nil, movedAt: Int64? = nil, position: SourcePosition) {
+        self.closedAt = closedAt
+        self.movedAt = movedAt
         self.id = id
         self.title = title
         self.createdAt = createdAt

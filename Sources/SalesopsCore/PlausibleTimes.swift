@@ -43,8 +43,11 @@ public struct PlausibleTimes: Sendable, Equatable {
             problem(field, epoch: epoch).map { .failure(PlausibilityError(reason: $0)) }
         }
         switch record {
-        case let .lead(r):
-            return fail("created_at", r.createdAt) ?? .success(record)
+        case var .lead(r):
+            if let bad = fail("created_at", r.createdAt) { return bad }
+            r.closedAt = optional(r.closedAt)
+            r.movedAt = optional(r.movedAt)
+            return .success(.lead(r))
         case var .deal(r):
             if let bad = fail("created_at", r.createdAt) { return bad }
             r.movedAt = optional(r.movedAt)

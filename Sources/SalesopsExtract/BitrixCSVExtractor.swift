@@ -174,7 +174,9 @@ public struct BitrixCSVExtractor: CRMExtractor {
             id: try required(f, "id", "ID"), title: one(f, "title") ?? "", createdAt: try time(try required(f, "created", "creation date")),
             assignedTo: one(f, "responsible").map { names.users[CRMNames.key($0)] ?? $0 },
             sourceID: one(f, "source").map { names.sources[CRMNames.key($0)] ?? $0 }, statusID: status, semantic: nil,
-            statusDescription: one(f, "status_description") ?? "", phones: values("phone"), emails: values("email"), position: p)
+            statusDescription: one(f, "status_description") ?? "", phones: values("phone"), emails: values("email"),
+            // A UI export has no close or move time: its modification time is the latest the status changed.
+            movedAt: try one(f, "modified").map(time), position: p)
     }
 
     /// The calendar date of `dd.mm.yyyy[ …]` as `yyyy-mm-dd`, as written (no zone conversion).

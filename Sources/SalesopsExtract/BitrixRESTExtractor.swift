@@ -92,7 +92,7 @@ public struct BitrixRESTExtractor: CRMExtractor {
                 assignedTo: text(v, "ASSIGNED_BY_ID"), sourceID: text(v, "SOURCE_ID"), statusID: try required(v, "STATUS_ID"),
                 semantic: text(v, "STATUS_SEMANTIC_ID").flatMap(CRMSemantic.init(bitrix:)),
                 statusDescription: text(v, "STATUS_DESCRIPTION") ?? "", phones: multi(v, "PHONE"), emails: multi(v, "EMAIL"),
-                position: p))
+                closedAt: try time(v, "DATE_CLOSED"), movedAt: try time(v, "MOVED_TIME"), position: p))
         case "crm.deal.list":
             var amount: Double?
             if let raw = text(v, "OPPORTUNITY") {

@@ -90,10 +90,11 @@ extension Warehouse {
                 sla_breached = CASE
                     WHEN first_contact_epoch IS NOT NULL THEN first_contact_epoch - created_epoch > ?1 * 60
                     ELSE ?2 - created_epoch > ?1 * 60 END,
-                junk_without_reason = CASE WHEN status_semantic != 'junk' THEN 0 ELSE
+                junk_without_reason = CASE WHEN status_semantic != 'junk' THEN NULL ELSE
                     TRIM(status_description) = '' OR first_contact_epoch IS NULL
-                    OR (SELECT MIN(h.entered_epoch) FROM lead_status_history h
-                        WHERE h.lead_id = leads.lead_id AND h.status_id = leads.status_id) < first_contact_epoch END
+                    OR COALESCE(COALESCE((SELECT MIN(h.entered_epoch) FROM lead_status_history h
+                                          WHERE h.lead_id = leads.lead_id AND h.status_id = leads.status_id),
+                                         closed_epoch, moved_epoch) < first_contact_epoch, 0) END
             """, [.integer(Int64(slaMins)), .integer(asOfEnd)])
     }
 

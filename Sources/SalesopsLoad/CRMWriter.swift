@@ -37,7 +37,8 @@ public final class CRMWriter {
         }
         let provenance = ["source_name", "src_file", "src_line", "run_id"]
         lead = try upsert("leads", ["lead_id", "title", "created_at", "created_epoch", "local_date", "rep_id", "crm_user_id",
-                                    "source", "status_id", "status_semantic", "status_description", "junk_reason"] + provenance, key: ["lead_id"])
+                                    "source", "status_id", "status_semantic", "status_description", "junk_reason",
+                                    "closed_epoch", "moved_epoch"] + provenance, key: ["lead_id"])
         clearContacts = try db.prepare("DELETE FROM lead_contacts WHERE lead_id = ?")
         contact = try db.prepare("INSERT OR IGNORE INTO lead_contacts(lead_id, kind, value, normalized) VALUES (?,?,?,?)")
         deal = try upsert("deals", ["deal_id", "title", "pipeline", "stage_id", "stage_semantic", "rep_id", "crm_user_id",
@@ -90,7 +91,8 @@ public final class CRMWriter {
             try lead.run([.text(l.id), .text(l.title), time(l.createdAt), .integer(l.createdAt),
                           .text(clock.localDateString(ofUTC: l.createdAt)), rep, text(l.assignedTo), text(l.sourceID),
                           .text(l.statusID), .text(semantic), .text(l.statusDescription),
-                          semantic == "junk" ? .text(l.statusDescription) : .null] + provenance)
+                          semantic == "junk" ? .text(l.statusDescription) : .null,
+                          l.closedAt.map(SQLValue.integer) ?? .null, l.movedAt.map(SQLValue.integer) ?? .null] + provenance)
             try clearContacts.run([.text(l.id)])
             let kinds = Array(repeating: "phone", count: l.phones.count) + Array(repeating: "email", count: l.emails.count)
             for (i, value) in (l.phones + l.emails).enumerated() {

@@ -152,7 +152,9 @@ extension Warehouse {
     }
 
     /// Rebuilds `missed_calls` for the missed calls regrouped by `runID` and for every missed call of
-    /// a client number that run touched (a new call may be their callback); all when `full`.
+    /// a client number that run touched (a new call may be their callback); all when `full`. The window
+    /// is compared in seconds (60 min 0 s is in time, 60 min 1 s is not); `callback_mins` is floored
+    /// for display only.
     public func rebuildMissedCalls(runID: Int64, full: Bool, windowMins: Int) throws {
         try db.execute("""
             DROP TABLE IF EXISTS temp.touched_phones;
@@ -176,7 +178,7 @@ extension Warehouse {
                 callback_call_id, callback_at, callback_mins, within_window, src_file, src_line)
             SELECT m.call_id, m.rep_id, m.client_phone, m.raw_number, m.started_at, m.local_date,
                    cb.call_id, cb.started_at, (cb.start_epoch - m.start_epoch) / 60,
-                   COALESCE((cb.start_epoch - m.start_epoch) / 60 <= ?2, 0), m.src_file, m.src_line
+                   COALESCE(cb.start_epoch - m.start_epoch <= ?2 * 60, 0), m.src_file, m.src_line
             FROM calls m
             LEFT JOIN calls cb ON cb.call_id = (
                 SELECT c.call_id FROM calls c

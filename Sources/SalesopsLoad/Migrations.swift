@@ -14,6 +14,7 @@ public enum Migrations {
         ("008_email_headers_cut", emailHeadersCut),
         ("009_run_statuses", runStatuses),
         ("010_shipped_schema_reconciled", ""),   // the repair below does the work
+        ("011_lead_close_times", leadCloseTimes),
     ]
 
     /// Repairs of warehouses made by early commits of main, whose migration 001 differed from the
@@ -85,6 +86,12 @@ public enum Migrations {
                rows_read, rows_loaded, rows_filtered, rows_rejected, message FROM etl_runs;
     DROP TABLE etl_runs;
     ALTER TABLE etl_runs_new RENAME TO etl_runs;
+    """
+
+    /// When a lead was junked, where its status history does not say: `DATE_CLOSED`, else `MOVED_TIME`.
+    static let leadCloseTimes = """
+    ALTER TABLE leads ADD COLUMN closed_epoch INTEGER;   -- DATE_CLOSED, when the source gives it
+    ALTER TABLE leads ADD COLUMN moved_epoch INTEGER;    -- MOVED_TIME (REST) or the UI export's modification time
     """
 
     /// Where a later run may continue reading a file that only grew (append-only CDR logs).

@@ -40,14 +40,14 @@ final class CRMQualityTests: XCTestCase {
             SELECT lead_id, first_contact_at, first_contact_channel, response_mins, sla_breached, junk_without_reason
             FROM leads ORDER BY lead_id
             """), [
-            ["L1", "2026-11-10T07:10:00Z", "call", "10", "0", "0"],       // an outbound call to its phone (any format)
-            ["L2", "2026-11-10T09:15:00Z", "email", "10", "0", "0"],      // an outbound mail to its address
-            ["L3", "2026-11-10T08:05:00Z", "activity", "5", "0", "0"],    // a completed CRM call bound to it
-            ["L4", "2026-11-10T07:00:00Z", "activity", "60", "1", "0"],   // contacted late
-            ["L5", "NULL", "NULL", "NULL", "1", "0"],                     // never (a meeting before its creation is no contact)
+            ["L1", "2026-11-10T07:10:00Z", "call", "10", "0", "NULL"],       // an outbound call to its phone (any format)
+            ["L2", "2026-11-10T09:15:00Z", "email", "10", "0", "NULL"],      // an outbound mail to its address
+            ["L3", "2026-11-10T08:05:00Z", "activity", "5", "0", "NULL"],    // a completed CRM call bound to it
+            ["L4", "2026-11-10T07:00:00Z", "activity", "60", "1", "NULL"],   // contacted late
+            ["L5", "NULL", "NULL", "NULL", "1", "NULL"],                     // never (a meeting before its creation is no contact)
             ["L6", "NULL", "NULL", "NULL", "1", "1"],                     // junk without a reason
             ["L7", "2026-11-11T07:00:00Z", "activity", "60", "1", "0"],   // junk with a reason, after a contact
-            ["L8", "2026-11-12T07:20:00Z", "email", "20", "1", "0"],      // its address in the Cc of a mail to another client
+            ["L8", "2026-11-12T07:20:00Z", "email", "20", "1", "NULL"],      // its address in the Cc of a mail to another client
         ])
     }
 
@@ -113,5 +113,22 @@ final class CRMQualityTests: XCTestCase {
                        [["4", "bad or missing paid_at '31.11.2026' (expected dd.MM.yyyy)"]])
         XCTAssertEqual(try project.rows("SELECT local_date, payments_amount FROM rep_daily WHERE payments_amount > 0 ORDER BY 1"),
                        [["2026-11-14", "50000.0"], ["2026-11-16", "10000.0"]])
+    }
+
+    func testJunkWithoutReasonIsZeroOrOneForEveryJunkLeadAndTheSLAEdgesAreSeconds() throws {
+        let project = try TestProject(sources: [
+            ("pbx", "asterisk_cdr", ["lead_edge_calls.csv"], ""),
+            ("leads", "bitrix24_rest", ["edges/leads_junk_and_sla_edges.json"], "    method: crm.lead.list\n"),
+        ])
+        defer { project.remove() }
+        try project.run(asOf: "2026-11-10")
+        XCTAssertEqual(try project.rows("""
+            SELECT lead_id, status_semantic, response_mins, sla_breached, junk_without_reason FROM leads ORDER BY lead_id
+            """), [
+            ["J1", "junk", "4", "0", "1"],      // junked (DATE_CLOSED 15:02) before its first call (15:04)
+            ["J2", "junk", "10", "0", "0"],     // junked (MOVED_TIME 16:30) after its first call, with a reason
+            ["S1", "open", "15", "0", "NULL"],  // 900 s: within the SLA
+            ["S2", "open", "15", "1", "NULL"],  // 901 s: breached, still shows 15 minutes
+        ])
     }
 }

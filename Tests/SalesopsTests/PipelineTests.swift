@@ -45,6 +45,22 @@ final class CallPipelineTests: XCTestCase {
             ])
     }
 
+    func testTheCallbackWindowIsComparedInSeconds() throws {
+        // Callbacks 3,600 s (in time: inclusive), 3,601 s and 3,640 s (60 min 40 s: late) after the miss.
+        let project = try TestProject.asterisk("callback_window_edges.csv")
+        defer { project.remove() }
+        try project.run()
+        XCTAssertEqual(try project.rows("""
+            SELECT call_id, callback_call_id, callback_mins, within_window FROM missed_calls ORDER BY missed_at
+            """), [
+                ["1762758000.11", "1762761600.12", "60", "1"],
+                ["1762765200.13", "1762768801.14", "60", "0"],
+                ["1762772400.15", "1762776040.16", "60", "0"],
+            ])
+        XCTAssertEqual(try project.rows("SELECT missed, missed_without_callback FROM (SELECT COUNT(*) AS missed, SUM(within_window = 0) AS missed_without_callback FROM missed_calls)"),
+                       [["3", "2"]])
+    }
+
     func testInternalCallCountsInNeitherDirection() throws {
         let project = try TestProject.asterisk("internal_call.csv")
         defer { project.remove() }
