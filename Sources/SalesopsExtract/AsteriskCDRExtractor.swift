@@ -21,6 +21,27 @@ public struct AsteriskCDRExtractor: CallLegExtractor {
         self.clock = clock
     }
 
+    /// What a first record says when the file is not `cdr_csv`: an Asterisk `cdr_custom` log (19
+    /// columns, caller ID first, start in column 9) or a spreadsheet's re-save (quotes gone, dates like
+    /// `2020/2/10 22:41`); nil when the record may be `cdr_csv`.
+    static func otherLayout(_ record: CSVRecord) -> String? {
+        func looksLikeTime(_ i: Int) -> Bool { i < record.count && pattern.parse(record.bytes(i)) != nil }
+        // cdr_custom's column 9 is the start (cdr_csv's 9 is lastdata, its 10 the start); its first
+        // column is the caller ID (`"Name" <number>`), cdr_csv's the account code.
+        if record.count == 19, looksLikeTime(8), record.string(0).contains("<") || !looksLikeTime(9) {
+            return "this file is Asterisk cdr_custom (19 columns: caller ID first, the start in column 9), not cdr_csv: "
+                + "read it with `type: mapped_csv` and the cdr_custom column mapping shown in the README"
+        }
+        if record.count >= 10, !looksLikeTime(9) {
+            let start = record.string(9)
+            if start.contains("/") || (start.count >= 12 && start.count < 19 && start.contains(":")) {
+                return "this file was re-saved by a spreadsheet (start '\(start)': quotes and seconds gone), not written by "
+                    + "Asterisk: read the PBX's own Master.csv, or map this file with `type: mapped_csv` and its date_format"
+            }
+        }
+        return nil
+    }
+
     /// The layout for a column count; 17 and 20 are told apart by whether column 17 looks like a uniqueid.
     static func layout(count: Int, record: CSVRecord) -> Layout? {
         switch count {
@@ -96,7 +117,15 @@ public struct AsteriskCDRExtractor: CallLegExtractor {
         var zoneCheck = ZoneCheck()
         var lastExpected = 0
         var held = HeldLastLine()
+        var sniffed = resume != nil
         try reader.forEachRecord { record in
+            if !sniffed, record.brokenReason == nil {
+                // A file in another layout is one located finding, not a reject per row.
+                sniffed = true
+                if let other = Self.otherLayout(record) {
+                    throw SalesopsError(.input, other, position: SourcePosition(file: displayPath, line: record.line))
+                }
+            }
             rows += 1
             let position = SourcePosition(file: displayPath, line: record.line)
             func reject(_ reason: String) {

@@ -366,8 +366,8 @@ public struct PipelineRunner {
                     sink.stats.rowsRead += seen
                     sink.stats.filesRead += 1
                     let reason = (error as? SalesopsError)?.description ?? String(describing: error)
-                    try unreadable(display, "read stopped after \(seen) rows: \(reason)", source: source.name, sink: sink,
-                                   ledger: ledger)
+                    try unreadable(display, seen == 0 ? reason : "read stopped after \(seen) rows: \(reason)",
+                                   source: source.name, sink: sink, ledger: ledger)
                     continue
                 }
                 try sink.drain()

@@ -84,8 +84,8 @@ final class UTF16InputTests: XCTestCase {
         let outcome = try project.run()
         XCTAssertEqual(outcome.stats.map(\.rowsRejected), [0])
         XCTAssertEqual(outcome.stats.first?.noData, [
-            "input/crm/deals.csv cannot be read: read stopped after 0 rows: \(project.dir.path)/input/crm/deals.csv: the file is UTF-16LE text (a spreadsheet's \"Unicode text\" export), not a CSV this reader can read: save it as CSV in UTF-8 or windows-1251",
-            "input/crm/deals_nobom.csv cannot be read: read stopped after 0 rows: \(project.dir.path)/input/crm/deals_nobom.csv: the file is UTF-16LE text (a spreadsheet's \"Unicode text\" export), not a CSV this reader can read: save it as CSV in UTF-8 or windows-1251",
+            "input/crm/deals.csv cannot be read: \(project.dir.path)/input/crm/deals.csv: the file is UTF-16LE text (a spreadsheet's \"Unicode text\" export), not a CSV this reader can read: save it as CSV in UTF-8 or windows-1251",
+            "input/crm/deals_nobom.csv cannot be read: \(project.dir.path)/input/crm/deals_nobom.csv: the file is UTF-16LE text (a spreadsheet's \"Unicode text\" export), not a CSV this reader can read: save it as CSV in UTF-8 or windows-1251",
         ])
         XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM rejects"), [["0"]])
     }
