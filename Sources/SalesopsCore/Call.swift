@@ -38,11 +38,17 @@ public struct CallLegFacts: Sendable, Equatable {
     public var direction: CallDirection
     /// A company-side extension of this leg that matched no rep, for data quality.
     public var unmatched: String?
+    /// The PBX connected the leg to a person's channel (a phone, a SIP peer, a trunk), not to an
+    /// application (voicemail, an announcement, an IVR) nor to a `Local/` channel dialling on
+    /// someone's behalf: only such a leg's answer is an answer by a person (SPEC "Calls").
+    public var reachesPerson = true
 
     public init(callKey: String, source: String, position: SourcePosition, runID: Int64 = 0, legHash: Int64,
                 sequence: Int?, start: Int64, duration: Int, billsec: Int, disposition: LegDisposition,
                 callerKind: PartyKind, calleeKind: PartyKind, callerRep: String?, calleeRep: String?,
-                externalRaw: String?, externalE164: String?, direction: CallDirection, unmatched: String? = nil) {
+                externalRaw: String?, externalE164: String?, direction: CallDirection, unmatched: String? = nil,
+                reachesPerson: Bool = true) {
+        self.reachesPerson = reachesPerson
         self.callKey = callKey
         self.source = source
         self.position = position

@@ -144,7 +144,8 @@ extension Warehouse {
                 callerRep: text(.callerRep), calleeRep: text(.calleeRep), externalRaw: text(.externalRaw),
                 externalE164: text(.externalE164),
                 direction: CallDirection(rawValue: text(.direction) ?? "") ?? .internal,
-                unmatched: text(.unmatched)))
+                unmatched: text(.unmatched),
+                reachesPerson: legs.isNull(CallLegsJSON.Field.notPerson.rawValue) || int(.notPerson) == 0))
         }
         try flush()
         try writer.flushTouchedDates()

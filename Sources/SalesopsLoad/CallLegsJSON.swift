@@ -11,7 +11,8 @@ public enum CallLegsJSON {
     /// Position of each fact in a leg's array.
     public enum Field: Int, CaseIterable {
         case srcLine = 0, runID, legHash, sequence, startEpoch, duration, billsec, disposition, direction,
-             callerKind, calleeKind, callerRep, calleeRep, externalRaw, externalE164, srcFile, source, unmatched
+             callerKind, calleeKind, callerRep, calleeRep, externalRaw, externalE164, srcFile, source, unmatched,
+             notPerson
 
         /// The `call_legs` column the field is read into.
         public var column: String {
@@ -34,6 +35,7 @@ public enum CallLegsJSON {
             case .srcFile: return "src_file"
             case .source: return "source"
             case .unmatched: return "unmatched"
+            case .notPerson: return "not_person"
             }
         }
     }
@@ -194,6 +196,7 @@ public enum CallLegsJSON {
             text(leg.position.file == file ? nil : leg.position.file)
             text(leg.source == source ? nil : leg.source)
             text(leg.unmatched)
+            int(leg.reachesPerson ? nil : 1)   // absent (legs stored before it existed, too): reaches a person
             out.append(UInt8(ascii: "]"))
         }
         out.append(UInt8(ascii: "]"))

@@ -31,9 +31,11 @@ enum DataQualitySheet {
         row = try section(sheet, c, row, t("unmatched"), [t("source"), t("number"), t("legs"), t("first_seen"), t("last_seen")], """
             SELECT source, number, legs, first_seen, last_seen FROM unmatched_numbers ORDER BY legs DESC, source, number
             """, [])
-        row = try section(sheet, c, row, t("calls_without_rep"), [t("source"), t("direction"), t("calls")], """
-            SELECT source, direction, COUNT(*) FROM calls WHERE rep_id IS NULL AND direction != 'internal'
-            GROUP BY source, direction ORDER BY source, direction
+        // An inbound call answered by no rep (another PBX's peer, an extension not in the roster) is
+        // here as "answered": the rep whose phone only rang was not credited with it.
+        row = try section(sheet, c, row, t("calls_without_rep"), [t("source"), t("direction"), t("outcome"), t("calls")], """
+            SELECT source, direction, disposition, COUNT(*) FROM calls WHERE rep_id IS NULL AND direction != 'internal'
+            GROUP BY source, direction, disposition ORDER BY source, direction, disposition
             """, [])
         row = try section(sheet, c, row, t("unnormalised"), [t("source"), t("raw_number"), t("calls")], """
             SELECT source, raw_number, COUNT(*) FROM calls WHERE client_phone IS NULL AND raw_number IS NOT NULL

@@ -23,26 +23,29 @@ public struct CallGrouper: Sendable {
         }
     }
 
-    /// The call made of `legs` (all with the same call key; at least one).
+    /// The call made of `legs` (all with the same call key; at least one). The answer is the first leg,
+    /// in PBX order, answered by a person (``CallLegFacts/reachesPerson``); the talk time is the union
+    /// of the answered intervals `[end − billsec, end]` of such legs, so a `Local` `;1`/`;2` pair counts
+    /// once, a transfer adds its later legs and billsec 0 adds nothing; the ring time runs from the
+    /// call's start to that answer.
     public func group(_ legs: [CallLegFacts]) -> Call {
         let legs = legs.count == 1 ? legs : Self.ordered(legs)
         let first = legs[0]
-        // One pass: the first leg with an outside party gives the direction; the answering leg is the
-        // first answered leg that reached a rep, else the first answered leg.
         var outside: CallLegFacts?
         var answering: CallLegFacts?
-        var answeringHasRep = false
+        var talking: [(from: Int64, to: Int64)] = []
         var anyBusy = false, anyFailed = false
         var firstCallee: String?, firstCaller: String?, firstOutboundCaller: String?
         var start = first.start
-        var longest = 0
+        var lastEnd = first.start
         for leg in legs {
             if outside == nil && (leg.direction == .inbound || leg.direction == .outbound) { outside = leg }
             switch leg.disposition {
-            case .answered:
-                if answering == nil || (!answeringHasRep && leg.calleeRep != nil) {
-                    answering = leg
-                    answeringHasRep = leg.calleeRep != nil
+            case .answered where leg.reachesPerson:
+                if answering == nil { answering = leg }
+                if leg.billsec > 0 {
+                    let end = leg.start + Int64(leg.duration)
+                    talking.append((end - Int64(leg.billsec), end))
                 }
             case .busy: anyBusy = true
             case .failed, .congestion: anyFailed = true
@@ -52,23 +55,47 @@ public struct CallGrouper: Sendable {
             if firstCaller == nil { firstCaller = leg.callerRep }
             if firstOutboundCaller == nil && leg.direction == .outbound { firstOutboundCaller = leg.callerRep }   // nil until a rep
             start = min(start, leg.start)
-            longest = max(longest, leg.duration)
+            lastEnd = max(lastEnd, leg.start + Int64(leg.duration))
         }
         let direction = outside?.direction ?? .internal
         let disposition: CallDisposition = answering != nil ? .answered : anyBusy ? .busy : anyFailed ? .failed : .missed
         let repID: String?
         switch direction {
         case .outbound: repID = firstOutboundCaller ?? firstCaller
-        case .inbound: repID = answering?.calleeRep ?? firstCallee
+        // Answered: whoever answered (NULL when that was no rep: another PBX, an unknown extension);
+        // missed: the rep whose phone rang first.
+        case .inbound: repID = answering.map { $0.calleeRep } ?? firstCallee
         case .internal: repID = first.callerRep ?? first.calleeRep
         }
-        let talk = answering?.billsec ?? 0
-        let ring = answering.map { max(0, $0.duration - $0.billsec) } ?? longest
+        let talk = Self.unionLength(talking)
+        let ring: Int
+        if let answering {
+            ring = Int(max(0, answering.start + Int64(answering.duration) - Int64(answering.billsec) - start))
+        } else {
+            ring = Int(lastEnd - start)   // a missed call rang (or waited) for its whole duration
+        }
         return Call(
             callID: first.callKey, start: start, localDate: clock.localDateString(ofUTC: start),
             direction: direction, repID: repID, clientPhone: outside?.externalE164,
             rawNumber: outside?.externalRaw, disposition: disposition, ringSecs: ring, talkSecs: talk,
             isEffective: disposition == .answered && talk > effectiveCallSecs, legs: legs.count,
             position: first.position)
+    }
+
+    /// Seconds covered by a set of intervals, overlaps counted once.
+    static func unionLength(_ intervals: [(from: Int64, to: Int64)]) -> Int {
+        guard intervals.count > 1 else { return intervals.first.map { Int($0.to - $0.from) } ?? 0 }
+        var total: Int64 = 0
+        var current: (from: Int64, to: Int64)?
+        for interval in intervals.sorted(by: { $0.from < $1.from }) {
+            if let c = current, interval.from <= c.to {
+                current = (c.from, max(c.to, interval.to))
+            } else {
+                if let c = current { total += c.to - c.from }
+                current = interval
+            }
+        }
+        if let c = current { total += c.to - c.from }
+        return Int(total)
     }
 }

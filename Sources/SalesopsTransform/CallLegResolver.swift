@@ -123,9 +123,26 @@ public struct CallLegResolver: Sendable {
         }
     }
 
+    /// Whether a channel is a `Local/` channel: the PBX dialling on someone's behalf (a queue, a ring
+    /// group, follow-me), not a person.
+    static func isLocal(_ channel: String) -> Bool { channel.utf8.starts(with: "Local/".utf8) }
+
+    /// Whether the PBX connected the leg to a person: it has a `dstchannel` (a phone, a SIP peer, a
+    /// trunk, or the `Local/<member>` half of a queue or ring group, answered only when the member
+    /// answers — its `;2` twin, when the log has one, covers the same seconds and counts once). A leg
+    /// with a calling channel and no `dstchannel` was answered by an application (voicemail,
+    /// playback, an IVR, a post-dial `Hangup`); a source that gives no channels at all (an exported
+    /// list of calls) is taken at its word.
+    static func reachesPerson(_ leg: CallLeg) -> Bool {
+        if leg.channel.isEmpty && leg.dstChannel.isEmpty { return true }
+        return !leg.dstChannel.isEmpty
+    }
+
     /// Resolves a leg. A hidden or non-numeric caller on an inbound context is treated as external.
+    /// In a row whose calling channel is `Local/` (a queue or ring-group member being rung, the
+    /// `;2` half), the caller is `src` — the member is the callee, in `dstchannel`.
     public func resolve(_ leg: CallLeg) -> Resolved {
-        var caller = party(number: leg.src, channel: leg.channel)
+        var caller = party(number: leg.src, channel: Self.isLocal(leg.channel) ? "" : leg.channel)
         var callee: Party
         if !leg.answeredBy.isEmpty, let rep = extensions[leg.answeredBy] {
             callee = Party(kind: .rep, repID: rep, raw: leg.answeredBy, e164: nil, unmatchedExtension: false)
@@ -173,7 +190,8 @@ public struct CallLegResolver: Sendable {
             sequence: leg.sequence, start: leg.start, duration: leg.duration, billsec: leg.billsec,
             disposition: leg.disposition, callerKind: caller.kind, calleeKind: callee.kind,
             callerRep: caller.repID, calleeRep: callee.repID, externalRaw: external?.raw,
-            externalE164: external?.e164, direction: direction, unmatched: unmatched.first)
+            externalE164: external?.e164, direction: direction, unmatched: unmatched.first,
+            reachesPerson: Self.reachesPerson(leg))
         return Resolved(facts: facts, direction: direction, unmatched: unmatched)
     }
 }
