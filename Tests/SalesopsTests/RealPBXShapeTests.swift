@@ -22,6 +22,13 @@ final class RealPBXShapeTests: XCTestCase {
         XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM missed_calls"), [["0"]])
     }
 
+    func testAFreePBXExportOfTheSameQueueCallReadsTheSame() throws {
+        let project = try TestProject(sources: [("spb", "freepbx_cdr", ["freepbx_queue_members_local2_only.csv"], "")])
+        defer { project.remove() }
+        try project.run()
+        XCTAssertEqual(try project.rows(callColumns), [["1762758000.100", "inbound", "r02", "+79161112233", "answered", "20", "45", "1", "4"]])
+    }
+
     func testTheFullLocalPairSetIsTheSameCallWithItsTalkCountedOnce() throws {
         let (project, rows) = try calls("queue_local1_and_local2.csv")
         defer { project.remove() }
