@@ -132,6 +132,51 @@ class Asterisk:
                      start, None, end, 0, "NO ANSWER", uid, uid, seq0 + 4)
         self.counter += 4
 
+    def queue_local(self, number, start, members, answer_ext, ring, talk, with_half1):
+        """A call through queue 600 as FreePBX's queues write it: per member rung, the
+        Local/<ext>@from-queue;2 row (the caller is src, the member in dstchannel) and, with_half1, the
+        trunk -> Local/<ext>;1 half of the same ring. No random draw (the demo's other calls stay as they are)."""
+        uid = self.uid(start)
+        seq0 = self.counter
+        for i, ext in enumerate(members):
+            answered = ext == answer_ext
+            answer = start + dt.timedelta(seconds=ring) if answered else None
+            end = start + dt.timedelta(seconds=ring + (talk if answered else 0))
+            disposition, bill = ("ANSWERED", talk) if answered else ("NO ANSWER", 0)
+            local = "Local/%s@from-queue-%08x" % (ext, seq0 + i + 1)
+            if with_half1:
+                self.row(number, "600", "from-pstn", '"" <%s>' % number, "SIP/trunk-msk-%08x" % seq0, local + ";1",
+                         "Queue", "600,t", start, answer, end, bill, disposition, uid, uid, seq0 + 2 * i + 1)
+            self.row(number, "600", "ext-queues", '"" <%s>' % number, local + ";2", "SIP/%s-%08x" % (ext, seq0 + i + 1),
+                     "Dial", "SIP/%s,,tr" % ext, start, answer, end, bill, disposition, uid, uid, seq0 + 2 * i)
+        self.counter += 2 * len(members) + 1
+
+    def direct(self, src, dst, dcontext, channel, dstchannel, lastapp, start, ring, talk, answered, uid, sequence):
+        """One row of a call built by hand (no random draw)."""
+        answer = start + dt.timedelta(seconds=ring) if answered else None
+        end = start + dt.timedelta(seconds=ring + (talk if answered else 0))
+        self.row(src, dst, dcontext, '"" <%s>' % src if dcontext == "from-pstn" else '"%s" <%s>' % (src, src), channel,
+                 dstchannel, lastapp, "", start, answer, end, talk if answered else 0,
+                 "ANSWERED" if answered else "NO ANSWER", uid, uid, sequence)
+        self.counter += 1
+
+    def voicemail(self, number, start, ext):
+        """The rep's phone rings unanswered, then voicemail answers: missed for the department."""
+        uid = self.uid(start)
+        self.direct(number, "600", "from-pstn", "SIP/trunk-msk-%08x" % self.counter, "SIP/%s-%08x" % (ext, self.counter),
+                    "Dial", start, 20, 0, False, uid, 1)
+        self.direct(number, "vmu" + ext, "from-pstn", "SIP/trunk-msk-%08x" % self.counter, "", "VoiceMail",
+                    start + dt.timedelta(seconds=20), 0, 25, True, uid, 2)
+
+    def transfer(self, number, start, first_ext, first_talk, second_ext, second_talk):
+        """An attended transfer: the first rep talks, then hands the client to a second one."""
+        uid = self.uid(start)
+        trunk = "SIP/trunk-msk-%08x" % self.counter
+        self.direct(number, "600", "from-pstn", trunk, "SIP/%s-%08x" % (first_ext, self.counter), "Dial",
+                    start, 6, first_talk, True, uid, 1)
+        self.direct(number, second_ext, "from-internal", trunk, "SIP/%s-%08x" % (second_ext, self.counter), "Dial",
+                    start + dt.timedelta(seconds=6 + first_talk), 0, second_talk, True, uid, 2)
+
     def internal(self, a, b, start, talk):
         uid = self.uid(start)
         answer = start + dt.timedelta(seconds=3)
@@ -976,6 +1021,19 @@ def main():
     # A local city number and an international one.
     ast.outbound("102", "2149430", at(first, 12, 30), 40)
     ast.outbound("102", "810375291234567", at(first, 12, 40), 200)
+
+    # Real PBX shapes on the day before the as-of date (no random draw, so nothing else moves): queue
+    # calls through Local/ member channels (;2 rows only, and the full ;1 + ;2 set), a queue call
+    # nobody answered with its callback ten minutes later, a call only voicemail answered, a transfer.
+    shapes = BUSINESS[-2]
+    ast.queue_local("84957770001", at(shapes, 10, 30), ["101", "102", "103"], "102", 12, 75, with_half1=False)
+    ast.queue_local("84957770002", at(shapes, 11, 30), ["103", "101"], "103", 8, 140, with_half1=True)
+    ast.queue_local("84957770003", at(shapes, 12, 30), ["102", "101", "103"], None, 25, 0, with_half1=False)
+    callback = ast.uid(at(shapes, 12, 40))
+    ast.direct("101", "84957770003", "from-internal", "SIP/101-%08x" % ast.counter, "SIP/trunk-msk-%08x" % ast.counter,
+               "Dial", at(shapes, 12, 40), 7, 95, True, callback, 1)
+    ast.voicemail("84957770004", at(shapes, 14, 30), "103")
+    ast.transfer("84957770005", at(shapes, 15, 30), "101", 40, "102", 100)
 
     base = os.path.abspath(args.out)
     for sub in ("asterisk", "freepbx", "sipuni"):

@@ -189,6 +189,22 @@ final class CLITests: XCTestCase {
         func rows(_ sql: String) throws -> [[String]] {
             try db.query(sql).map { $0.map { $0.string ?? $0.int.map(String.init) ?? $0.double.map { String($0) } ?? "NULL" } }
         }
+        // The Moscow office's real PBX shapes of 2026-11-19: queue calls through Local/ member channels
+        // (;2 rows only, and the ;1 + ;2 set), a queue call nobody answered and its callback, a call
+        // only voicemail answered, an attended transfer.
+        XCTAssertEqual(try rows("""
+            SELECT direction, rep_id, client_phone, disposition, ring_secs, talk_secs, legs FROM calls
+            WHERE client_phone LIKE '+7495777000%' ORDER BY started_at
+            """), [
+            ["inbound", "r02", "+74957770001", "answered", "12", "75", "3"],
+            ["inbound", "r03", "+74957770002", "answered", "8", "140", "4"],
+            ["inbound", "r02", "+74957770003", "missed", "25", "0", "3"],
+            ["outbound", "r01", "+74957770003", "answered", "7", "95", "1"],
+            ["inbound", "r03", "+74957770004", "missed", "45", "0", "2"],
+            ["inbound", "r01", "+74957770005", "answered", "6", "140", "2"],
+        ])
+        XCTAssertEqual(try rows("SELECT rep_id, callback_mins, within_window FROM missed_calls WHERE client_phone LIKE '+7495777000%' ORDER BY missed_at"),
+                       [["r02", "10", "1"], ["r03", "NULL", "0"]])
         // Every run balances; the accounting of the CRM sources.
         XCTAssertEqual(try rows("SELECT COUNT(*) FROM etl_sources WHERE rows_read != rows_loaded + rows_filtered + rows_rejected"), [["0"]])
         // 7 leads a business day for 10 days: 3 contacted by call, 2 by mail, 1 by a CRM call, 1 never.
