@@ -469,9 +469,17 @@ public enum ConfigLoader {
                 s.problem("columns", "mapped_csv needs a column for '\(field)'")
             }
         }
+        if let mode = s.string("external_calls") {
+            switch mode {
+            case "keep": source.keepExternalCalls = true
+            case "skip": source.keepExternalCalls = false
+            default: s.problem("external_calls", "expected keep or skip, got '\(mode)'")
+            }
+        }
         if let method = s.string("method", required: type == "bitrix24_rest") {
-            if !BitrixMethods.all.contains(method) {
-                s.problem("method", "unknown Bitrix24 method '\(method)' (known: \(BitrixMethods.all.joined(separator: ", ")))")
+            let known = kind == .telephony ? BitrixMethods.telephony : BitrixMethods.all
+            if !known.contains(method) {
+                s.problem("method", "unknown Bitrix24 method '\(method)' (known: \(known.joined(separator: ", ")))")
             }
             source.method = method
         }

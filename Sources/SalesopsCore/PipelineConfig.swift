@@ -7,7 +7,7 @@ public enum SourceKind: String, Sendable, CaseIterable {
     /// Extractor types a source of this kind may name.
     public var types: [String] {
         switch self {
-        case .telephony: return ["asterisk_cdr", "freepbx_cdr", "mapped_csv"]
+        case .telephony: return ["asterisk_cdr", "freepbx_cdr", "mapped_csv", "bitrix24_rest"]
         case .mail: return ["mbox", "eml"]
         case .crm: return ["bitrix24_rest", "bitrix24_csv", "mapped_csv"]
         }
@@ -18,6 +18,8 @@ public enum SourceKind: String, Sendable, CaseIterable {
 public enum BitrixMethods {
     public static let all = ["crm.lead.list", "crm.deal.list", "crm.stagehistory.list", "crm.activity.list",
                              "crm.status.list", "user.get", "tasks.task.list"]
+    /// The method of Bitrix24's own telephony (a `telephony` source).
+    public static let telephony = ["voximplant.statistic.get"]
 }
 
 /// Character encoding of a text input.
@@ -70,6 +72,9 @@ public struct SourceConfig: Sendable, Equatable {
     public var entity: String?
     /// What the source must deliver for a night to count as complete (`expect`).
     public var expect = SourceExpectation()
+    /// Bitrix24 telephony: keep the calls an integrated PBX registered (`external_calls: keep`), when
+    /// the pipeline does not read that PBX's own log; by default they are filtered.
+    public var keepExternalCalls = false
 
     public init(name: String, kind: SourceKind = .telephony, type: String, path: String, timeZone: String? = nil,
                 format: CSVFormat = CSVFormat(), columns: [String: String] = [:],

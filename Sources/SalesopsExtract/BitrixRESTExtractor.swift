@@ -19,6 +19,16 @@ public struct BitrixRESTExtractor: CRMExtractor {
     struct Bad: Error { var reason: String }
 
     public func extract(path: String, displayPath: String, into sink: CRMSink) throws -> ExtractResult {
+        try Self.readRecords(path: path, displayPath: displayPath, reject: sink.reject) { value, position in
+            try sink.accept(try map(value, position))
+        }
+    }
+
+    /// Reads a dump record by record for any Bitrix24 method: a record `body` throws ``Bad`` for is a
+    /// located reject; a file that is not strict JSON, or a saved error page, is one located reject from
+    /// there on. Dumps are read whole; the end of what was read is the file's resume point.
+    static func readRecords(path: String, displayPath: String, reject: (Reject) -> Void,
+                            _ body: (JSONValue, SourcePosition) throws -> Void) throws -> ExtractResult {
         var rows = 0
         var bytes: Int64 = 0
         do {
@@ -26,21 +36,20 @@ public struct BitrixRESTExtractor: CRMExtractor {
                 rows += 1
                 let position = SourcePosition(file: displayPath, line: line)
                 do {
-                    try sink.accept(try map(value, position))
+                    try body(value, position)
                 } catch let bad as Bad {
-                    sink.reject(Reject(position: position, reason: bad.reason, raw: Self.summary(value)))
+                    reject(Reject(position: position, reason: bad.reason, raw: summary(value)))
                 }
             }
         } catch let error as JSONSyntaxError {
             rows += 1
-            sink.reject(Reject(position: SourcePosition(file: displayPath, line: error.line),
-                               reason: "not strict JSON: \(error.description); the rest of the file is not read", raw: ""))
+            reject(Reject(position: SourcePosition(file: displayPath, line: error.line),
+                          reason: "not strict JSON: \(error.description); the rest of the file is not read", raw: ""))
         } catch let error as BitrixRESTDump.ErrorPage {
             rows += 1
-            sink.reject(Reject(position: SourcePosition(file: displayPath, line: error.line),
-                               reason: "a saved error response: \(error.message)", raw: ""))
+            reject(Reject(position: SourcePosition(file: displayPath, line: error.line),
+                          reason: "a saved error response: \(error.message)", raw: ""))
         }
-        // Dumps are read whole; the end of what was read is recorded like any fully read file's.
         return ExtractResult(rows: rows, resume: ResumePoint(offset: bytes, line: 0))
     }
 

@@ -8,6 +8,8 @@ public enum ExtractorRegistry {
         case "asterisk_cdr": return AsteriskCDRExtractor(sourceName: source.name, clock: clock)
         case "freepbx_cdr": return FreePBXCDRExtractor(sourceName: source.name, clock: clock)
         case "mapped_csv": return MappedCSVExtractor(source: source, clock: clock)
+        case "bitrix24_rest":
+            return BitrixTelephonyExtractor(sourceName: source.name, clock: clock, keepExternalCalls: source.keepExternalCalls)
         default: throw SalesopsError(.config, "unknown extractor type '\(source.type)' for source '\(source.name)'")
         }
     }

@@ -18,6 +18,8 @@ public struct CallLegResolver: Sendable {
         var dids: [String: String] = [:]
         for rep in config.reps {
             for ext in rep.extensions { extensions[ext] = rep.id }
+            // Bitrix24 telephony names the rep by CRM user id (see BitrixTelephonyExtractor).
+            for id in rep.crmUserIDs { extensions["crm-user:" + id] = rep.id }
             for did in rep.dids {
                 dids[did] = rep.id
                 if let e164 = normalizer.normalize(did).e164 { dids[e164] = rep.id }

@@ -16,7 +16,7 @@ final class ConfigTests: XCTestCase {
             "config/team.yml:8: reps[1].extension: unknown key",
             "config/team.yml:12: norms.per_day.callz_out: unknown metric (known: calls_out, calls_in, calls_effective, talk_mins)",
             "config/team.yml:14: thresholds.effective_call_secs: expected a whole number from 0 to 3600, got 'thirty'",
-            "pipelines/nightly.yml:5: sources[0].type: unknown telephony extractor type 'asterisk_csv' (known: asterisk_cdr, freepbx_cdr, mapped_csv)",
+            "pipelines/nightly.yml:5: sources[0].type: unknown telephony extractor type 'asterisk_csv' (known: asterisk_cdr, freepbx_cdr, mapped_csv, bitrix24_rest)",
             "pipelines/nightly.yml:12: sources[1].format.delimiter: expected one ASCII character, got ';;'",
             "pipelines/nightly.yml:15: sources[1].columns.talk: unknown field (known: call_id, started_at, src, dst, duration, billsec, disposition, direction, answered_by, did, sequence)",
             "pipelines/nightly.yml:13: sources[1].columns: mapped_csv needs a column for 'src'",

@@ -41,15 +41,17 @@ struct TestProject {
             try fm.createDirectory(at: folder, withIntermediateDirectories: true)
             // Mail sources (mbox, eml) take fixtures from Fixtures/mail, CRM ones from Fixtures/crm,
             // telephony ones from Fixtures/telephony.
-            // `mapped_csv_crm` stands for a mapped_csv source of kind crm.
+            // `mapped_csv_crm` stands for a mapped_csv source of kind crm, `bitrix24_rest_telephony` for a
+            // bitrix24_rest source of kind telephony (Bitrix24's own telephony).
             let kind = source.type == "mbox" || source.type == "eml" ? "mail"
+                : source.type == "bitrix24_rest_telephony" ? "telephony"
                 : source.type.hasPrefix("bitrix24") || source.type == "mapped_csv_crm" ? "crm" : "telephony"
-            let type = source.type == "mapped_csv_crm" ? "mapped_csv" : source.type
+            let type = source.type == "mapped_csv_crm" ? "mapped_csv" : source.type == "bitrix24_rest_telephony" ? "bitrix24_rest" : source.type
             for file in source.files {
                 let from = kind == "telephony" ? Fixtures.telephony(file) : Fixtures.root.appendingPathComponent("\(kind)/\(file)").path
                 try fm.copyItem(atPath: from, toPath: folder.appendingPathComponent((file as NSString).lastPathComponent).path)
             }
-            let glob = kind == "mail" ? "*.\(source.type)" : source.type == "bitrix24_rest" ? "*.json" : "*.csv"
+            let glob = kind == "mail" ? "*.\(source.type)" : type == "bitrix24_rest" ? "*.json" : "*.csv"
             yaml += "  - name: \(source.name)\n    kind: \(kind)\n    type: \(type)\n    path: input/\(source.name)/\(glob)\n"
             yaml += source.extra
         }
