@@ -274,6 +274,54 @@ SIPUNI_HEADER = ["Тип", "Статус", "Время", "Схема", "Отку
                  "ID заказа звонка", "Запись существует", "Новый клиент"]
 
 
+class Bitrix24Telephony:
+    """Saved voximplant.statistic.get pages of the Kazan office, on Bitrix24's own telephony: one
+    record per call, every value a string, CALL_START_DATE with its offset; plus the calls an
+    integrated PBX (the Moscow Asterisk) registered in Bitrix24 (CALL_ID externalCall.<hash>.<epoch>)."""
+
+    def __init__(self, rng):
+        self.rng = rng
+        self.records = []
+
+    def add(self, call_type, code, start, user, phone, duration, call_id=None):
+        n = len(self.records) + 1
+        self.records.append({
+            "ID": str(5000 + n), "CALL_ID": call_id or "%08X.%d.%d" % (0x0C16D7A0, int(start.timestamp()), n),
+            "CALL_CATEGORY": "external", "PORTAL_USER_ID": user, "PORTAL_NUMBER": "reg133788",
+            "PHONE_NUMBER": phone, "CALL_TYPE": str(call_type), "CALL_DURATION": str(duration),
+            "CALL_START_DATE": start.astimezone(MSK).strftime("%Y-%m-%dT%H:%M:%S+03:00"),
+            "CALL_FAILED_CODE": code, "CALL_VOTE": None, "COST": "0.0000", "COST_CURRENCY": "RUR"})
+
+    def day(self, day):
+        for i in range(7):
+            start = at(day, 9 + i, self.rng.randint(0, 50))
+            kind = self.rng.random()
+            phone = "+7917%07d" % self.rng.randint(0, 9_999_999)
+            if kind < 0.55:
+                answered = self.rng.random() < 0.75
+                self.add(1, "200" if answered else self.rng.choice(["304", "486", "603-S"]), start, "18", phone,
+                         self.rng.randint(20, 400) if answered else 0)
+            else:
+                answered = self.rng.random() < 0.8
+                self.add(self.rng.choice([2, 3]), "200" if answered else self.rng.choice(["304", "603"]), start, "18", phone,
+                         self.rng.randint(20, 300) if answered else 0)
+        # A voice-menu announcement (informational) and a Moscow call the integrated PBX registered.
+        self.add(5, "200", at(day, 17, 5), "18", "+79170000000", 15)
+        start = at(day, 12, 15)
+        self.add(1, "200", start, "11", "+79165550100", 120,
+                 call_id="externalCall.%08x.%d" % (self.rng.randint(0, 2**32 - 1), int(start.timestamp())))
+
+    def write(self, path):
+        # Two saved pages of 50 (the REST default page size), one after the other as one file.
+        pages = [self.records[i:i + 50] for i in range(0, len(self.records), 50)]
+        with open(path, "w", encoding="utf-8") as f:
+            for k, page in enumerate(pages):
+                body = {"result": page, "total": len(self.records)}
+                if (k + 1) * 50 < len(self.records):
+                    body["next"] = (k + 1) * 50
+                f.write(json.dumps(body, ensure_ascii=False) + "\n")
+
+
 class Sipuni:
     def __init__(self, rng):
         self.rng = rng
@@ -1035,13 +1083,18 @@ def main():
     ast.voicemail("84957770004", at(shapes, 14, 30), "103")
     ast.transfer("84957770005", at(shapes, 15, 30), "101", 40, "102", 100)
 
+    b24 = Bitrix24Telephony(random.Random(args.seed + 3))
+    for day in BUSINESS:
+        b24.day(day)
+
     base = os.path.abspath(args.out)
-    for sub in ("asterisk", "freepbx", "sipuni"):
+    for sub in ("asterisk", "freepbx", "sipuni", "bitrix24"):
         os.makedirs(os.path.join(base, "input", "telephony", sub), exist_ok=True)
     ast.write(os.path.join(base, "input/telephony/asterisk/Master.csv"),
               os.path.join(base, "input/telephony/asterisk/Master.csv-20261110"), BUSINESS[0])
     fpbx.write(os.path.join(base, "input/telephony/freepbx/cdr__1763672400pbx-spb.csv"))
     sip.write(os.path.join(base, "input/telephony/sipuni/sipuni_export.csv"))
+    b24.write(os.path.join(base, "input/telephony/bitrix24/voximplant_statistic_get.json"))
     mail.write(base)
     crm = CRMDemo(random.Random(args.seed + 2))
     crm.build(mail.outbound)

@@ -183,7 +183,7 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(report.contains("crm_tenders_ui: 1 files, 5 rows: 4 would load, 1 filtered, 0 rejected"), report)
         let (code, out, err) = try runProcess(salesopsBinary, ["run", "--project", dir.path, "--as-of", "2026-11-20"])
         XCTAssertEqual(code, 0, err)
-        XCTAssertTrue(out.contains("calls out 163, in 23, effective 97 (norm 80), missed 5 (3 not called back in time)"), out)
+        XCTAssertTrue(out.contains("calls out 166, in 27, effective 102 (norm 92), missed 5 (3 not called back in time)"), out)
         let db = try SQLiteDatabase(path: dir.appendingPathComponent("output/warehouse.sqlite").path, readOnly: true)
         defer { db.close() }
         func rows(_ sql: String) throws -> [[String]] {
@@ -205,6 +205,13 @@ final class CLITests: XCTestCase {
         ])
         XCTAssertEqual(try rows("SELECT rep_id, callback_mins, within_window FROM missed_calls WHERE client_phone LIKE '+7495777000%' ORDER BY missed_at"),
                        [["r02", "10", "1"], ["r03", "NULL", "0"]])
+        // The Kazan office on Bitrix24's own telephony: its calls load by CRM user id; informational
+        // calls and the Moscow PBX's calls it registered are filtered, counted.
+        XCTAssertEqual(try rows("SELECT reason, rows FROM etl_filtered WHERE source = 'kazan_bitrix24' ORDER BY reason"), [
+            ["informational call", "10"], ["registered by an integrated PBX (read from its own log)", "10"],
+        ])
+        XCTAssertEqual(try rows("SELECT COUNT(*), COUNT(DISTINCT rep_id), MIN(rep_id) FROM calls WHERE source = 'kazan_bitrix24'"),
+                       [["70", "1", "r08"]])
         // Every run balances; the accounting of the CRM sources.
         XCTAssertEqual(try rows("SELECT COUNT(*) FROM etl_sources WHERE rows_read != rows_loaded + rows_filtered + rows_rejected"), [["0"]])
         // 7 leads a business day for 10 days: 3 contacted by call, 2 by mail, 1 by a CRM call, 1 never.
