@@ -28,10 +28,10 @@ public final class CSVReader {
     fileprivate var fieldBytes: [UInt8] = []
     fileprivate var fieldEnds: [Int] = []
     fileprivate var rawLine: [UInt8] = []
-    /// The current record's lines as read (terminators kept), to read them again after a broken quote.
-    fileprivate var recordBytes: [UInt8] = []
-    fileprivate var recordLines = 0
-    fileprivate var firstLineLength = 0
+    /// The current record's lines: content length (in ``rawLine``), length with its terminator, and
+    /// whether it ended with LF — enough to rebuild the lines' bytes and read them again after a broken
+    /// quote, without copying every line a second time.
+    fileprivate var recordLineLengths: [(content: Int, total: Int, terminated: Bool)] = []
     /// A record still inside a quoted field after this many lines or bytes is broken (a stray quote):
     /// its first line is given up and the lines after it are read again.
     public var maxRecordLines = 1000
@@ -209,14 +209,11 @@ public final class CSVReader {
             recordLine = linesRead
             recordOffset = lineOffset
             rawLine.removeAll(keepingCapacity: true)
-            recordBytes.removeAll(keepingCapacity: true)
-            recordLines = 0
-            firstLineLength = line.count
+            recordLineLengths.removeAll(keepingCapacity: true)
         } else {
             rawLine.append(0x0A)
         }
-        recordBytes.append(contentsOf: line)
-        recordLines += 1
+        recordLineLengths.append((content, line.count, lineTerminated))
         rawLine.append(contentsOf: UnsafeBufferPointer(rebasing: line[0..<content]))
         let parsed = csv_parse(&parser, line.baseAddress, line.count, fieldCallback, rowCallback,
                                Unmanaged.passUnretained(self).toOpaque())
@@ -224,7 +221,7 @@ public final class CSVReader {
         if parsed != line.count {
             throw CSVError(path: path, message: "line \(linesRead): \(String(cString: csv_strerror(csv_error(&parser))))")
         }
-        if inRecord && (recordLines > maxRecordLines || recordBytes.count > maxRecordBytes) { try breakRecord() }
+        if inRecord && (recordLineLengths.count > maxRecordLines || rawLine.count > maxRecordBytes) { try breakRecord() }
     }
 
     /// Starts skipping an overlong line (a record open over earlier lines is given up first).
@@ -261,17 +258,25 @@ public final class CSVReader {
     /// Gives up the current record at its first line (delivered as a broken record) and reads the
     /// lines after it again, from a fresh parser state.
     private func breakRecord() throws {
-        let lines = recordBytes
-        let firstLength = firstLineLength
+        // The record's lines as they were read: each line's content from rawLine, its CRs and LF.
+        var lines: [UInt8] = []
+        var from = 0
+        for length in recordLineLengths {
+            lines.append(contentsOf: rawLine[from..<(from + length.content)])
+            let crs = length.total - length.content - (length.terminated ? 1 : 0)
+            if crs > 0 { lines.append(contentsOf: repeatElement(0x0D, count: crs)) }
+            if length.terminated { lines.append(0x0A) }
+            from += length.content + 1
+        }
+        let firstLength = recordLineLengths[0].total
+        let content = recordLineLengths[0].content
+        let terminated = recordLineLengths[0].terminated
         let (line, offset) = (recordLine, recordOffset)
         csv_fini(&parser, nil, nil, nil)   // resets the parser, delivering nothing
         fieldBytes.removeAll(keepingCapacity: true)
         fieldEnds.removeAll(keepingCapacity: true)
         inRecord = false
-        recordBytes.removeAll(keepingCapacity: true)
-        let terminated = lines[firstLength - 1] == 0x0A
-        var content = firstLength
-        while content > 0 && (lines[content - 1] == 0x0A || lines[content - 1] == 0x0D) { content -= 1 }
+        recordLineLengths.removeAll(keepingCapacity: true)
         if let body {
             recordCount += 1
             try lines.withUnsafeBufferPointer { all in
@@ -305,7 +310,7 @@ public final class CSVReader {
         defer {
             fieldBytes.removeAll(keepingCapacity: true)
             fieldEnds.removeAll(keepingCapacity: true)
-            recordBytes.removeAll(keepingCapacity: true)
+            recordLineLengths.removeAll(keepingCapacity: true)
             inRecord = false
         }
         guard failure == nil, let body else { return }

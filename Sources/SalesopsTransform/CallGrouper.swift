@@ -33,7 +33,9 @@ public struct CallGrouper: Sendable {
         let first = legs[0]
         var outside: CallLegFacts?
         var answering: CallLegFacts?
-        var talking: [(from: Int64, to: Int64)] = []
+        // Most calls have one answered leg: the first interval is kept apart, no array per call.
+        var firstTalk: (from: Int64, to: Int64)?
+        var moreTalk: [(from: Int64, to: Int64)] = []
         var anyBusy = false, anyFailed = false
         var firstCallee: String?, firstCaller: String?, firstOutboundCaller: String?
         var start = first.start
@@ -45,7 +47,8 @@ public struct CallGrouper: Sendable {
                 if answering == nil { answering = leg }
                 if leg.billsec > 0 {
                     let end = leg.start + Int64(leg.duration)
-                    talking.append((end - Int64(leg.billsec), end))
+                    let interval = (from: end - Int64(leg.billsec), to: end)
+                    if firstTalk == nil { firstTalk = interval } else { moreTalk.append(interval) }
                 }
             case .busy: anyBusy = true
             case .failed, .congestion: anyFailed = true
@@ -67,7 +70,7 @@ public struct CallGrouper: Sendable {
         case .inbound: repID = answering.map { $0.calleeRep } ?? firstCallee
         case .internal: repID = first.callerRep ?? first.calleeRep
         }
-        let talk = Self.unionLength(talking)
+        let talk = firstTalk.map { first in moreTalk.isEmpty ? Int(first.to - first.from) : Self.unionLength([first] + moreTalk) } ?? 0
         let ring: Int
         if let answering {
             ring = Int(max(0, answering.start + Int64(answering.duration) - Int64(answering.billsec) - start))
