@@ -21,7 +21,9 @@ public final class Warehouse {
         db = try SQLiteDatabase(path: path)
         try db.execute("PRAGMA foreign_keys = OFF; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8192;")
         try db.execute("PRAGMA journal_size_limit = 67108864")
-        if !isNew { try useWAL() }
+        // A reader holding the old rollback-journal warehouse open can refuse the switch: the night
+        // then runs as before and a later one switches.
+        if !isNew { try? useWAL() }
         try Migrations.migrate(db)
         try createBulkIndexes()
     }
