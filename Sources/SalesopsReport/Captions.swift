@@ -139,6 +139,8 @@ struct Captions {
         "calls_without_rep": ("Звонки без менеджера (входящие «отвечен» — ответил не менеджер: другая АТС, номер не из справочника)",
                               "Calls without a rep (inbound \"answered\": answered by no rep — another PBX, an extension not in the roster)"),
         "outcome": ("Исход", "Outcome"),
+        "print.page": ("Страница", "Page"),
+        "print.of": ("из", "of"),
         "direction": ("Направление", "Direction"),
         "calls": ("Звонков", "Calls"),
         "unnormalised": ("Номера клиентов, не приведённые к E.164", "Client numbers not normalised to E.164"),

@@ -103,9 +103,12 @@ struct ReportContext {
     static let yellow = CellStyle(background: 0xFFEB9C)
     static let green = CellStyle(background: 0xC6EFCE)
 
-    /// Writes a header row, sets column widths and prints the sheet landscape on one page width.
+    /// Writes a header row, sets column widths, and sets the printed page: A4 landscape on one page
+    /// width, the rows down to the header repeated on every page, a footer with the as-of date and the
+    /// page numbers.
     func header(_ sheet: XLSXSheet, row: Int, _ titles: [(String, Double)]) {
-        sheet.printLandscapeFitWidth()
+        sheet.printOnA4(headerRow: row, footer: "salesops · \(captions("title.summary")) \(asOfText)",
+                        pageCaption: (captions("print.page"), captions("print.of")))
         sheet.setRowHeight(row, 32)
         for (i, (title, width)) in titles.enumerated() {
             sheet.write(row, i, title, Self.header)

@@ -270,6 +270,17 @@ public final class XLSXSheet {
         worksheet_fit_to_pages(sheet, 1, 0)
     }
 
+    /// The printed page: A4 landscape, all columns on one page width, the rows `0...headerRow` repeated
+    /// on every page, and a footer with `footer` on the left and "page N of M" on the right.
+    public func printOnA4(headerRow: Int, footer: String, pageCaption: (page: String, of: String)) {
+        worksheet_set_paper(sheet, 9)   // A4
+        printLandscapeFitWidth()
+        workbook.note(worksheet_repeat_rows(sheet, 0, lxw_row_t(headerRow)), "repeated header rows")
+        // '&' starts a code in a header or footer: a literal one is written '&&'.
+        let text = footer.replacingOccurrences(of: "&", with: "&&")
+        workbook.note(worksheet_set_footer(sheet, "&L\(text)&R\(pageCaption.page) &P \(pageCaption.of) &N"), "page footer")
+    }
+
     /// Inserts a chart at a cell, scaled from the default 480 × 288 pixels.
     public func insert(_ chart: XLSXChart, row: Int, col: Int, xScale: Double = 1, yScale: Double = 1) {
         var options = lxw_chart_options()

@@ -103,4 +103,27 @@ final class ReportFileTests: XCTestCase {
         XCTAssertTrue(lines[1].hasSuffix("… [cut: 7284 more characters are in the warehouse]"), lines[1])
         XCTAssertEqual(lines[2], "s =HYPERLINK(\"http://x\")")
     }
+
+    func testEveryTableSheetPrintsOnA4LandscapeWithRepeatedHeadersAndAPageFooter() throws {
+        let project = try TestProject.asterisk("ring_group_one_answer.csv", "callback_window.csv")
+        defer { project.remove() }
+        try project.run(reports: true)
+        let book = reportsFolder(project).appendingPathComponent("department.xlsx").path
+        let script = """
+            import sys, openpyxl
+            wb = openpyxl.load_workbook(sys.argv[1])
+            for name in ("Summary", "Activity", "Missed calls"):
+                ws = wb[name]
+                print(name, ws.page_setup.paperSize, ws.page_setup.orientation, ws.print_title_rows,
+                      ws.page_setup.fitToWidth, ws.oddFooter.left.text, "|", ws.oddFooter.right.text)
+            """
+        let (code, out, err) = try runProcess("/usr/bin/env", ["python3", "-c", script, book])
+        XCTAssertEqual(code, 0, err)
+        let lines = out.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 3, out)
+        for line in lines {
+            XCTAssertTrue(line.contains(" 9 landscape $1:$"), line)
+            XCTAssertTrue(line.hasSuffix("salesops · Sales department: calls as of 2026-11-10 | Page &P of &N"), line)
+        }
+    }
 }
