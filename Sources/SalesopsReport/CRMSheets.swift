@@ -97,7 +97,7 @@ enum CRMSheets {
             .init(caption: t("deal_id"), width: 10, kind: .text), .init(caption: t("deal"), width: 28, kind: .text),
             .init(caption: t("rep_id"), width: 8, kind: .text), .init(caption: t("rep"), width: 22, kind: .text),
             .init(caption: t("stage"), width: 20, kind: .text), .init(caption: t("days_at_stage"), width: 12, kind: .count),
-            .init(caption: t("max_days"), width: 12, kind: .count), .init(caption: t("amount"), width: 14, kind: .decimal),
+            .init(caption: t("max_days"), width: 12, kind: .count), .init(caption: t("amount"), width: 14, kind: .money),
         ]).write(book: book, context: c, sql: """
             SELECT s.deal_id, d.title, s.rep_id, r.name, s.stage_id, s.days_at_stage, s.max_days, d.amount
             FROM stuck_deals s LEFT JOIN deals d ON d.deal_id = s.deal_id LEFT JOIN reps r ON r.rep_id = s.rep_id

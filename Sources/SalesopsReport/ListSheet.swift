@@ -12,6 +12,8 @@ struct ListSheet {
         case date
         case count
         case decimal
+        /// A money amount: two decimals, thousands separators.
+        case money
         case percent
         /// 0/1 as yes/no, each answer with its own style (nil: plain).
         case flag(yes: CellStyle?, no: CellStyle?)
@@ -50,6 +52,7 @@ struct ListSheet {
                 case .date: if let d = v.string { c.writeDate(sheet, row, col, d) } else { sheet.writeBlank(row, col) }
                 case .count: c.writeValue(sheet, row, col, v, ReportContext.count)
                 case .decimal: c.writeValue(sheet, row, col, v, ReportContext.decimal)
+                case .money: c.writeValue(sheet, row, col, v, ReportContext.money)
                 case .percent: c.writeValue(sheet, row, col, v, ReportContext.percent)
                 case let .flag(yesStyle, noStyle):
                     if v.isNull { sheet.writeBlank(row, col); break }

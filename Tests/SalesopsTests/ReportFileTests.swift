@@ -104,7 +104,7 @@ final class ReportFileTests: XCTestCase {
         XCTAssertEqual(lines[2], "s =HYPERLINK(\"http://x\")")
     }
 
-    func testEveryTableSheetPrintsOnA4LandscapeWithRepeatedHeadersAndAPageFooter() throws {
+    func testEveryTableSheetPrintsOnA4LandscapeWithRepeatedHeadersAPageFooterAndGroupedNumbers() throws {
         let project = try TestProject.asterisk("ring_group_one_answer.csv", "callback_window.csv")
         defer { project.remove() }
         try project.run(reports: true)
@@ -116,10 +116,12 @@ final class ReportFileTests: XCTestCase {
                 ws = wb[name]
                 print(name, ws.page_setup.paperSize, ws.page_setup.orientation, ws.print_title_rows,
                       ws.page_setup.fitToWidth, ws.oddFooter.left.text, "|", ws.oddFooter.right.text)
+            print("counts:", wb["Summary"].cell(4, 4).number_format)
             """
         let (code, out, err) = try runProcess("/usr/bin/env", ["python3", "-c", script, book])
         XCTAssertEqual(code, 0, err)
-        let lines = out.split(separator: "\n").map(String.init)
+        var lines = out.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.popLast(), "counts: #,##0")   // thousands separators
         XCTAssertEqual(lines.count, 3, out)
         for line in lines {
             XCTAssertTrue(line.contains(" 9 landscape $1:$"), line)
