@@ -28,12 +28,8 @@ enum CRMSheets {
             perRep["\(r[0].string ?? "")/\(r[1].string ?? "")", default: [:]][r[2].string ?? ""] = r[3].int ?? 0
         }
         let rows = try c.db.query("""
-            SELECT f.pipeline, f.stage_id,
-                   COALESCE(s.name, (SELECT st.name FROM crm_statuses st WHERE st.status_id = f.stage_id
-                                       AND (st.entity_id = 'DEAL_STAGE_' || f.pipeline
-                                            OR (f.pipeline = '0' AND st.entity_id = 'DEAL_STAGE'))), f.stage_id),
+            SELECT f.pipeline, f.stage_id, \(Self.stageName("f.stage_id", pipeline: "f.pipeline")),
                    f.reached, f.conversion FROM funnel f
-            LEFT JOIN funnel_stages s ON s.pipeline = f.pipeline AND s.stage_id = f.stage_id
             WHERE f.period_start = ? AND f.rep_id IS NULL ORDER BY f.pipeline, f.stage_order
             """, [.text(c.monthStart)])
         for (i, r) in rows.enumerated() {
@@ -74,7 +70,8 @@ enum CRMSheets {
                 .init(caption: t("sla_breached"), width: 12, kind: ListSheet.redWhenYes),
                 .init(caption: t("junk_without_reason"), width: 14, kind: ListSheet.redWhenYes),
             ]).write(book: book, context: c, sql: """
-                SELECT l.created_epoch, l.lead_id, l.title, l.rep_id, r.name, l.source, l.status_id, l.first_contact_epoch,
+                SELECT l.created_epoch, l.lead_id, l.title, l.rep_id, r.name, \(Self.statusName("l.source", list: "'SOURCE'")),
+                       \(Self.statusName("l.status_id", list: "'STATUS'")), l.first_contact_epoch,
                        l.first_contact_channel, l.response_mins, l.sla_breached, l.junk_without_reason
                 FROM leads l LEFT JOIN reps r ON r.rep_id = l.rep_id
                 WHERE l.local_date BETWEEN ? AND ? ORDER BY l.created_epoch, l.lead_id
@@ -89,7 +86,7 @@ enum CRMSheets {
             .init(caption: t("entered_stage"), width: 20, kind: .text), .init(caption: t("skipped_stages"), width: 30, kind: .text),
         ]).write(book: book, context: c, sql: """
             SELECT CAST(strftime('%s', v.entered_at) AS INTEGER), v.deal_id, d.title, v.rep_id, r.name, v.pipeline,
-                   v.entered_stage, v.skipped_stages
+                   \(Self.stageName("v.entered_stage", pipeline: "v.pipeline")), v.skipped_stages
             FROM stage_violations v LEFT JOIN deals d ON d.deal_id = v.deal_id LEFT JOIN reps r ON r.rep_id = v.rep_id
             ORDER BY v.entered_at DESC, v.deal_id LIMIT 1000
             """)
@@ -99,7 +96,8 @@ enum CRMSheets {
             .init(caption: t("stage"), width: 20, kind: .text), .init(caption: t("days_at_stage"), width: 12, kind: .count),
             .init(caption: t("max_days"), width: 12, kind: .count), .init(caption: t("amount"), width: 14, kind: .money),
         ]).write(book: book, context: c, sql: """
-            SELECT s.deal_id, d.title, s.rep_id, r.name, s.stage_id, s.days_at_stage, s.max_days, d.amount
+            SELECT s.deal_id, d.title, s.rep_id, r.name, \(Self.stageName("s.stage_id", pipeline: "d.pipeline")),
+                   s.days_at_stage, s.max_days, d.amount
             FROM stuck_deals s LEFT JOIN deals d ON d.deal_id = s.deal_id LEFT JOIN reps r ON r.rep_id = s.rep_id
             WHERE s.as_of = ? ORDER BY s.days_at_stage - s.max_days DESC, s.deal_id
             """, [.text(c.asOfText)])
@@ -113,5 +111,21 @@ enum CRMSheets {
             FROM overdue_tasks o JOIN tasks t ON t.task_id = o.task_id LEFT JOIN reps r ON r.rep_id = o.rep_id
             WHERE o.as_of = ? ORDER BY o.overdue_days DESC, o.task_id
             """, [.text(c.asOfText)])
+    }
+
+    /// SQL for the name of a deal stage (names, not codes): the funnel's configured name, else the CRM's
+    /// own (`crm.status.list`), else the code.
+    static func stageName(_ stage: String, pipeline: String) -> String {
+        """
+        COALESCE((SELECT fs.name FROM funnel_stages fs WHERE fs.pipeline = \(pipeline) AND fs.stage_id = \(stage)),
+                 (SELECT st.name FROM crm_statuses st WHERE st.status_id = \(stage)
+                    AND (st.entity_id = 'DEAL_STAGE_' || \(pipeline) OR (\(pipeline) = '0' AND st.entity_id = 'DEAL_STAGE'))),
+                 \(stage))
+        """
+    }
+
+    /// SQL for the name the CRM gives an id of one of its lists (`STATUS`, `SOURCE`, `DEAL_STAGE_…`), else the id.
+    static func statusName(_ id: String, list: String) -> String {
+        "COALESCE((SELECT st.name FROM crm_statuses st WHERE st.entity_id = \(list) AND st.status_id = \(id)), \(id))"
     }
 }

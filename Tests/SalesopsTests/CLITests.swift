@@ -205,6 +205,13 @@ final class CLITests: XCTestCase {
         ])
         XCTAssertEqual(try rows("SELECT rep_id, callback_mins, within_window FROM missed_calls WHERE client_phone LIKE '+7495777000%' ORDER BY missed_at"),
                        [["r02", "10", "1"], ["r03", "NULL", "0"]])
+        // Names, not codes: stages and lead statuses and sources as the CRM (or the funnel) names them.
+        let sheets = try dump(dir.appendingPathComponent("output/reports/2026-11-20/department.xlsx").path)
+        let stuck = try XCTUnwrap(sheets.first { $0.title == "Зависшие сделки" })
+        XCTAssertEqual(stuck.rows[3][4].text, "Подготовка документов")
+        let sla = try XCTUnwrap(sheets.first { $0.title == "Скорость реакции" })
+        XCTAssertEqual(sla.rows[3][5].text, "Веб-сайт")
+        XCTAssertEqual(sla.rows[3][6].text, "Не обработан")
         // The Kazan office on Bitrix24's own telephony: its calls load by CRM user id; informational
         // calls and the Moscow PBX's calls it registered are filtered, counted.
         XCTAssertEqual(try rows("SELECT reason, rows FROM etl_filtered WHERE source = 'kazan_bitrix24' ORDER BY reason"), [
