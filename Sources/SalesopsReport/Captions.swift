@@ -93,7 +93,7 @@ struct Captions {
         "title.summary": ("Отдел продаж: звонки на", "Sales department: calls as of"),
         "title.activity": ("Результативные звонки по рабочим дням", "Effective calls per business day"),
         "title.missed": ("Пропущенные входящие и перезвоны", "Missed inbound calls and callbacks"),
-        "title.quality": ("Качество данных, запуск", "Data quality, run"),
+        "title.quality": ("Качество данных: запуски по", "Data quality: the runs up to"),
         "rep_id": ("ID", "Rep ID"),
         "rep": ("Менеджер", "Rep"),
         "team": ("Команда", "Team"),

@@ -1,33 +1,38 @@
 import SalesopsSQLite
 import SalesopsXLSX
 
-/// Data quality of the last successful run: accounting per source, filters, unmatched numbers, rejects.
+/// Data quality of the runs that loaded data up to the as-of date (every committed run whose as-of is
+/// not later): accounting per source summed over them, their notes and filters, unmatched numbers,
+/// rejects. A no-op night adds nothing, so it leaves the workbook byte-identical.
 enum DataQualitySheet {
     static func write(book: XLSXWorkbook, context c: ReportContext) throws {
         let t = c.captions
         let sheet = try book.addSheet(t("sheet.quality"))
-        sheet.write(0, 0, "\(t("title.quality")) \(c.runID.map(String.init) ?? "—")", ReportContext.title)
-        let run: SQLValue = c.runID.map { .integer(Int64($0)) } ?? .null
+        sheet.write(0, 0, "\(t("title.quality")) \(c.asOfText)", ReportContext.title)
+        let runs = "(SELECT run_id FROM etl_runs WHERE status IN ('ok', 'no_data', 'report_failed') AND as_of <= ?)"
+        let asOf: SQLValue = .text(c.asOfText)
         c.header(sheet, row: 2, [
-            (t("source"), 28), (t("files_read"), 12), (t("files_skipped"), 14), (t("rows_read"), 12),
+            (t("source"), 28), (t("files_read"), 12), (t("rows_read"), 12),
             (t("rows_loaded"), 12), (t("rows_filtered"), 12), (t("rows_rejected"), 12),
         ])
         var row = 3
         for r in try c.db.query("""
-            SELECT source, files_read, files_skipped, rows_read, rows_loaded, rows_filtered, rows_rejected
-            FROM etl_sources WHERE run_id = ? ORDER BY source
-            """, [run]) {
+            -- files skipped as already loaded are left out: every quiet night would add to them
+            SELECT source, SUM(files_read), SUM(rows_read), SUM(rows_loaded), SUM(rows_filtered), SUM(rows_rejected)
+            FROM etl_sources WHERE run_id IN \(runs) GROUP BY source ORDER BY source
+            """, [asOf]) {
             for (col, v) in r.enumerated() { c.writeValue(sheet, row, col, v) }
             row += 1
         }
         sheet.freeze(rows: 3)
-        sheet.autofilter(firstRow: 2, firstCol: 0, lastRow: max(row - 1, 3), lastCol: 6)
+        sheet.autofilter(firstRow: 2, firstCol: 0, lastRow: max(row - 1, 3), lastCol: 5)
         row = try section(sheet, c, row + 1, t("notes"), [t("source"), t("file"), t("message")], """
-            SELECT source, src_file, message FROM etl_notes WHERE run_id = ? ORDER BY source, src_file
-            """, [run])
+            SELECT DISTINCT source, src_file, message FROM etl_notes WHERE run_id IN \(runs) ORDER BY source, src_file, message
+            """, [asOf])
         row = try section(sheet, c, row, t("filtered_by_reason"), [t("source"), t("reason"), t("rows")], """
-            SELECT source, reason, rows FROM etl_filtered WHERE run_id = ? ORDER BY source, reason
-            """, [run])
+            SELECT source, reason, SUM(rows) FROM etl_filtered WHERE run_id IN \(runs) GROUP BY source, reason
+            ORDER BY source, reason
+            """, [asOf])
         row = try section(sheet, c, row, t("unmatched"), [t("source"), t("number"), t("legs"), t("first_seen"), t("last_seen")], """
             SELECT source, number, legs, first_seen, last_seen FROM unmatched_numbers ORDER BY legs DESC, source, number
             """, [])
@@ -61,9 +66,9 @@ enum DataQualitySheet {
             GROUP BY x.source_name, x.crm_user_id ORDER BY COUNT(*) DESC, x.source_name, x.crm_user_id
             """, [])
         _ = try section(sheet, c, row, t("rejects"), [t("source"), t("file"), t("line"), t("reason"), t("raw")], """
-            SELECT source, src_file, src_line, reason, raw FROM rejects WHERE run_id = ?
-            ORDER BY src_file, src_line LIMIT 200
-            """, [run])
+            SELECT source, src_file, src_line, reason, raw FROM rejects WHERE run_id IN \(runs)
+            ORDER BY src_file, src_line, reject_id LIMIT 200
+            """, [asOf])
     }
 
     /// Writes a titled table of query results and returns the next free row.

@@ -85,7 +85,11 @@ struct ReportContext {
         effectiveSecs = try db.scalar("SELECT value FROM settings WHERE key = 'effective_call_secs'")?.string.flatMap { Int($0) } ?? 30
         callbackWindowMins = try db.scalar("SELECT value FROM settings WHERE key = 'callback_window_mins'")?.string.flatMap { Int($0) } ?? 60
         leadSLAMins = try db.scalar("SELECT value FROM settings WHERE key = 'lead_sla_mins'")?.string.flatMap { Int($0) } ?? 15
-        runID = try db.scalar("SELECT MAX(run_id) FROM etl_runs WHERE status = 'ok'")?.int
+        // The last committed run up to the as-of date that read rows: a no-op night does not change it.
+        runID = try db.scalar("""
+            SELECT MAX(run_id) FROM etl_runs
+            WHERE status IN ('ok', 'no_data', 'report_failed') AND as_of <= ? AND rows_read > 0
+            """, [.text(asOfText)])?.int
     }
 
     static let header = CellStyle(bold: true, background: 0xDDE5F0, wrap: true, border: true)

@@ -88,7 +88,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(missed.rows[3...5].map { $0[7].text }, ["yes", "no", "yes"])
 
         let quality = sheets[3]
-        XCTAssertEqual(quality.rows[3].map { $0.number ?? -1 }.dropFirst(), [4, 0, 17, 13, 1, 3])
+        XCTAssertEqual(quality.rows[3].map { $0.number ?? -1 }.dropFirst(), [4, 17, 13, 1, 3])   // files, read, loaded, filtered, rejected
         let rejects = quality.rows.filter { $0.count > 2 && $0[1].text == "input/pbx/malformed_rows.csv" }
         XCTAssertEqual(rejects.map { $0[2].number }, [2, 3, 4])
 

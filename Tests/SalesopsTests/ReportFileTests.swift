@@ -128,4 +128,17 @@ final class ReportFileTests: XCTestCase {
             XCTAssertTrue(line.hasSuffix("salesops · Sales department: calls as of 2026-11-10 | Page &P of &N"), line)
         }
     }
+
+    func testANoOpNightLeavesTheWorkbookByteIdentical() throws {
+        let project = try TestProject.asterisk("ring_group_one_answer.csv", "callback_window.csv", "malformed_rows.csv")
+        defer { project.remove() }
+        let book = reportsFolder(project).appendingPathComponent("department.xlsx")
+        try project.run(reports: true)
+        let first = try Data(contentsOf: book)
+        try project.run(reports: true)      // nothing new: a no-op night
+        XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM etl_runs"), [["2"]])
+        XCTAssertEqual(try Data(contentsOf: book), first)
+        XCTAssertEqual(try report(project).0, 0)   // and a report on its own
+        XCTAssertEqual(try Data(contentsOf: book), first)
+    }
 }
