@@ -27,7 +27,8 @@ public enum Migrations {
         ("009a_add_what_shipped_schemas_lack", "010_shipped_schema_reconciled", EarlyWarehouseRepair.addWhatShippedSchemasLack),
     ]
 
-    /// Applies every migration not yet recorded, each in its own transaction (with its repairs).
+    /// Applies every migration not yet recorded, each in its own transaction.
+    /// A migration's repairs (``repairs``) run first, in the same transaction.
     public static func migrate(_ db: SQLiteDatabase) throws {
         try db.execute("""
             CREATE TABLE IF NOT EXISTS schema_migrations (  -- one row per applied migration
