@@ -13,11 +13,14 @@ public struct BitrixTelephonyExtractor: CallLegExtractor {
     public let sourceName: String
     public let clock: ZoneClock
     public let keepExternalCalls: Bool
+    /// Reads a record's fields as the CRM dumps are read (string scalars, dates with offsets).
+    let fields: BitrixRESTExtractor
 
     public init(sourceName: String, clock: ZoneClock, keepExternalCalls: Bool) {
         self.sourceName = sourceName
         self.clock = clock
         self.keepExternalCalls = keepExternalCalls
+        fields = BitrixRESTExtractor(method: "voximplant.statistic.get", clock: clock)
     }
 
     /// The prefix under which a CRM user id stands in a leg's `src` or `answeredBy` (the resolver maps
@@ -37,7 +40,6 @@ public struct BitrixTelephonyExtractor: CallLegExtractor {
     struct Filtered: Error { var reason: String }
 
     func leg(_ v: JSONValue, _ p: SourcePosition) throws -> CallLeg? {
-        let fields = BitrixRESTExtractor(method: "voximplant.statistic.get", clock: clock)
         guard case .object = v else { throw BitrixRESTExtractor.Bad(reason: "a record is not a JSON object") }
         let callID = try fields.text(v, "CALL_ID") ?? fields.required(v, "ID")
         if callID.hasPrefix("externalCall."), !keepExternalCalls {

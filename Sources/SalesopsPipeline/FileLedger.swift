@@ -28,16 +28,18 @@ struct FileLedger {
         return cuts
     }
 
+    /// Whether `file` holds the loaded version `v` and more: its first bytes hash to `v`'s resume point.
+    static func continues(_ file: InputFile, _ v: Warehouse.FileVersion) -> Bool {
+        guard let point = v.resume, let expected = v.resumeSHA256 else { return false }
+        return file.bytes > point.offset && file.prefixSHA256[point.offset] == expected
+    }
+
     /// The loaded version that `file` only grew from, if any: its own last version first, else the
     /// longest version of another path of the source (a log moved or rotated, maybe compressed, after
     /// more lines were appended to it).
     static func grownFrom(_ file: InputFile, previous: Warehouse.FileVersion?, others: [Warehouse.FileVersion]) -> Warehouse.FileVersion? {
-        func continues(_ v: Warehouse.FileVersion) -> Bool {
-            guard let point = v.resume, let expected = v.resumeSHA256 else { return false }
-            return file.bytes > point.offset && file.prefixSHA256[point.offset] == expected
-        }
-        if let previous, continues(previous) { return previous }
-        return others.filter { $0.path != file.displayPath && continues($0) }
+        if let previous, continues(file, previous) { return previous }
+        return others.filter { $0.path != file.displayPath && continues(file, $0) }
             .max { ($0.resume?.offset ?? 0, $1.path) < ($1.resume?.offset ?? 0, $0.path) }
     }
 
@@ -45,12 +47,10 @@ struct FileLedger {
     /// or more of them, maybe compressed) follow it, for provenance. Nothing is forgotten here.
     func noteRotations(_ files: [(InputFile, Warehouse.FileVersion?)]) throws {
         for (file, previous) in files {
-            guard let previous, previous.sha256 != file.sha256,
-                  Self.grownFrom(file, previous: previous, others: []) == nil else { continue }
+            guard let previous, previous.sha256 != file.sha256, !Self.continues(file, previous) else { continue }
             // `file` no longer holds what was loaded from it: find the file that does now.
             guard let moved = files.first(where: { other in
-                other.0.path != file.path && (other.0.sha256 == previous.sha256
-                    || Self.grownFrom(other.0, previous: nil, others: [previous]) != nil)
+                other.0.path != file.path && (other.0.sha256 == previous.sha256 || Self.continues(other.0, previous))
             })?.0, try !warehouse.isLoaded(path: moved.displayPath, sha256: moved.sha256) else { continue }
             try warehouse.relocateRows(from: file.displayPath, to: moved.displayPath)
         }

@@ -242,13 +242,13 @@ public struct PipelineRunner {
     }
 
     public var warehousePath: String { resolve(pipeline.warehousePath) }
+    public var reportsPath: String { resolve(pipeline.reportsPath) }
 
     /// Sets the process umask from `sinks.permissions` (owner-only by default) before anything is
     /// created; SQLite gives the WAL and shared-memory files the warehouse's own mode.
     func applyPermissions() {
         umask(mode_t(pipeline.permissions.umask))
     }
-    public var reportsPath: String { resolve(pipeline.reportsPath) }
 
     func resolve(_ path: String) -> String {
         path.hasPrefix("/") ? path : projectDir.appendingPathComponent(path).path
@@ -396,12 +396,14 @@ public struct PipelineRunner {
             if sink.stats.filesMatched < source.expect.minFiles && !allowEmpty {
                 let folder = (source.path as NSString).deletingLastPathComponent
                 let missing = !FileManager.default.fileExists(atPath: resolve(folder))
-                sink.stats.noData.append(missing ? "the folder \(folder) does not exist (path \(source.path))"
-                    : sink.stats.filesMatched == 0 ? "no file matches \(source.path)"
-                    : "\(sink.stats.filesMatched) files match \(source.path), \(source.expect.minFiles) expected")
+                try noData(missing ? "the folder \(folder) does not exist (path \(source.path))"
+                           : sink.stats.filesMatched == 0 ? "no file matches \(source.path)"
+                           : "\(sink.stats.filesMatched) files match \(source.path), \(source.expect.minFiles) expected",
+                           source: source, sink: sink, ledger: ledger)
             }
             if sink.stats.rowsRead < source.expect.minNewRows && !allowEmpty {
-                sink.stats.noData.append("\(sink.stats.rowsRead) new rows read, at least \(source.expect.minNewRows) expected")
+                try noData("\(sink.stats.rowsRead) new rows read, at least \(source.expect.minNewRows) expected",
+                           source: source, sink: sink, ledger: ledger)
             }
             guard sink.stats.balances else {
                 throw SalesopsError(.internal, "accounting does not balance for source \(source.name)")
@@ -423,11 +425,22 @@ public struct PipelineRunner {
         let since = try last ?? warehouse.db.scalar("""
             SELECT MIN(r.as_of) FROM etl_sources s JOIN etl_runs r ON r.run_id = s.run_id WHERE s.source = ?
             """, [.text(source.name)])?.string
-        guard let since, let from = CivilTime.days(fromDateString: since) else { return nil }
-        let silent = from < asOf ? ((from + 1)...asOf).filter(config.company.isBusinessDay).count : 0
+        guard let since else { return nil }
+        let silent = try warehouse.db.scalar("""
+            SELECT COUNT(*) FROM calendar WHERE is_business_day = 1 AND local_date > ? AND local_date <= ?
+            """, [.text(since), .text(CivilTime.dateString(days: asOf))])?.int ?? 0
         guard silent > limit else { return nil }
         return last == nil ? "no new rows in \(silent) business days since its first run (\(since)), at most \(limit) allowed"
             : "no new rows in \(silent) business days since \(since), at most \(limit) allowed"
+    }
+
+    /// Records a `no_data` finding of a source: in its stats (the run summary, the run's status) and,
+    /// when loading, as a note for Data quality.
+    func noData(_ finding: String, source: SourceConfig, sink: SourceLoader, ledger: FileLedger?) throws {
+        sink.stats.noData.append(finding)
+        if let ledger {
+            try ledger.warehouse.recordNote(runID: ledger.runID, source: source.name, file: source.path, message: "no data: \(finding)")
+        }
     }
 
     /// Records a file that cannot be read: a warning, a note in Data quality and a `no_data` finding.
@@ -500,12 +513,10 @@ public struct PipelineRunner {
                 }
                 try emails.flushTouchedDates()
                 try warehouse.applyCRMStatusSemantics(funnels: config.funnels)
+                let ledger = FileLedger(warehouse: warehouse, runID: runID)
                 for (loader, source) in zip(loaders, pipeline.sources) {
                     if let silence = try silentTooLong(source, delivered: loader.stats.rowsRead > 0, warehouse: warehouse) {
-                        loader.stats.noData.append(silence)
-                    }
-                    for finding in loader.stats.noData where !finding.contains(" cannot be read: ") {
-                        try warehouse.recordNote(runID: runID, source: source.name, file: source.path, message: "no data: \(finding)")
+                        try noData(silence, source: source, sink: loader, ledger: ledger)
                     }
                 }
                 let stats = loaders.map(\.stats)

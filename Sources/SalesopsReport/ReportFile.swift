@@ -15,17 +15,19 @@ enum ReportFile {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         removeAbandoned(in: folder, name: url.lastPathComponent)
-        var template = Array("\(folder)/\(temporaryMarker)\(url.lastPathComponent).XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        // A new name, created exclusively (never through a planted link); its mode is what the
+        // process umask allows (owner-only by default), like every file a run writes.
+        var temporary = ""
+        var fd: Int32 = -1
+        for _ in 0..<8 where fd < 0 {
+            temporary = "\(folder)/\(temporaryMarker)\(url.lastPathComponent).\(UInt64.random(in: 0...UInt64.max) & 0xFFFF_FFFF_FFFF)"
+            fd = open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0o666)
+            if fd < 0 && errno != EEXIST { break }
+        }
         guard fd >= 0 else {
             throw SalesopsError(.report, "cannot create a temporary file in \(folder)", cause: String(cString: strerror(errno)))
         }
-        // mkstemp makes the file 0600; the report gets what the process umask allows (0600 by default).
-        let mask = umask(0)
-        umask(mask)
-        fchmod(fd, 0o666 & ~mask)
         close(fd)
-        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         do {
             try write(temporary)
             guard rename(temporary, path) == 0 else {
