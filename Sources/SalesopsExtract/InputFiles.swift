@@ -25,13 +25,9 @@ public enum InputFiles {
     /// What a source's glob matched: the regular files to read, sorted by path for a deterministic
     /// load order, and every other match (a directory, a FIFO, a socket, a dangling symlink) with why
     /// it is not read: a FIFO would block the run forever while it holds the lock.
-    public struct Matches: Sendable, Equatable {
+    public struct Matches: Sendable {
         public var files: [String] = []
         public var skipped: [(path: String, reason: String)] = []
-
-        public static func == (a: Matches, b: Matches) -> Bool {
-            a.files == b.files && a.skipped.map(\.path) == b.skipped.map(\.path) && a.skipped.map(\.reason) == b.skipped.map(\.reason)
-        }
     }
 
     /// Paths under `projectDir` matching the POSIX glob `pattern` (`*`, `?`, `[...]` within one path segment).

@@ -43,8 +43,10 @@ public final class XLSXWorkbook {
     private var tmpdir: UnsafeMutablePointer<CChar>?
     public let path: String
     /// What libxlsxwriter refused while the sheets were written (a failed cell write is no reason to
-    /// ship a workbook that silently lacks it): ``close()`` throws when there is any.
+    /// ship a workbook that silently lacks it): ``close()`` throws when there is any. The first few
+    /// are kept for the message.
     private(set) var problems: [String] = []
+    private(set) var problemCount = 0
     /// Cells whose text was longer than a cell holds (32,767 characters): written cut, with a marker.
     public private(set) var truncatedCells = 0
     /// Numbers that were not finite (an overflowed sum): written as blank cells, never as `INF`/`NaN`.
@@ -85,7 +87,8 @@ public final class XLSXWorkbook {
     /// Records a libxlsxwriter error of a write at a cell (the first few are kept for the message).
     func note(_ rc: lxw_error, _ what: String) {
         guard rc != LXW_NO_ERROR else { return }
-        if problems.count < 5 { problems.append("\(what): \(String(cString: lxw_strerror(rc)))") } else { problems.append("") }
+        problemCount += 1
+        if problems.count < 5 { problems.append("\(what): \(String(cString: lxw_strerror(rc)))") }
     }
 
     /// Text as a cell can hold it: at most 32,767 characters (UTF-16 code units, as Excel counts),
@@ -169,9 +172,8 @@ public final class XLSXWorkbook {
         guard rc == LXW_NO_ERROR else {
             throw XLSXError(message: "cannot write \(path): \(String(cString: lxw_strerror(rc)))")
         }
-        if !problems.isEmpty {
-            let shown = problems.filter { !$0.isEmpty }.joined(separator: "; ")
-            throw XLSXError(message: "cannot write \(path): \(problems.count) cell writes failed (\(shown))")
+        if problemCount > 0 {
+            throw XLSXError(message: "cannot write \(path): \(problemCount) cell writes failed (\(problems.joined(separator: "; ")))")
         }
         try XLSXPackageCheck.verify(path: path)
     }
