@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "SalesopsSQLite", dependencies: ["CSQLite"]),
         .target(name: "SalesopsXLSX", dependencies: ["CXLSXWriter", "CZlib"]),
         // Strict YAML configuration loading.
-        .target(name: "SalesopsConfig", dependencies: ["SalesopsCore", .product(name: "Yams", package: "Yams")]),
+        .target(name: "SalesopsConfig", dependencies: ["SalesopsCore", "SalesopsCSV", .product(name: "Yams", package: "Yams")]),
         // Strict streaming JSON (CRM REST dumps).
         .target(name: "SalesopsJSON", dependencies: ["SalesopsIO"]),
         // Mail formats: mbox, RFC 5322 headers, RFC 2047 words, RFC 2231 parameters, MIME, charsets.

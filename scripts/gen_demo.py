@@ -27,6 +27,7 @@ in five is missed; 30 % of the outbound calls go unanswered).
 import argparse
 import base64
 import datetime as dt
+import gzip
 import json
 import os
 import random
@@ -639,6 +640,13 @@ class CRMDemo:
                                    "Перезвонить клиенту", "Подготовить отчёт"][k], "status": "5" if closed else "3",
                                    "responsibleId": CRM_USER[rep], "createdDate": iso(t(0, 9)), "deadline": iso(deadline),
                                    "closedDate": iso(closed) if closed else None, "ufCrmTask": ["D_%d" % (201 + i)]})
+        # On the as-of day: a lead junked before anyone contacted it, a deal that skips the required
+        # stage (no random draw, so nothing above moves).
+        last = days[-1]
+        lid = self.lead(at(last, 10, 5), "r06", phones=["+7 912 000-20-26"], source="WEB")
+        self.lead_status(lid, "JUNK", at(last, 11, 0))
+        self.leads[-1]["STATUS_ID"], self.leads[-1]["STATUS_SEMANTIC_ID"] = "JUNK", "F"
+        self.deal("r06", at(last, 9, 0), [("NEW", at(last, 9, 0)), ("EXECUTING", at(last, 16, 0))], 45000, "Срочный монтаж")
         # The tenders pipeline (category 1), exported from the UI in windows-1251: display names, product rows.
         tenders = [("T-1", "Тендер «Водоканал»", "Подача заявки", "Анна Смирнова", "10.11.2026 11:00:00", [("Насос", "120000", "2")]),
                    ("T-2", "Тендер «Школа №5»", "Cчёт на оплату", "Глеб Соколов", "11.11.2026 15:20:00", [("Монтаж", "80000", "1")]),
@@ -982,6 +990,23 @@ def scaled_crm(args):
     print("crm bench project written under", base, "(%d leads, %d deals, %d stage entries)" % (len(leads), len(deals), len(history)))
 
 
+def archive(rng, path):
+    """The Moscow office's older log, rotated and compressed by logrotate: the outbound calls of the two
+    weeks before the demo's (26 Oct - 6 Nov, 4 Nov a holiday), so that each Moscow rep has the 15
+    working days of history a decline alert needs."""
+    ast = Asterisk(rng)
+    days = [dt.date(2026, 10, 26) + dt.timedelta(days=i) for i in range(12)]
+    for day in [d for d in days if d.weekday() < 5 and d != dt.date(2026, 11, 4)]:
+        for ext, per_day in MOSCOW.items():
+            for _ in range(per_day):
+                start = at(day, rng.randint(9, 18), rng.randint(0, 59), rng.randint(0, 59))
+                ast.outbound(ext, client_number(rng), start, talk_seconds(rng), answered=rng.random() < 0.7)
+    ast.rows.sort(key=lambda r: r[0])
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as f:
+        for _, _, (head, tail) in ast.rows:
+            f.write(head + tail + b"\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -1099,6 +1124,7 @@ def main():
     crm = CRMDemo(random.Random(args.seed + 2))
     crm.build(mail.outbound)
     crm.write(base)
+    archive(random.Random(args.seed + 4), os.path.join(base, "input/telephony/asterisk/Master.csv-20261109.gz"))
     print("demo written under", os.path.join(base, "input"))
 
 

@@ -1,5 +1,6 @@
 import Foundation
 import SalesopsCore
+import SalesopsCSV
 import Yams
 
 /// Loads and validates `config/*.yml` and a pipeline file strictly: every problem is collected with
@@ -60,7 +61,8 @@ public enum ConfigLoader {
             guard let text = readText(dir.appendingPathComponent(name), display: display, sink: sink),
                   let root = sink.compose(text, file: display) else { continue }
             guard let top = YAMLReader(root, file: display, path: "", sink: sink) else { continue }
-            for section in ["company", "reps", "norms", "thresholds", "mail", "funnels"] where top.has(section) {
+            for section in ["company", "reps", "norms", "absences", "absence_files", "thresholds", "mail", "funnels"]
+            where top.has(section) {
                 if let other = seen[section] {
                     top.problem(section, "section already defined in \(other)")
                 }
@@ -69,6 +71,8 @@ public enum ConfigLoader {
             if let company = top.mapping("company") { config.company = readCompany(company) }
             if top.has("reps") { (config.reps, repOrigins) = readReps(top, sink: sink) }
             if let norms = top.mapping("norms") { config.norms = readNorms(norms) }
+            if top.has("absences") { config.absences += readAbsences(top, sink: sink) }
+            if top.has("absence_files") { config.absences += readAbsenceFiles(top, projectDir: projectDir, sink: sink) }
             if let thresholds = top.mapping("thresholds") { config.thresholds = readThresholds(thresholds) }
             if let mail = top.mapping("mail") { config.mail = readMail(mail) }
             if top.has("funnels") { config.funnels = readFunnels(top, sink: sink) }
@@ -178,34 +182,140 @@ public enum ConfigLoader {
         return (reps, origins)
     }
 
-    static func readNormValues(_ r: YAMLReader) -> [NormMetric: Double] {
-        var out: [NormMetric: Double] = [:]
-        for key in r.allKeys() {
+    /// Reads one level of norms: `per_day`, `per_week`, `per_month` mappings of metric → value, and
+    /// (as before) bare metric keys, which are per business day. A metric set for two periods at one
+    /// level is a problem: which one is meant?
+    static func readNormLevel(_ r: YAMLReader) -> [NormMetric: NormValue] {
+        var out: [NormMetric: NormValue] = [:]
+        let known = NormMetric.allCases.map(\.rawValue).joined(separator: ", ")
+        func add(_ reader: YAMLReader, _ key: String, per: NormPeriod) {
             guard let metric = NormMetric(rawValue: key) else {
-                r.problem(key, "unknown metric (known: \(NormMetric.allCases.map(\.rawValue).joined(separator: ", ")))")
-                continue
+                reader.problem(key, "unknown metric (known: \(known); or per_day, per_week, per_month)")
+                return
             }
-            if let value = r.number(key) { out[metric] = value }
+            guard let value = reader.number(key) else { return }
+            if let other = out[metric], other.per != per {
+                reader.problem(key, "\(key) already has a norm per \(other.per.rawValue) at this level: set it once")
+            }
+            out[metric] = NormValue(per: per, value: value)
+        }
+        for key in r.allKeys() {
+            if let period = NormPeriod.allCases.first(where: { "per_\($0.rawValue)" == key }) {
+                guard let m = r.mapping(key) else { continue }
+                for metric in m.allKeys() { add(m, metric, per: period) }
+            } else {
+                add(r, key, per: .day)
+            }
         }
         return out
     }
 
     static func readNorms(_ r: YAMLReader) -> Norms {
         var norms = Norms()
-        if let perDay = r.mapping("per_day") { norms.perDay = readNormValues(perDay) }
-        let groups: [(String, WritableKeyPath<Norms, [String: [NormMetric: Double]]>)] = [("teams", \.teams), ("reps", \.reps)]
+        for period in NormPeriod.allCases {
+            guard let m = r.mapping("per_\(period.rawValue)") else { continue }
+            let known = NormMetric.allCases.map(\.rawValue).joined(separator: ", ")
+            for key in m.allKeys() {
+                guard let metric = NormMetric(rawValue: key) else {
+                    m.problem(key, "unknown metric (known: \(known))")
+                    continue
+                }
+                guard let value = m.number(key) else { continue }
+                if let other = norms.department[metric], other.per != period {
+                    m.problem(key, "\(key) already has a norm per \(other.per.rawValue): set it once")
+                }
+                norms.department[metric] = NormValue(per: period, value: value)
+            }
+        }
+        let groups: [(String, WritableKeyPath<Norms, [String: [NormMetric: NormValue]]>)] = [("teams", \.teams), ("reps", \.reps)]
         for (key, target) in groups {
             guard let group = r.mapping(key) else { continue }
-            var values: [String: [NormMetric: Double]] = [:]
+            var values: [String: [NormMetric: NormValue]] = [:]
             for name in group.allKeys() {
                 if let m = YAMLReader(group.node(name)!, file: r.file, path: group.keyPath(name), sink: r.sink) {
-                    values[name] = readNormValues(m)
+                    values[name] = readNormLevel(m)
                 }
             }
             norms[keyPath: target] = values
         }
         r.finish()
         return norms
+    }
+
+    /// `absences:` entries `{rep, from, to, kind}` (kind: vacation, sick, training or any word).
+    static func readAbsences(_ top: YAMLReader, sink: DiagnosticSink) -> [Absence] {
+        var out: [Absence] = []
+        for (node, path) in top.sequence("absences") {
+            guard let r = YAMLReader(node, file: top.file, path: path, sink: sink) else { continue }
+            let rep = r.string("rep", required: true) ?? ""
+            var days: [Int] = []
+            for key in ["from", "to"] {
+                guard let text = r.string(key, required: true) else { continue }
+                if let day = CivilTime.days(fromDateString: text) { days.append(day) } else {
+                    r.problem(key, "expected a date as YYYY-MM-DD, got '\(text)'")
+                }
+            }
+            let kind = r.string("kind") ?? "absence"
+            r.finish()
+            guard days.count == 2 else { continue }
+            if days[1] < days[0] { r.problem("to", "the absence ends before it starts"); continue }
+            out.append(Absence(rep: rep, from: days[0], to: days[1], kind: kind, file: top.file, line: r.line))
+        }
+        return out
+    }
+
+    /// `absence_files:` CSV files (relative to the project folder) with a header `rep,from,to,kind`.
+    /// Every bad line is a located problem; nothing is skipped silently.
+    static func readAbsenceFiles(_ top: YAMLReader, projectDir: URL, sink: DiagnosticSink) -> [Absence] {
+        var out: [Absence] = []
+        for name in top.strings("absence_files") {
+            let display = name
+            let url = name.hasPrefix("/") ? URL(fileURLWithPath: name) : projectDir.appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                top.problem("absence_files", "no such file: \(display)")
+                continue
+            }
+            do {
+                let reader = try CSVReader(path: url.path)
+                defer { reader.close() }
+                var columns: [String: Int] = [:]
+                try reader.forEachRecord { record in
+                    let fields = (0..<record.count).map { record.string($0).trimmingCharacters(in: .whitespaces) }
+                    if columns.isEmpty {
+                        for (i, f) in fields.enumerated() { columns[f.lowercased()] = i }
+                        let missing = ["rep", "from", "to"].filter { columns[$0] == nil }
+                        if !missing.isEmpty {
+                            sink.add(file: display, line: record.line, path: "",
+                                     "the header must name rep, from, to (and kind); missing: \(missing.joined(separator: ", "))")
+                            columns = ["": -1]
+                        }
+                        return
+                    }
+                    guard columns[""] == nil, !(fields.count == 1 && fields[0].isEmpty) else { return }
+                    func field(_ name: String) -> String { columns[name].flatMap { $0 < fields.count ? fields[$0] : nil } ?? "" }
+                    guard !field("rep").isEmpty else {
+                        sink.add(file: display, line: record.line, path: "rep", "empty rep id")
+                        return
+                    }
+                    guard let from = CivilTime.days(fromDateString: field("from")),
+                          let to = CivilTime.days(fromDateString: field("to")) else {
+                        sink.add(file: display, line: record.line, path: "from",
+                                 "expected dates as YYYY-MM-DD, got '\(field("from"))' and '\(field("to"))'")
+                        return
+                    }
+                    guard to >= from else {
+                        sink.add(file: display, line: record.line, path: "to", "the absence ends before it starts")
+                        return
+                    }
+                    out.append(Absence(rep: field("rep"), from: from, to: to,
+                                       kind: field("kind").isEmpty ? "absence" : field("kind"),
+                                       file: display, line: record.line))
+                }
+            } catch {
+                top.problem("absence_files", "cannot read \(display): \(error)")
+            }
+        }
+        return out
     }
 
     static func readThresholds(_ r: YAMLReader) -> Thresholds {
@@ -321,6 +431,13 @@ public enum ConfigLoader {
         let ids = Set(config.reps.map(\.id))
         for rep in config.norms.reps.keys.sorted() where !ids.contains(rep) {
             sink.add(file: teamFile, line: 0, path: "norms.reps.\(rep)", "no rep has this id")
+        }
+        let teams = Set(config.reps.map(\.team))
+        for team in config.norms.teams.keys.sorted() where !teams.contains(team) {
+            sink.add(file: teamFile, line: 0, path: "norms.teams.\(team)", "no rep is in this team")
+        }
+        for absence in config.absences where !ids.contains(absence.rep) {
+            sink.add(file: absence.file, line: absence.line, path: "absences.rep", "no rep has the id '\(absence.rep)'")
         }
     }
 

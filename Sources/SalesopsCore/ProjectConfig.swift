@@ -82,30 +82,89 @@ public struct Rep: Sendable, Equatable {
     }
 }
 
-/// A metric that has a daily norm.
+/// A `rep_daily` metric that can have a norm (SPEC "Norms"). The raw value is the metric's name in
+/// the config, in `rep_period.metric` and in the captions.
 public enum NormMetric: String, Sendable, CaseIterable {
     case callsOut = "calls_out"
     case callsIn = "calls_in"
     case callsEffective = "calls_effective"
     case talkMins = "talk_mins"
+    case meetings
+    case meetingMins = "meeting_mins"
+    case proposals
+    case emailsOut = "emails_out"
+    case chats
+    case leadsNew = "leads_new"
+    case dealsWon = "deals_won"
+    case revenueWon = "revenue_won"
+    case paymentsAmount = "payments_amount"
 }
 
-/// Daily norms: a department default, team overrides and rep overrides (`config/*.yml`, section `norms`).
-public struct Norms: Sendable, Equatable {
-    public var perDay: [NormMetric: Double]
-    public var teams: [String: [NormMetric: Double]]
-    public var reps: [String: [NormMetric: Double]]
+extension NormMetric {
+    /// How the reports format the metric: `count`, `decimal` or `money`.
+    public var unit: String {
+        switch self {
+        case .talkMins: return "decimal"
+        case .revenueWon, .paymentsAmount: return "money"
+        default: return "count"
+        }
+    }
+}
 
-    public init(perDay: [NormMetric: Double] = [:], teams: [String: [NormMetric: Double]] = [:],
-                reps: [String: [NormMetric: Double]] = [:]) {
-        self.perDay = perDay
+/// The period a norm is set for: per business day, per week or per month.
+public enum NormPeriod: String, Sendable, CaseIterable {
+    case day, week, month
+}
+
+/// One norm: a target for a metric per business day, week or month.
+public struct NormValue: Sendable, Equatable {
+    public var per: NormPeriod
+    public var value: Double
+
+    public init(per: NormPeriod, value: Double) {
+        self.per = per
+        self.value = value
+    }
+}
+
+/// Norms: a department default, team overrides and rep overrides (`config/*.yml`, section `norms`).
+/// A more specific level overrides a metric's norm whatever period either is set for.
+public struct Norms: Sendable, Equatable {
+    public var department: [NormMetric: NormValue]
+    public var teams: [String: [NormMetric: NormValue]]
+    public var reps: [String: [NormMetric: NormValue]]
+
+    public init(department: [NormMetric: NormValue] = [:], teams: [String: [NormMetric: NormValue]] = [:],
+                reps: [String: [NormMetric: NormValue]] = [:]) {
+        self.department = department
         self.teams = teams
         self.reps = reps
     }
 
-    /// The norm per business day for a rep: the rep override, else the team's, else the default.
-    public func perDay(_ metric: NormMetric, for rep: Rep) -> Double? {
-        reps[rep.id]?[metric] ?? teams[rep.team]?[metric] ?? perDay[metric]
+    /// The norm that applies to a rep: the rep override, else the team's, else the department's.
+    public func norm(_ metric: NormMetric, for rep: Rep) -> NormValue? {
+        reps[rep.id]?[metric] ?? teams[rep.team]?[metric] ?? department[metric]
+    }
+}
+
+/// Why a rep does not work on some days: vacation, sick leave, training… (`absences` in config or a CSV).
+public struct Absence: Sendable, Equatable {
+    public var rep: String
+    /// First and last absent day, inclusive, as days since 1970-01-01.
+    public var from: Int
+    public var to: Int
+    public var kind: String
+    /// Where it was written: `config/team.yml` line 40, `config/absences.csv` line 3.
+    public var file: String
+    public var line: Int
+
+    public init(rep: String, from: Int, to: Int, kind: String, file: String = "", line: Int = 0) {
+        self.rep = rep
+        self.from = from
+        self.to = to
+        self.kind = kind
+        self.file = file
+        self.line = line
     }
 }
 
@@ -183,15 +242,18 @@ public struct ProjectConfig: Sendable, Equatable {
     public var company: CompanySettings
     public var reps: [Rep]
     public var norms: Norms
+    public var absences: [Absence]
     public var thresholds: Thresholds
     public var mail: MailSettings
     public var funnels: [Funnel]
 
     public init(company: CompanySettings = CompanySettings(), reps: [Rep] = [], norms: Norms = Norms(),
-                thresholds: Thresholds = Thresholds(), mail: MailSettings = MailSettings(), funnels: [Funnel] = []) {
+                absences: [Absence] = [], thresholds: Thresholds = Thresholds(), mail: MailSettings = MailSettings(),
+                funnels: [Funnel] = []) {
         self.company = company
         self.reps = reps
         self.norms = norms
+        self.absences = absences
         self.thresholds = thresholds
         self.mail = mail
         self.funnels = funnels

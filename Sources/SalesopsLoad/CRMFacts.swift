@@ -2,8 +2,8 @@ import SalesopsCore
 import SalesopsSQLite
 
 /// The process-quality relations derived from the CRM tables (SPEC "Leads", "Deals and stages"):
-/// first contact and SLA of leads, stage skips, the funnel, stuck deals, and the CRM columns of
-/// `rep_daily`. All are rebuilt whole each run: they depend on the calls and mail as much as on the
+/// first contact and SLA of leads, stage skips, the funnel, stuck deals and overdue tasks. All are
+/// rebuilt whole each run: they depend on the calls and mail as much as on the
 /// CRM snapshot, and the CRM tables are small next to the call logs.
 extension Warehouse {
     /// Whether any CRM record is loaded.
@@ -16,7 +16,10 @@ extension Warehouse {
 
     /// Writes the configured funnels to `funnel_stages`.
     public func refreshFunnels(_ funnels: [Funnel]) throws {
-        try db.execute("DELETE FROM funnel_stages")
+        try db.execute("DELETE FROM funnel_stages; DELETE FROM pipelines;")
+        for funnel in funnels {
+            try db.run("INSERT INTO pipelines(pipeline, name) VALUES (?,?)", [.text(funnel.pipeline), .text(funnel.name)])
+        }
         let insert = try db.prepare("""
             INSERT INTO funnel_stages(pipeline, stage_id, name, stage_order, required, final, max_days) VALUES (?,?,?,?,?,?,?)
             """)
@@ -43,7 +46,6 @@ extension Warehouse {
         try rebuildFunnel()
         try rebuildStuckDeals(asOf: asOf, asOfEnd: asOfEnd)
         try rebuildOverdueTasks(asOf: asOf, asOfEnd: asOfEnd)
-        try rebuildRepDailyCRM()
     }
 
     /// Tasks not closed whose deadline passed before the as-of time, and tasks closed after their deadline.
@@ -193,40 +195,5 @@ extension Warehouse {
                 WHERE d.stage_semantic = 'open' AND fs.max_days IS NOT NULL AND d.created_epoch <= ?2)
             WHERE days > max_days
             """, [.text(asOf), .integer(asOfEnd)])
-    }
-
-    /// The CRM columns of `rep_daily`: completed meetings and their minutes and chats (by their start),
-    /// new and junk leads (by their creation), deals won (by their close date) and their amounts, payments.
-    func rebuildRepDailyCRM() throws {
-        try db.execute("""
-            UPDATE rep_daily SET meetings = 0, meeting_mins = 0, chats = 0, leads_new = 0, leads_junk = 0, deals_won = 0,
-                                 revenue_won = 0, payments_amount = 0
-            WHERE meetings + meeting_mins + chats + leads_new + leads_junk + deals_won + revenue_won + payments_amount != 0;
-            INSERT INTO rep_daily(rep_id, local_date, meetings, meeting_mins, chats, leads_new, leads_junk, deals_won,
-                                  revenue_won, payments_amount)
-            SELECT rep_id, local_date, SUM(meetings), SUM(meeting_mins), SUM(chats), SUM(leads_new), SUM(leads_junk),
-                   SUM(deals_won), SUM(revenue_won), SUM(payments_amount) FROM (
-                SELECT rep_id, local_date, kind = 'meeting' AND completed AS meetings,
-                       CASE WHEN kind = 'meeting' AND completed AND end_epoch > start_epoch
-                            THEN (end_epoch - start_epoch) / 60 ELSE 0 END AS meeting_mins,
-                       kind = 'chat' AS chats, 0 AS leads_new, 0 AS leads_junk, 0 AS deals_won, 0 AS revenue_won,
-                       0 AS payments_amount
-                FROM activities WHERE (kind = 'meeting' OR kind = 'chat') AND local_date IS NOT NULL
-                UNION ALL
-                SELECT rep_id, local_date, 0, 0, 0, 1, 0, 0, 0, 0 FROM leads
-                UNION ALL
-                SELECT rep_id, local_date, 0, 0, 0, 0, 1, 0, 0, 0 FROM leads WHERE status_semantic = 'junk'
-                UNION ALL
-                SELECT rep_id, closed_at, 0, 0, 0, 0, 0, 1, COALESCE(amount, 0), 0 FROM deals
-                WHERE stage_semantic = 'won' AND closed_at IS NOT NULL
-                UNION ALL
-                SELECT rep_id, local_date, 0, 0, 0, 0, 0, 0, 0, amount FROM payments)
-            WHERE rep_id IS NOT NULL
-            GROUP BY local_date, rep_id
-            ON CONFLICT(rep_id, local_date) DO UPDATE SET meetings = excluded.meetings, meeting_mins = excluded.meeting_mins,
-                chats = excluded.chats, leads_new = excluded.leads_new, leads_junk = excluded.leads_junk,
-                deals_won = excluded.deals_won, revenue_won = excluded.revenue_won,
-                payments_amount = excluded.payments_amount;
-            """)
     }
 }

@@ -2,7 +2,7 @@ import SalesopsCore
 import SalesopsSQLite
 
 /// The derived call relations: `calls` (grouped while streaming, each with its legs; regrouped when
-/// a call's legs span runs or files), then `missed_calls` and `rep_daily` in SQL.
+/// a call's legs span runs or files), then `missed_calls` in SQL (`rep_daily` is a model: ``Models``).
 extension Warehouse {
     /// Creates the run's scratch tables: dates whose daily rows must be rebuilt, calls to regroup, and
     /// the later legs of calls already stored (set aside by ``CallWriter/insertNew(_:legs:source:)``).
@@ -188,76 +188,5 @@ extension Warehouse {
                 ORDER BY c.start_epoch, c.call_id LIMIT 1)
             WHERE m.direction = 'inbound' AND m.disposition != 'answered' AND \(scope)
             """, [.integer(runID), .integer(Int64(windowMins))])
-    }
-
-    /// Rebuilds `rep_daily` for the dates in `temp.touched_dates` (filled by the call and mail writers):
-    /// call and mail counts per rep and date, plus a zero row for every active rep on every touched
-    /// business day.
-    public func rebuildRepDaily() throws {
-        try db.execute("""
-            DELETE FROM rep_daily WHERE local_date IN (SELECT local_date FROM temp.touched_dates);
-            INSERT INTO rep_daily(rep_id, local_date, calls_out, calls_in, calls_out_effective, calls_in_effective,
-                                  talk_secs, missed_in)
-            SELECT rep_id, local_date,
-                   SUM(direction = 'outbound'), SUM(direction = 'inbound'),
-                   SUM(direction = 'outbound' AND is_effective), SUM(direction = 'inbound' AND is_effective),
-                   SUM(talk_secs), SUM(direction = 'inbound' AND disposition != 'answered')
-            FROM calls
-            WHERE rep_id IS NOT NULL AND direction != 'internal'
-              AND local_date IN (SELECT local_date FROM temp.touched_dates)
-            GROUP BY local_date, rep_id;
-            INSERT OR IGNORE INTO rep_daily(rep_id, local_date)
-            SELECT r.rep_id, c.local_date FROM reps r JOIN calendar c
-              ON c.is_business_day = 1 AND c.local_date IN (SELECT local_date FROM temp.touched_dates)
-             AND (r.active_from IS NULL OR c.local_date >= r.active_from)
-             AND (r.active_to IS NULL OR c.local_date <= r.active_to);
-            """)
-        try rebuildRepDailyMail()
-    }
-}
-
-/// The as-of day's department figures for the run summary, read from `rep_daily`, `norms` and `missed_calls`.
-public struct DayHeadline: Sendable, Equatable {
-    public var callsOut = 0
-    public var callsIn = 0
-    public var effective = 0
-    public var effectiveNorm = 0.0
-    public var missed = 0
-    public var missedWithoutCallback = 0
-    public var emailsOut = 0
-    public var proposals = 0
-
-    public init(callsOut: Int = 0, callsIn: Int = 0, effective: Int = 0, effectiveNorm: Double = 0, missed: Int = 0,
-                missedWithoutCallback: Int = 0, emailsOut: Int = 0, proposals: Int = 0) {
-        self.callsOut = callsOut
-        self.callsIn = callsIn
-        self.effective = effective
-        self.effectiveNorm = effectiveNorm
-        self.missed = missed
-        self.missedWithoutCallback = missedWithoutCallback
-        self.emailsOut = emailsOut
-        self.proposals = proposals
-    }
-}
-
-extension Warehouse {
-    /// Department totals for one local date.
-    public func dayHeadline(localDate: String) throws -> DayHeadline {
-        let row = try db.query("""
-            SELECT COALESCE(SUM(calls_out), 0), COALESCE(SUM(calls_in), 0),
-                   COALESCE(SUM(calls_out_effective + calls_in_effective), 0),
-                   (SELECT COALESCE(SUM(n.per_day), 0) FROM norms n JOIN calendar c ON c.local_date = ?1
-                      AND c.is_business_day = 1 JOIN reps r ON r.rep_id = n.rep_id
-                      AND (r.active_from IS NULL OR r.active_from <= ?1) AND (r.active_to IS NULL OR r.active_to >= ?1)
-                    WHERE n.metric = 'calls_effective'),
-                   (SELECT COUNT(*) FROM missed_calls WHERE local_date = ?1),
-                   (SELECT COUNT(*) FROM missed_calls WHERE local_date = ?1 AND within_window = 0),
-                   COALESCE(SUM(emails_out), 0), COALESCE(SUM(proposals), 0)
-            FROM rep_daily WHERE local_date = ?1
-            """, [.text(localDate)]).first ?? []
-        guard row.count == 8 else { return DayHeadline() }
-        return DayHeadline(callsOut: row[0].int ?? 0, callsIn: row[1].int ?? 0, effective: row[2].int ?? 0,
-                           effectiveNorm: row[3].double ?? 0, missed: row[4].int ?? 0,
-                           missedWithoutCallback: row[5].int ?? 0, emailsOut: row[6].int ?? 0, proposals: row[7].int ?? 0)
     }
 }

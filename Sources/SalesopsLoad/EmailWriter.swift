@@ -94,16 +94,4 @@ extension Warehouse {
             WHERE src_file = ?
             """, [.text(path)])
     }
-
-    /// Rebuilds the mail columns of `rep_daily` (`emails_out`, `proposals`) for the touched dates.
-    func rebuildRepDailyMail() throws {
-        try db.execute("""
-            INSERT INTO rep_daily(rep_id, local_date, emails_out, proposals)
-            SELECT rep_id, local_date, COUNT(*), SUM(is_proposal) FROM emails
-            WHERE direction = 'outbound' AND rep_id IS NOT NULL
-              AND local_date IN (SELECT local_date FROM temp.touched_dates)
-            GROUP BY local_date, rep_id
-            ON CONFLICT(rep_id, local_date) DO UPDATE SET emails_out = excluded.emails_out, proposals = excluded.proposals;
-            """)
-    }
 }

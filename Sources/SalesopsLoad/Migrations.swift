@@ -15,6 +15,7 @@ public enum Migrations {
         ("009_run_statuses", runStatuses),
         ("010_shipped_schema_reconciled", ""),   // the repair below does the work
         ("011_lead_close_times", leadCloseTimes),
+        ("012_models", models),
     ]
 
     /// Repairs of warehouses made by early commits of main, whose migration 001 differed from the
@@ -49,6 +50,116 @@ public enum Migrations {
 
     /// Facts are history: a file read whole again (rewritten, truncated, a new log under the old name)
     /// must not count an unmatched leg twice, so each carries the identity of its CDR row.
+    /// The tables the models (``Models``) read and write: norms per period, absences, the reported
+    /// metrics and captions, the dates and as-of date a build is for, and `rep_period` and `alerts`.
+    /// `norms` (per-day norms resolved in Swift) gives way to `norm_rules` and the `rep_norms` view.
+    static let models = """
+    DROP TABLE norms;
+    -- one row per norm as configured: the department's default, a team's or a rep's override
+    CREATE TABLE norm_rules (
+        scope    TEXT NOT NULL CHECK (scope = 'department' OR scope = 'team' OR scope = 'rep'),
+        scope_id TEXT NOT NULL,           -- '' for the department, else the team's name or the rep's id
+        metric   TEXT NOT NULL,
+        per      TEXT NOT NULL CHECK (per = 'day' OR per = 'week' OR per = 'month'),
+        value    REAL NOT NULL,
+        PRIMARY KEY (scope, scope_id, metric)
+    );
+    -- one row per absence: the days from..to (inclusive) are not working days of the rep
+    CREATE TABLE absences (
+        rep_id    TEXT NOT NULL,
+        from_date TEXT NOT NULL,
+        to_date   TEXT NOT NULL,
+        kind      TEXT NOT NULL,          -- vacation, sick, training…
+        origin    TEXT NOT NULL           -- file and line it was written at
+    );
+    -- one row per metric rep_period reports, in the order reports show them
+    CREATE TABLE metrics (
+        metric   TEXT PRIMARY KEY,
+        position INTEGER NOT NULL,
+        normable INTEGER NOT NULL CHECK (normable = 0 OR normable = 1),
+        unit     TEXT NOT NULL CHECK (unit = 'count' OR unit = 'decimal' OR unit = 'money')
+    );
+    -- one row per configured CRM pipeline (funnel), with its name
+    CREATE TABLE pipelines (
+        pipeline TEXT PRIMARY KEY,
+        name     TEXT NOT NULL
+    );
+    -- captions the models use (metric names, alert messages), per report language
+    CREATE TABLE captions (
+        language TEXT NOT NULL,
+        key      TEXT NOT NULL,
+        text     TEXT NOT NULL,
+        PRIMARY KEY (language, key)
+    );
+    -- the local dates whose daily rows the last build rebuilt
+    CREATE TABLE model_dates (local_date TEXT PRIMARY KEY);
+    -- one row per rep (NULL: no rep) and local date with calls
+    CREATE TABLE rep_daily_calls (
+        rep_id              TEXT,
+        local_date          TEXT NOT NULL,
+        calls_out           INTEGER NOT NULL,
+        calls_in            INTEGER NOT NULL,
+        calls_out_effective INTEGER NOT NULL,
+        calls_in_effective  INTEGER NOT NULL,
+        talk_secs           INTEGER NOT NULL,
+        missed_in           INTEGER NOT NULL
+    );
+    CREATE INDEX rep_daily_calls_date ON rep_daily_calls(local_date, rep_id);
+    -- one row per rep (NULL: no rep) and local date with outbound mail
+    CREATE TABLE rep_daily_mail (
+        rep_id     TEXT,
+        local_date TEXT NOT NULL,
+        emails_out INTEGER NOT NULL,
+        proposals  INTEGER NOT NULL
+    );
+    CREATE INDEX rep_daily_mail_date ON rep_daily_mail(local_date, rep_id);
+    -- the as-of date the as-of models were last built for (one row)
+    CREATE TABLE as_of_context (
+        as_of           TEXT NOT NULL,    -- local date
+        as_of_end       TEXT NOT NULL,    -- the end of that day, UTC
+        as_of_end_epoch INTEGER NOT NULL,
+        since_date      TEXT NOT NULL,    -- the previous working day: alerts are new after its end
+        since_end       TEXT NOT NULL,
+        since_end_epoch INTEGER NOT NULL
+    );
+    -- the derived relations: name, grain, what each reads and its SQL, in build order
+    CREATE TABLE models (
+        name       TEXT PRIMARY KEY,
+        position   INTEGER NOT NULL,
+        kind       TEXT NOT NULL,
+        grain      TEXT NOT NULL,
+        depends_on TEXT NOT NULL,
+        sql        TEXT NOT NULL
+    );
+    -- one row per as-of date, period, scope, rep and metric
+    CREATE TABLE rep_period (
+        as_of        TEXT NOT NULL,
+        period       TEXT NOT NULL CHECK (period = 'day' OR period = 'wtd' OR period = 'mtd' OR period = 'prev_week'),
+        period_start TEXT NOT NULL,
+        period_end   TEXT NOT NULL,
+        scope        TEXT NOT NULL CHECK (scope = 'rep' OR scope = 'no_rep' OR scope = 'department'),
+        rep_id       TEXT,                -- NULL for no_rep and department
+        metric       TEXT NOT NULL,
+        value        NUMERIC NOT NULL,
+        norm         NUMERIC,             -- NULL: no norm for the metric
+        pct_of_norm  REAL,                -- value / norm when the norm is above 0
+        working_days INTEGER              -- the rep's working business days in the period
+    );
+    CREATE UNIQUE INDEX rep_period_key ON rep_period(as_of, period, scope, COALESCE(rep_id, ''), metric);
+    -- one row per alert and as-of date
+    CREATE TABLE alerts (
+        as_of    TEXT NOT NULL,
+        alert_id TEXT NOT NULL,
+        rep_id   TEXT,
+        kind     TEXT NOT NULL,
+        severity TEXT NOT NULL CHECK (severity = 'high' OR severity = 'medium' OR severity = 'low'),
+        metric   TEXT,                    -- below_norm and decline: the metric
+        message  TEXT NOT NULL,
+        evidence TEXT NOT NULL,           -- JSON array of the ids (calls, leads, deals, tasks) or dates behind it
+        PRIMARY KEY (as_of, alert_id)
+    );
+    """
+
     static let unmatchedLegIdentity = """
     ALTER TABLE unmatched_legs ADD COLUMN leg_hash INTEGER;   -- identity of the CDR row, whatever file it is read from
     CREATE INDEX unmatched_legs_hash ON unmatched_legs(leg_hash);

@@ -5,6 +5,13 @@ import SalesopsSQLite
 /// The SQLite warehouse: schema, run ledger, bulk loads and the SQL that derives calls' metrics.
 ///
 /// A run happens inside one transaction (``run(_:)``), so a killed run leaves the warehouse as it was.
+/// What a changed setting requires of the derived rows, least to most.
+public enum ReferenceChange: Int, Comparable, Sendable {
+    case none, rebuild, regroup
+
+    public static func < (a: ReferenceChange, b: ReferenceChange) -> Bool { a.rawValue < b.rawValue }
+}
+
 public final class Warehouse {
     public let db: SQLiteDatabase
 
@@ -110,11 +117,11 @@ public final class Warehouse {
 
     // MARK: - Reference data
 
-    /// Writes reps, their numbers, norms, the calendar and the settings the metrics depend on.
-    /// Returns true when a setting that changes derived rows (time zone, thresholds) changed, so the
-    /// caller rebuilds every derived row instead of only the touched ones.
+    /// Writes the roster, norms, absences, calendar, settings and captions from the config. Returns
+    /// what a changed setting requires: regrouping every call (time zone, extension length) or
+    /// rebuilding every derived row (thresholds, language).
     @discardableResult
-    public func refreshReference(config: ProjectConfig, calendar days: ClosedRange<Int>) throws -> Bool {
+    public func refreshReference(config: ProjectConfig, calendar days: ClosedRange<Int>) throws -> ReferenceChange {
         let rep = try db.prepare("""
             INSERT INTO reps(rep_id, name, team, active_from, active_to) VALUES (?,?,?,?,?)
             ON CONFLICT(rep_id) DO UPDATE SET name = excluded.name, team = excluded.team,
@@ -123,21 +130,31 @@ public final class Warehouse {
                 excluded.active_from, excluded.active_to)
             """)
         let number = try db.prepare("INSERT INTO rep_numbers(rep_id, kind, number) VALUES (?,?,?)")
-        let norm = try db.prepare("INSERT INTO norms(rep_id, metric, per_day) VALUES (?,?,?)")
-        defer { rep.finalize(); number.finalize(); norm.finalize() }
-        try db.execute("DELETE FROM rep_numbers; DELETE FROM norms;")
+        let norm = try db.prepare("INSERT INTO norm_rules(scope, scope_id, metric, per, value) VALUES (?,?,?,?,?)")
+        let absence = try db.prepare("INSERT INTO absences(rep_id, from_date, to_date, kind, origin) VALUES (?,?,?,?,?)")
+        defer { rep.finalize(); number.finalize(); norm.finalize(); absence.finalize() }
+        try db.execute("DELETE FROM rep_numbers; DELETE FROM norm_rules; DELETE FROM absences;")
         for r in config.reps {
             try rep.run([.text(r.id), .text(r.name), .text(r.team),
                          r.activeFrom.map { .text(CivilTime.dateString(days: $0)) } ?? .null,
                          r.activeTo.map { .text(CivilTime.dateString(days: $0)) } ?? .null])
             for e in Set(r.extensions).sorted() { try number.run([.text(r.id), .text("extension"), .text(e)]) }
             for d in Set(r.dids).sorted() { try number.run([.text(r.id), .text("did"), .text(d)]) }
-            for metric in NormMetric.allCases {
-                if let value = config.norms.perDay(metric, for: r) {
-                    try norm.run([.text(r.id), .text(metric.rawValue), .real(value)])
+        }
+        let levels: [(String, [String: [NormMetric: NormValue]])] = [
+            ("department", ["": config.norms.department]), ("team", config.norms.teams), ("rep", config.norms.reps)]
+        for (scope, owners) in levels {
+            for (owner, values) in owners.sorted(by: { $0.key < $1.key }) {
+                for (metric, value) in values.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                    try norm.run([.text(scope), .text(owner), .text(metric.rawValue), .text(value.per.rawValue), .real(value.value)])
                 }
             }
         }
+        for a in config.absences {
+            try absence.run([.text(a.rep), .text(CivilTime.dateString(days: a.from)), .text(CivilTime.dateString(days: a.to)),
+                             .text(a.kind), .text("\(a.file):\(a.line)")])
+        }
+        try refreshMetricsAndCaptions()
         let day = try db.prepare("""
             INSERT INTO calendar(local_date, iso_weekday, is_business_day) VALUES (?,?,?)
             ON CONFLICT(local_date) DO UPDATE SET is_business_day = excluded.is_business_day
@@ -148,23 +165,57 @@ public final class Warehouse {
             try day.run([.text(CivilTime.dateString(days: d)), .integer(Int64(CivilTime.isoWeekday(days: d))),
                          .integer(config.company.isBusinessDay(d) ? 1 : 0)])
         }
-        let settings: [(String, String)] = [
-            ("time_zone", config.company.timeZone),
-            ("effective_call_secs", String(config.thresholds.effectiveCallSecs)),
-            ("callback_window_mins", String(config.thresholds.callbackWindowMins)),
-            ("max_extension_digits", String(config.company.maxExtensionDigits)),
-            ("lead_sla_mins", String(config.thresholds.leadSLAMins)),
+        let settings: [(String, String, ReferenceChange)] = [
+            ("time_zone", config.company.timeZone, .regroup),
+            ("max_extension_digits", String(config.company.maxExtensionDigits), .regroup),
+            ("effective_call_secs", String(config.thresholds.effectiveCallSecs), .rebuild),
+            ("callback_window_mins", String(config.thresholds.callbackWindowMins), .rebuild),
+            ("lead_sla_mins", String(config.thresholds.leadSLAMins), .rebuild),
+            ("decline_alert_pct", String(config.thresholds.declineAlertPct), .rebuild),
+            ("report_language", config.company.reportLanguage.rawValue, .rebuild),
         ]
-        var changed = false
-        for (key, value) in settings {
+        var change = ReferenceChange.none
+        for (key, value, needs) in settings {
             let old = try db.scalar("SELECT value FROM settings WHERE key = ?", [.text(key)])?.string
-            if old != nil && old != value { changed = true }
+            if old != nil && old != value { change = max(change, needs) }
             if old != value {
                 try db.run("INSERT INTO settings(key, value) VALUES (?,?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                              [.text(key), .text(value)])
             }
         }
-        return changed
+        if change != .none {
+            // A threshold is read by the models; the stored flag of each call follows it.
+            try db.execute("""
+                UPDATE calls SET is_effective = (disposition = 'answered'
+                    AND talk_secs > (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'effective_call_secs'))
+                WHERE is_effective != (disposition = 'answered'
+                    AND talk_secs > (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'effective_call_secs'))
+                """)
+        }
+        return change
+    }
+
+    /// Writes the reported metrics (in report order) and the captions the models' SQL uses.
+    func refreshMetricsAndCaptions() throws {
+        let metrics: [[String]] = NormMetric.allCases.map { [$0.rawValue, "1", $0.unit] } + [["missed_in", "0", "count"]]
+        let current = try db.query("SELECT metric, normable, unit FROM metrics ORDER BY position").map { $0.map { $0.string ?? "" } }
+        if current != metrics {
+            try db.execute("DELETE FROM metrics")
+            for (i, m) in metrics.enumerated() {
+                try db.run("INSERT INTO metrics(metric, position, normable, unit) VALUES (?,?,?,?)",
+                           [.text(m[0]), .integer(Int64(i + 1)), .integer(Int64(m[1])!), .text(m[2])])
+            }
+        }
+        // Keys and languages are ASCII: Swift's order and SQLite's BINARY order agree.
+        let wanted = ["en", "ru"].flatMap { language in
+            WarehouseCaptions.table.sorted { $0.key < $1.key }.map { [language, $0.key, language == "ru" ? $0.value.ru : $0.value.en] }
+        }
+        let stored = try db.query("SELECT language, key, text FROM captions ORDER BY language, key").map { $0.map { $0.string ?? "" } }
+        guard stored != wanted else { return }
+        try db.execute("DELETE FROM captions")
+        let insert = try db.prepare("INSERT INTO captions(language, key, text) VALUES (?,?,?)")
+        defer { insert.finalize() }
+        for row in wanted { try insert.run(row.map(SQLValue.text)) }
     }
 
     // MARK: - Files and rejects

@@ -484,8 +484,9 @@ public struct PipelineRunner {
         do {
             outcome = try warehouse.run {
                 let runID = try warehouse.beginRun(pipeline: pipeline.name, asOf: asOfText, startedAt: startedAt)
-                let full = try warehouse.refreshReference(config: config, calendar: (asOf - 400)...(asOf + 31))
-                if full { logger.info("settings changed: rebuilding every derived row") }
+                let change = try warehouse.refreshReference(config: config, calendar: (asOf - 400)...(asOf + 31))
+                let full = change == .regroup
+                if change != .none { logger.info("settings changed: rebuilding every derived row") }
                 var clock = PhaseClock(logger: logger)
                 try warehouse.beginScratch()
                 for path in forget {
@@ -537,17 +538,17 @@ public struct PipelineRunner {
                    let day = CivilTime.days(fromDateString: earliest), day < asOf - 400 {
                     try warehouse.refreshReference(config: config, calendar: day...(asOf + 31))
                 }
-                try warehouse.rebuildMissedCalls(runID: runID, full: full || bulk,
+                try warehouse.rebuildMissedCalls(runID: runID, full: change != .none || bulk,
                                                  windowMins: config.thresholds.callbackWindowMins)
                 clock.done("missed calls")
-                try warehouse.rebuildRepDaily()
-                clock.done("rep_daily")
+                let zone = ZoneClock(identifier: config.company.timeZone)!
                 if try warehouse.hasCRMData() {
-                    let zone = ZoneClock(identifier: config.company.timeZone)!
                     try warehouse.rebuildCRMFacts(leadSLAMins: config.thresholds.leadSLAMins,
                                                   asOf: asOfText, asOfEnd: zone.utc(fromLocal: Int64(asOf + 1) * 86_400))
                     clock.done("crm facts")
                 }
+                try warehouse.buildModels(asOf: asOf, clock: zone, allDates: change != .none)
+                clock.done("models")
                 let kinds = Dictionary(pipeline.sources.map { ($0.name, $0.kind.rawValue) }, uniquingKeysWith: { a, _ in a })
                 try warehouse.finishRun(runID, stats: stats, kinds: kinds,
                                         status: stats.contains { !$0.noData.isEmpty } ? "no_data" : "ok",
@@ -601,6 +602,13 @@ public struct PipelineRunner {
         applyPermissions()
         let lock = try RunLock(path: outputDir.appendingPathComponent(".salesops.lock").path, purpose: "report")
         defer { lock.release() }
+        do {
+            let warehouse = try Warehouse(path: warehousePath)
+            defer { warehouse.close() }
+            try warehouse.run { try warehouse.prepareReport(asOf: asOf, clock: ZoneClock(identifier: config.company.timeZone)!) }
+        } catch let error as SQLiteError {
+            throw SalesopsError(.database, "cannot read the warehouse \(warehousePath) to prepare the report", cause: error.description)
+        }
         return try writeReports(asOf: asOf)
     }
 

@@ -13,7 +13,7 @@ enum DefinitionsSheet {
         if let run = c.runID { sheet.write(row, 1, String(run)) }
         row += 1
         let settings = try c.db.query("SELECT key, value FROM settings ORDER BY key")
-        for s in settings where s[0].string != "max_extension_digits" {
+        for s in settings where s[0].string != "max_extension_digits" && s[0].string != "report_language" {
             let key = s[0].string ?? ""
             sheet.write(row, 0, t(key))
             if let n = Int(s[1].string ?? "") { sheet.write(row, 1, n, ReportContext.count) } else { sheet.write(row, 1, s[1].string ?? "") }
@@ -21,19 +21,46 @@ enum DefinitionsSheet {
         }
         row += 1
         sheet.write(row, 0, t("norms"), ReportContext.title); row += 1
-        for (i, h) in [t("rep"), t("metric"), t("per_day")].enumerated() { sheet.write(row, i, h, ReportContext.header) }
+        for (i, h) in [t("metric"), t("norm_scope"), t("team"), t("norm"), t("per")].enumerated() {
+            sheet.write(row, i, h, ReportContext.header)
+        }
         row += 1
         for n in try c.db.query("""
-            SELECT r.name, n.metric, n.per_day FROM norms n JOIN reps r USING (rep_id) ORDER BY r.team, r.name, n.metric
+            SELECT n.metric, n.scope, n.scope_id, n.value, n.per FROM norm_rules n JOIN metrics m ON m.metric = n.metric
+            ORDER BY m.position, CASE n.scope WHEN 'department' THEN 0 WHEN 'team' THEN 1 ELSE 2 END, n.scope_id
             """) {
-            sheet.write(row, 0, n[0].string ?? "")
-            sheet.write(row, 1, n[1].string ?? "")
-            c.writeValue(sheet, row, 2, n[2])
+            let scope = n[1].string ?? ""
+            sheet.write(row, 0, t("metric.\(n[0].string ?? "")"))
+            sheet.write(row, 1, t("norm_scope.\(scope)"))
+            let owner = n[2].string ?? ""
+            let shown = scope == "rep" ? try c.db.scalar("SELECT name FROM reps WHERE rep_id = ?", [.text(owner)])?.string ?? owner : owner
+            sheet.write(row, 2, shown)
+            c.writeValue(sheet, row, 3, n[3], ReportContext.decimal)
+            sheet.write(row, 4, t("per.\(n[4].string ?? "")"))
             row += 1
+        }
+        let absences = try c.db.query("""
+            SELECT r.name, a.from_date, a.to_date, a.kind FROM absences a LEFT JOIN reps r ON r.rep_id = a.rep_id
+            WHERE a.from_date <= ?1 ORDER BY a.from_date, r.name
+            """, [.text(c.asOfText)])
+        if !absences.isEmpty {
+            row += 1
+            sheet.write(row, 0, t("absences"), ReportContext.title); row += 1
+            for (i, h) in [t("rep"), t("absence_from"), t("absence_to"), t("absence_kind")].enumerated() {
+                sheet.write(row, i, h, ReportContext.header)
+            }
+            row += 1
+            for a in absences {
+                sheet.write(row, 0, a[0].string ?? "")
+                c.writeDate(sheet, row, 1, a[1].string ?? "")
+                c.writeDate(sheet, row, 2, a[2].string ?? "")
+                sheet.write(row, 3, a[3].string ?? "")
+                row += 1
+            }
         }
         row += 1
         sheet.write(row, 0, t("definitions"), ReportContext.title); row += 1
-        for key in ["def.call", "def.effective", "def.missed", "def.norm", "def.dates"] {
+        for key in ["def.call", "def.effective", "def.missed", "def.norm", "def.alerts", "def.dates"] {
             sheet.write(row, 0, t(key), CellStyle(wrap: false))
             row += 1
         }

@@ -3,8 +3,9 @@ import SalesopsCore
 import SalesopsSQLite
 import SalesopsXLSX
 
-/// Writes `department.xlsx` for an as-of date from the warehouse relations (`rep_daily`, `norms`,
-/// `calendar`, `missed_calls`, `emails`, `etl_*`). Every figure is read with SQL; this code only lays it out.
+/// Writes `department.xlsx` and one `rep-<rep_id>.xlsx` per active rep for an as-of date from the
+/// warehouse relations (`alerts`, `rep_period`, `alert_items`, …), which the caller has built for that
+/// date. Every figure is read with SQL; this code only lays it out.
 public struct DepartmentReport {
     public let warehousePath: String
     public let asOf: Int
@@ -19,34 +20,64 @@ public struct DepartmentReport {
         self.activityDays = activityDays
     }
 
-    /// Writes the workbook to `path` through a temporary file renamed into place.
-    public func write(to path: String) throws {
+    /// Writes `department.xlsx` to `path` and the reps' workbooks beside it, each through a temporary
+    /// file renamed into place; returns the reps' workbook paths.
+    @discardableResult
+    public func write(to path: String) throws -> [String] {
         // Opened for writing but used read-only: after a killed run SQLite must be able to recover
         // (roll back a hot journal, rebuild the WAL index) before anything can be read.
         let db = try SQLiteDatabase(path: warehousePath)
         defer { db.close() }
         try db.execute("PRAGMA query_only = 1")
-        let (y, m, d) = CivilTime.civilFromDays(asOf)
-        let created = Date(timeIntervalSince1970: TimeInterval(asOf) * 86_400)
         let captions = Captions(language: company.reportLanguage)
-        try ReportFile.replace(path) { temporary in
-            let book = try XLSXWorkbook(path: temporary, created: created,
-                                        title: "\(captions("title.summary")) \(CivilTime.dateString(days: asOf))",
-                                        company: company.name)
-            let context = try ReportContext(db: db, asOf: asOf, year: y, month: m, day: d, captions: captions,
-                                            clock: ZoneClock(identifier: company.timeZone)!, activityDays: activityDays)
+        let clock = ZoneClock(identifier: company.timeZone)!
+        let context = try ReportContext(db: db, asOf: asOf, captions: captions, clock: clock, activityDays: activityDays)
+        try book(path, context) { book in
+            try AlertsSheet.write(book: book, context: context)
             try SummarySheet.write(book: book, context: context)
+            try ToDoSheets.write(book: book, context: context)
             try ActivitySheet.write(book: book, context: context)
-            try CRMSheets.write(book: book, context: context) {
-                try MissedCallsSheet.write(book: book, context: context)
-                if try context.db.scalar("SELECT EXISTS (SELECT 1 FROM emails)")?.int == 1 {
-                    try EmailsSheet.write(book: book, context: context)
-                }
-            }
+            if try CRMSheets.hasData(context) { try CRMSheets.funnel(book: book, context: context) }
             try DataQualitySheet.write(book: book, context: context)
             try DefinitionsSheet.write(book: book, context: context)
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        var written: [String] = []
+        for rep in try db.query("""
+            SELECT rep_id, name FROM reps
+            WHERE (active_from IS NULL OR active_from <= ?1) AND (active_to IS NULL OR active_to >= ?1)
+            ORDER BY rep_id
+            """, [.text(context.asOfText)]) {
+            guard let id = rep[0].string, let name = rep[1].string else { continue }
+            let repPath = (folder as NSString).appendingPathComponent("rep-\(Self.fileSafe(id)).xlsx")
+            let own = context.scoped(to: id, name: name)
+            try book(repPath, own) { book in
+                try AlertsSheet.write(book: book, context: own)
+                try SummarySheet.write(book: book, context: own)
+                try ToDoSheets.write(book: book, context: own)
+            }
+            written.append(repPath)
+        }
+        return written
+    }
+
+    /// Writes one workbook through a temporary file renamed into place.
+    private func book(_ path: String, _ context: ReportContext, _ sheets: (XLSXWorkbook) throws -> Void) throws {
+        let created = Date(timeIntervalSince1970: TimeInterval(asOf) * 86_400)
+        try ReportFile.replace(path) { temporary in
+            let book = try XLSXWorkbook(path: temporary, created: created,
+                                        title: "\(context.captions("title.summary")) \(context.asOfText)",
+                                        company: company.name)
+            try sheets(book)
             try book.close()
         }
+    }
+
+    /// A rep id as a file name: letters, digits, `-` and `_` kept, anything else as `_`.
+    static func fileSafe(_ id: String) -> String {
+        String(id.unicodeScalars.map { s -> Character in
+            s.properties.isAlphabetic || ("0"..."9").contains(s) || s == "-" || s == "_" ? Character(s) : "_"
+        })
     }
 }
 
@@ -66,12 +97,20 @@ struct ReportContext {
     let leadSLAMins: Int
     /// The last successful run, if any.
     let runID: Int?
+    /// The end of the as-of day and the start of its month, UTC epochs.
+    let asOfEnd: Int64
+    let monthStartEpoch: Int64
+    /// A rep's own workbook: the rep's id and name (nil: the department's).
+    private(set) var rep: String?
+    private(set) var repName = ""
 
-    init(db: SQLiteDatabase, asOf: Int, year: Int, month: Int, day: Int, captions: Captions, clock: ZoneClock,
-         activityDays: Int) throws {
+    init(db: SQLiteDatabase, asOf: Int, captions: Captions, clock: ZoneClock, activityDays: Int) throws {
+        let (year, month, _) = CivilTime.civilFromDays(asOf)
         self.db = db
         self.asOf = asOf
         asOfText = CivilTime.dateString(days: asOf)
+        asOfEnd = clock.utc(fromLocal: Int64(asOf + 1) * 86_400)
+        monthStartEpoch = clock.utc(fromLocal: Int64(CivilTime.daysFromCivil(year: year, month: month, day: 1)) * 86_400)
         weekStart = CivilTime.dateString(days: asOf - (CivilTime.isoWeekday(days: asOf) - 1))
         monthStart = CivilTime.dateString(days: CivilTime.daysFromCivil(year: year, month: month, day: 1))
         self.captions = captions
@@ -92,7 +131,24 @@ struct ReportContext {
             """, [.text(asOfText)])?.int
     }
 
+    /// The same context for one rep's workbook.
+    func scoped(to rep: String, name: String) -> ReportContext {
+        var c = self
+        c.rep = rep
+        c.repName = name
+        return c
+    }
+
+    /// `20.11` for `2026-11-20`.
+    func shortDate(_ text: String) -> String {
+        guard let days = CivilTime.days(fromDateString: text) else { return text }
+        let (_, m, d) = CivilTime.civilFromDays(days)
+        return String(format: "%02d.%02d", d, m)
+    }
+
     static let header = CellStyle(bold: true, background: 0xDDE5F0, wrap: true, border: true)
+    static let wrapped = CellStyle(wrap: true)
+    static let muted = CellStyle(fontColor: 0x808080)
     static let title = CellStyle(bold: true)
     // Counts and amounts with thousands separators (1,005,000 — shown as the reader's locale groups them).
     static let count = CellStyle(numberFormat: "#,##0")
@@ -105,6 +161,7 @@ struct ReportContext {
     static let totalCount = CellStyle(bold: true, numberFormat: "#,##0", border: true)
     static let totalDecimal = CellStyle(bold: true, numberFormat: "#,##0.0", border: true)
     static let totalPercent = CellStyle(bold: true, numberFormat: "0%", border: true)
+    static let totalMoney = CellStyle(bold: true, numberFormat: "#,##0.00", border: true)
     static let red = CellStyle(background: 0xF8CBAD)
     static let yellow = CellStyle(background: 0xFFEB9C)
     static let green = CellStyle(background: 0xC6EFCE)

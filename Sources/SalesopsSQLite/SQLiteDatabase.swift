@@ -83,6 +83,17 @@ public final class SQLiteDatabase {
         return rows
     }
 
+    /// Runs a statement with arguments and returns its column names and all rows. Queries of one
+    /// family can share an argument list: the arguments past the statement's highest `?N` are not bound.
+    public func table(_ sql: String, _ arguments: [SQLValue] = []) throws -> SQLTable {
+        let stmt = try prepare(sql)
+        defer { stmt.finalize() }
+        try stmt.bind(Array(arguments.prefix(stmt.parameterCount)))
+        var rows: [[SQLValue]] = []
+        while try stmt.step() { rows.append(stmt.row()) }
+        return SQLTable(columns: stmt.columnNames, rows: rows)
+    }
+
     /// Runs a statement with arguments that returns no rows (INSERT, UPDATE, DELETE).
     public func run(_ sql: String, _ arguments: [SQLValue] = []) throws {
         let stmt = try prepare(sql)
@@ -216,6 +227,12 @@ public final class SQLiteStatement {
 
     public var columnCount: Int { Int(sqlite3_column_count(stmt)) }
 
+    /// The statement's highest parameter index.
+    public var parameterCount: Int { Int(sqlite3_bind_parameter_count(stmt)) }
+
+    /// The result columns' names (their `AS` names).
+    public var columnNames: [String] { (0..<Int32(columnCount)).map { String(cString: sqlite3_column_name(stmt, $0)) } }
+
     /// Rows changed by this statement's last execution.
     public var changes: Int { Int(sqlite3_changes(sqlite3_db_handle(stmt))) }
 
@@ -242,6 +259,20 @@ public final class SQLiteStatement {
 
     /// The current row as values.
     public func row() -> [SQLValue] { (0..<columnCount).map(value) }
+}
+
+/// A query's result: column names and rows.
+public struct SQLTable: Sendable {
+    public let columns: [String]
+    public let rows: [[SQLValue]]
+
+    public init(columns: [String], rows: [[SQLValue]]) {
+        self.columns = columns
+        self.rows = rows
+    }
+
+    /// The index of a column by name.
+    public func index(_ name: String) -> Int? { columns.firstIndex(of: name) }
 }
 
 public extension SQLValue {

@@ -14,7 +14,8 @@ final class ConfigTests: XCTestCase {
             "config/company.yml:7: company.report_language: expected ru or en, got 'de'",
             "config/company.yml:5: company.busines_days: unknown key",
             "config/team.yml:8: reps[1].extension: unknown key",
-            "config/team.yml:12: norms.per_day.callz_out: unknown metric (known: calls_out, calls_in, calls_effective, talk_mins)",
+            "config/team.yml:12: norms.per_day.callz_out: unknown metric (known: calls_out, calls_in, calls_effective, talk_mins, "
+                + "meetings, meeting_mins, proposals, emails_out, chats, leads_new, deals_won, revenue_won, payments_amount)",
             "config/team.yml:14: thresholds.effective_call_secs: expected a whole number from 0 to 3600, got 'thirty'",
             "pipelines/nightly.yml:5: sources[0].type: unknown telephony extractor type 'asterisk_csv' (known: asterisk_cdr, freepbx_cdr, mapped_csv, bitrix24_rest)",
             "pipelines/nightly.yml:12: sources[1].format.delimiter: expected one ASCII character, got ';;'",
@@ -76,7 +77,7 @@ final class ConfigTests: XCTestCase {
         let config = try ConfigLoader.loadProject(at: Fixtures.root.appendingPathComponent("project"))
         XCTAssertEqual(config.company.timeZone, "Europe/Moscow")
         XCTAssertEqual(config.reps.map(\.id), ["r01", "r02", "r03"])
-        XCTAssertEqual(config.norms.perDay(.callsEffective, for: config.reps[0]), 2)
+        XCTAssertEqual(config.norms.norm(.callsEffective, for: config.reps[0]), NormValue(per: .day, value: 2))
         XCTAssertEqual(config.company.reportLanguage, .en)
         XCTAssertTrue(config.company.isBusinessDay(CivilTime.days(fromDateString: "2026-11-10")!))
         XCTAssertFalse(config.company.isBusinessDay(CivilTime.days(fromDateString: "2026-11-04")!))

@@ -154,7 +154,8 @@ final class CallPipelineTests: XCTestCase {
         let project = try TestProject.asterisk("ring_group_one_answer.csv", "callback_window.csv", "malformed_rows.csv")
         defer { project.remove() }
         try project.run()
-        let tables = ["calls", "call_legs", "missed_calls", "rep_daily", "rejects", "etl_files", "reps", "calendar", "norms"]
+        let tables = ["calls", "call_legs", "missed_calls", "rep_daily", "rejects", "etl_files", "reps", "calendar", "norm_rules",
+                      "rep_daily_calls", "rep_period", "alerts", "models"]
         func snapshot() throws -> [[[String]]] { try tables.map { try project.rows("SELECT * FROM \($0) ORDER BY 1, 2") } }
         let before = try snapshot()
         let second = try project.run()
@@ -364,7 +365,8 @@ final class CallPipelineTests: XCTestCase {
             .appendingPathComponent("shared/tools/check_warehouse.py").path
         try XCTSkipUnless(FileManager.default.fileExists(atPath: checker), "shared/tools not beside the repository")
         let (code, out, _) = try runProcess("/usr/bin/env", ["python3", checker, project.warehouse,
-                                                            "reps,calls,missed_calls,emails,rep_daily,etl_runs,etl_files,rejects"])
+                                                            "reps,calls,missed_calls,emails,leads,deals,deal_stage_history,activities,tasks,payments,"
+                                                            + "rep_daily,funnel,stage_violations,stuck_deals,alerts,rep_period,etl_runs,etl_files,rejects"])
         XCTAssertEqual(code, 0, out)
     }
 }

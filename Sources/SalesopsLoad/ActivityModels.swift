@@ -1,0 +1,242 @@
+/// The intensity models (SPEC "Metric definitions", "Norms"): what each rep did per day, the norms
+/// that apply to each working day, and the figures per period against them.
+enum ActivityModels {
+    static let all: [Model] = [callsDaily, mailDaily, repDailyCRM, repDaily, repDays, repNorms, normDaily, repMetricDaily,
+                               repPeriod]
+
+    static let callsDaily = Model("rep_daily_calls", .table,
+                                  grain: "one row per rep (NULL: no rep) and local date with calls, for the dates in model_dates",
+                                  dependsOn: ["calls", "settings", "model_dates"], sql: """
+        -- Every outbound call, every inbound call attributed to the rep (missed ones too); internal calls
+        -- count in neither. Effective: answered and talking longer than settings.effective_call_secs.
+        DELETE FROM rep_daily_calls WHERE local_date IN (SELECT local_date FROM model_dates);
+        INSERT INTO rep_daily_calls(rep_id, local_date, calls_out, calls_in, calls_out_effective, calls_in_effective, talk_secs,
+                                missed_in)
+        SELECT c.rep_id, c.local_date,
+               SUM(c.direction = 'outbound'),
+               SUM(c.direction = 'inbound'),
+               SUM(c.direction = 'outbound' AND c.disposition = 'answered' AND c.talk_secs > t.secs),
+               SUM(c.direction = 'inbound' AND c.disposition = 'answered' AND c.talk_secs > t.secs),
+               SUM(c.talk_secs),
+               SUM(c.direction = 'inbound' AND c.disposition != 'answered')
+        FROM calls c
+        CROSS JOIN (SELECT CAST(value AS INTEGER) AS secs FROM settings WHERE key = 'effective_call_secs') AS t
+        WHERE c.direction != 'internal' AND c.local_date IN (SELECT local_date FROM model_dates)
+        GROUP BY c.rep_id, c.local_date;
+        """)
+
+    static let mailDaily = Model("rep_daily_mail", .table,
+                                 grain: "one row per rep (NULL: no rep) and local date with outbound mail, for the dates in model_dates",
+                                 dependsOn: ["emails", "model_dates"], sql: """
+        DELETE FROM rep_daily_mail WHERE local_date IN (SELECT local_date FROM model_dates);
+        INSERT INTO rep_daily_mail(rep_id, local_date, emails_out, proposals)
+        SELECT rep_id, local_date, COUNT(*), SUM(is_proposal)
+        FROM emails
+        WHERE direction = 'outbound' AND local_date IN (SELECT local_date FROM model_dates)
+        GROUP BY rep_id, local_date;
+        """)
+
+    static let repDailyCRM = Model("rep_daily_crm", .view, grain: "one row per rep and local date with CRM facts",
+                                   dependsOn: ["activities", "leads", "deals", "payments"], sql: """
+        -- Completed meetings and their minutes, chats (by their start); new and junk leads (by creation);
+        -- deals won (by the date they closed) and their amounts; payments (by the date paid).
+        SELECT rep_id, local_date, SUM(meetings) AS meetings, SUM(meeting_mins) AS meeting_mins, SUM(chats) AS chats,
+               SUM(leads_new) AS leads_new, SUM(leads_junk) AS leads_junk, SUM(deals_won) AS deals_won,
+               SUM(revenue_won) AS revenue_won, SUM(payments_amount) AS payments_amount
+        FROM (
+            SELECT rep_id, local_date, kind = 'meeting' AND completed AS meetings,
+                   CASE WHEN kind = 'meeting' AND completed AND end_epoch > start_epoch
+                        THEN (end_epoch - start_epoch) / 60 ELSE 0 END AS meeting_mins,
+                   kind = 'chat' AS chats, 0 AS leads_new, 0 AS leads_junk, 0 AS deals_won, 0 AS revenue_won,
+                   0 AS payments_amount
+            FROM activities WHERE (kind = 'meeting' OR kind = 'chat') AND local_date IS NOT NULL
+            UNION ALL
+            SELECT rep_id, local_date, 0, 0, 0, 1, status_semantic = 'junk', 0, 0, 0 FROM leads
+            UNION ALL
+            SELECT rep_id, closed_at, 0, 0, 0, 0, 0, 1, COALESCE(amount, 0), 0 FROM deals
+            WHERE stage_semantic = 'won' AND closed_at IS NOT NULL
+            UNION ALL
+            SELECT rep_id, local_date, 0, 0, 0, 0, 0, 0, 0, amount FROM payments) AS facts
+        GROUP BY rep_id, local_date
+        """)
+
+    static let repDaily = Model("rep_daily", .table,
+                                grain: "one row per rep and local date (every active rep on every business day, and any day with activity)",
+                                dependsOn: ["rep_daily_calls", "rep_daily_mail", "rep_daily_crm", "reps", "calendar", "model_dates"],
+                                sql: """
+        DELETE FROM rep_daily WHERE local_date IN (SELECT local_date FROM model_dates);
+        INSERT INTO rep_daily(rep_id, local_date, calls_out, calls_in, calls_out_effective, calls_in_effective, talk_secs,
+                              missed_in, emails_out, proposals, meetings, meeting_mins, chats, leads_new, leads_junk,
+                              deals_won, revenue_won, payments_amount)
+        SELECT rep_id, local_date, SUM(calls_out), SUM(calls_in), SUM(calls_out_effective), SUM(calls_in_effective),
+               SUM(talk_secs), SUM(missed_in), SUM(emails_out), SUM(proposals), SUM(meetings), SUM(meeting_mins),
+               SUM(chats), SUM(leads_new), SUM(leads_junk), SUM(deals_won), SUM(revenue_won), SUM(payments_amount)
+        FROM (
+            SELECT rep_id, local_date, calls_out, calls_in, calls_out_effective, calls_in_effective, talk_secs, missed_in,
+                   0 AS emails_out, 0 AS proposals, 0 AS meetings, 0 AS meeting_mins, 0 AS chats, 0 AS leads_new,
+                   0 AS leads_junk, 0 AS deals_won, 0 AS revenue_won, 0 AS payments_amount
+            FROM rep_daily_calls WHERE rep_id IS NOT NULL AND local_date IN (SELECT local_date FROM model_dates)
+            UNION ALL
+            SELECT rep_id, local_date, 0, 0, 0, 0, 0, 0, emails_out, proposals, 0, 0, 0, 0, 0, 0, 0, 0
+            FROM rep_daily_mail WHERE rep_id IS NOT NULL AND local_date IN (SELECT local_date FROM model_dates)
+            UNION ALL
+            SELECT rep_id, local_date, 0, 0, 0, 0, 0, 0, 0, 0, meetings, meeting_mins, chats, leads_new, leads_junk,
+                   deals_won, revenue_won, payments_amount
+            FROM rep_daily_crm WHERE rep_id IS NOT NULL AND local_date IN (SELECT local_date FROM model_dates)
+            UNION ALL
+            SELECT r.rep_id, c.local_date, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+            FROM reps r JOIN calendar c ON c.is_business_day = 1
+             AND (r.active_from IS NULL OR c.local_date >= r.active_from)
+             AND (r.active_to IS NULL OR c.local_date <= r.active_to)
+            WHERE c.local_date IN (SELECT local_date FROM model_dates)) AS day_facts
+        GROUP BY rep_id, local_date;
+        """)
+
+    static let repDays = Model("rep_days", .view,
+                               grain: "one row per rep and business day of the calendar while the rep is active",
+                               dependsOn: ["reps", "calendar", "absences"], sql: """
+        -- working = 1 unless an absence (vacation, sick leave, training…) covers the day.
+        SELECT r.rep_id, c.local_date,
+               CASE WHEN a.kind IS NULL THEN 1 ELSE 0 END AS working,
+               a.kind AS absence_kind
+        FROM reps r
+        JOIN calendar c ON c.is_business_day = 1
+         AND (r.active_from IS NULL OR c.local_date >= r.active_from)
+         AND (r.active_to IS NULL OR c.local_date <= r.active_to)
+        LEFT JOIN (SELECT rep_id, local_date, MIN(kind) AS kind
+                   FROM absences JOIN calendar ON local_date BETWEEN from_date AND to_date
+                   GROUP BY rep_id, local_date) AS a
+          ON a.rep_id = r.rep_id AND a.local_date = c.local_date
+        """)
+
+    static let repNorms = Model("rep_norms", .view, grain: "one row per rep and normed metric",
+                                dependsOn: ["reps", "norm_rules"], sql: """
+        -- The norm that applies to a rep: the rep's own, else the team's, else the department's.
+        SELECT rep_id, metric, per, value, scope
+        FROM (
+            SELECT r.rep_id, n.metric, n.per, n.value, n.scope,
+                   ROW_NUMBER() OVER (PARTITION BY r.rep_id, n.metric
+                                      ORDER BY CASE n.scope WHEN 'rep' THEN 1 WHEN 'team' THEN 2 ELSE 3 END) AS rank
+            FROM reps r
+            JOIN norm_rules n ON (n.scope = 'rep' AND n.scope_id = r.rep_id)
+                              OR (n.scope = 'team' AND n.scope_id = r.team)
+                              OR n.scope = 'department') AS ranked
+        WHERE rank = 1
+        """)
+
+    static let normDaily = Model("norm_daily", .view, grain: "one row per rep, working day and normed metric",
+                                 dependsOn: ["rep_days", "rep_norms", "calendar"], sql: """
+        -- A working day's share of the rep's norm: a norm per day as is; a week's or a month's divided by
+        -- the business days of that week or month. A period's norm is the sum over the rep's working
+        -- days in it, so a rep who started mid-month, left, or was absent gets a smaller one.
+        WITH days AS (
+            SELECT local_date, date(local_date, '-' || (iso_weekday - 1) || ' days') AS week_start,
+                   substr(local_date, 1, 7) AS month
+            FROM calendar WHERE is_business_day = 1),
+        week_days AS (SELECT week_start, COUNT(*) AS n FROM days GROUP BY week_start),
+        month_days AS (SELECT month, COUNT(*) AS n FROM days GROUP BY month)
+        SELECT d.rep_id, d.local_date, n.metric,
+               CASE n.per WHEN 'day' THEN n.value WHEN 'week' THEN n.value / w.n ELSE n.value / m.n END AS norm
+        FROM rep_days d
+        JOIN days c ON c.local_date = d.local_date
+        JOIN week_days w ON w.week_start = c.week_start
+        JOIN month_days m ON m.month = c.month
+        JOIN rep_norms n ON n.rep_id = d.rep_id
+        WHERE d.working = 1
+        """)
+
+    static let repMetricDaily = Model("rep_metric_daily", .view,
+                                      grain: "one row per rep (NULL: no rep), local date and reported metric",
+                                      dependsOn: ["rep_daily", "rep_daily_calls", "rep_daily_mail", "metrics"], sql: """
+        -- The daily figures in long form, one name per metric (the names of norms and of rep_period).
+        -- The calls and mail no rep is credited with (answered by someone who is not a rep, missed on
+        -- lines no rep owns, sent from company addresses of no rep) have rep_id NULL.
+        SELECT d.rep_id, d.local_date, m.metric,
+               CASE m.metric
+                   WHEN 'calls_out' THEN d.calls_out
+                   WHEN 'calls_in' THEN d.calls_in
+                   WHEN 'calls_effective' THEN d.calls_out_effective + d.calls_in_effective
+                   WHEN 'talk_mins' THEN d.talk_secs / 60.0
+                   WHEN 'missed_in' THEN d.missed_in
+                   WHEN 'meetings' THEN d.meetings
+                   WHEN 'meeting_mins' THEN d.meeting_mins
+                   WHEN 'proposals' THEN d.proposals
+                   WHEN 'emails_out' THEN d.emails_out
+                   WHEN 'chats' THEN d.chats
+                   WHEN 'leads_new' THEN d.leads_new
+                   WHEN 'deals_won' THEN d.deals_won
+                   WHEN 'revenue_won' THEN d.revenue_won
+                   WHEN 'payments_amount' THEN d.payments_amount
+               END AS value
+        FROM (
+            SELECT rep_id, local_date, calls_out, calls_in, calls_out_effective, calls_in_effective, talk_secs, missed_in,
+                   emails_out, proposals, meetings, meeting_mins, chats, leads_new, deals_won, revenue_won, payments_amount
+            FROM rep_daily
+            UNION ALL
+            SELECT NULL, local_date, calls_out, calls_in, calls_out_effective, calls_in_effective, talk_secs, missed_in,
+                   0, 0, 0, 0, 0, 0, 0, 0, 0
+            FROM rep_daily_calls WHERE rep_id IS NULL
+            UNION ALL
+            SELECT NULL, local_date, 0, 0, 0, 0, 0, 0, emails_out, proposals, 0, 0, 0, 0, 0, 0, 0
+            FROM rep_daily_mail WHERE rep_id IS NULL) AS d
+        CROSS JOIN metrics m
+        """)
+
+    static let repPeriod = Model("rep_period", .table,
+                                 grain: "one row per as-of date, period, scope (rep / no_rep / department), rep and metric",
+                                 dependsOn: ["rep_metric_daily", "norm_daily", "rep_norms", "rep_days", "as_of_context"],
+                                 sql: """
+        DELETE FROM rep_period WHERE as_of = (SELECT as_of FROM as_of_context);
+        INSERT INTO rep_period(as_of, period, period_start, period_end, scope, rep_id, metric, value, norm, pct_of_norm,
+                               working_days)
+        WITH ctx AS (
+            SELECT as_of, date(as_of, '-' || ((CAST(strftime('%w', as_of) AS INTEGER) + 6) % 7) || ' days') AS week_start
+            FROM as_of_context),
+        periods AS (
+            SELECT 'day' AS period, as_of AS period_start, as_of AS period_end FROM ctx
+            UNION ALL SELECT 'wtd', week_start, as_of FROM ctx
+            UNION ALL SELECT 'mtd', substr(as_of, 1, 8) || '01', as_of FROM ctx
+            UNION ALL SELECT 'prev_week', date(week_start, '-7 days'), date(week_start, '-1 days') FROM ctx),
+        shown_reps AS (
+            -- every rep active on a day of the periods shown
+            SELECT r.rep_id FROM reps r, ctx
+            WHERE (r.active_from IS NULL OR r.active_from <= ctx.as_of)
+              AND (r.active_to IS NULL OR r.active_to >= MIN(date(ctx.week_start, '-7 days'), substr(ctx.as_of, 1, 8) || '01'))),
+        done AS (
+            SELECT p.period, v.rep_id, v.metric, SUM(v.value) AS value
+            FROM periods p JOIN rep_metric_daily v ON v.local_date BETWEEN p.period_start AND p.period_end
+            GROUP BY p.period, v.rep_id, v.metric),
+        normed AS (
+            SELECT p.period, n.rep_id, n.metric, SUM(n.norm) AS norm
+            FROM periods p JOIN norm_daily n ON n.local_date BETWEEN p.period_start AND p.period_end
+            GROUP BY p.period, n.rep_id, n.metric),
+        workdays AS (
+            SELECT p.period, d.rep_id, SUM(d.working) AS days
+            FROM periods p JOIN rep_days d ON d.local_date BETWEEN p.period_start AND p.period_end
+            GROUP BY p.period, d.rep_id),
+        rep_rows AS (
+            SELECT p.period, p.period_start, p.period_end, s.rep_id, m.metric, COALESCE(d.value, 0) AS value,
+                   CASE WHEN rn.rep_id IS NOT NULL THEN COALESCE(n.norm, 0) END AS norm, COALESCE(w.days, 0) AS days
+            FROM periods p CROSS JOIN shown_reps s CROSS JOIN metrics m
+            LEFT JOIN done d ON d.period = p.period AND d.rep_id = s.rep_id AND d.metric = m.metric
+            LEFT JOIN rep_norms rn ON rn.rep_id = s.rep_id AND rn.metric = m.metric
+            LEFT JOIN normed n ON n.period = p.period AND n.rep_id = s.rep_id AND n.metric = m.metric
+            LEFT JOIN workdays w ON w.period = p.period AND w.rep_id = s.rep_id),
+        no_rep_rows AS (
+            SELECT p.period, p.period_start, p.period_end, m.metric, COALESCE(d.value, 0) AS value
+            FROM periods p CROSS JOIN metrics m
+            LEFT JOIN done d ON d.period = p.period AND d.rep_id IS NULL AND d.metric = m.metric)
+        SELECT ctx.as_of, period, period_start, period_end, 'rep', rep_id, metric, value, norm,
+               CASE WHEN norm > 0 THEN 1.0 * value / norm END, days
+        FROM rep_rows, ctx
+        UNION ALL
+        SELECT ctx.as_of, period, period_start, period_end, 'no_rep', NULL, metric, value, NULL, NULL, NULL
+        FROM no_rep_rows, ctx
+        UNION ALL
+        SELECT ctx.as_of, t.period, t.period_start, t.period_end, 'department', NULL, t.metric, t.value + nr.value, t.norm,
+               CASE WHEN t.norm > 0 THEN 1.0 * (t.value + nr.value) / t.norm END, NULL
+        FROM (SELECT period, period_start, period_end, metric, SUM(value) AS value, SUM(norm) AS norm
+              FROM rep_rows GROUP BY period, period_start, period_end, metric) AS t
+        JOIN no_rep_rows nr ON nr.period = t.period AND nr.metric = t.metric, ctx;
+        """)
+}

@@ -1,0 +1,278 @@
+/// The `alerts` model (SPEC "Alerts"): what a head of sales acts on today, each with a severity, a
+/// one-line message in the report language and the ids of the rows behind it.
+enum AlertModels {
+    static let all: [Model] = [alertItems, alerts, alertEvidence]
+
+    /// SQL that shows a figure in a message: whole numbers with thousands separators, else one decimal.
+    static func number(_ x: String) -> String {
+        "CASE WHEN ROUND(\(x), 1) = ROUND(\(x)) THEN printf('%,d', CAST(ROUND(\(x)) AS INTEGER)) ELSE printf('%.1f', \(x)) END"
+    }
+
+    /// The list findings, one row per item, before they are grouped into alerts per rep and severity.
+    static let alertItems = Model("alert_items", .view,
+                                  grain: "one row per alerting item (lead, missed call, deal, task) for the as-of date",
+                                  dependsOn: ["as_of_context", "leads", "missed_calls", "stage_violations", "stuck_deals",
+                                              "overdue_tasks", "calendar", "settings"], sql: """
+        -- "New" means since the end of the previous working day (as_of_context.since_end) up to the end
+        -- of the as-of day; "still open" items are listed whatever their age (the uncontacted leads, the
+        -- open overdue tasks, the stuck deals) or, for missed calls, within the last 5 working days.
+        WITH ctx AS (SELECT * FROM as_of_context),
+        recent AS (
+            SELECT MIN(local_date) AS first_day FROM (
+                SELECT local_date FROM calendar, ctx WHERE is_business_day = 1 AND local_date <= ctx.as_of
+                ORDER BY local_date DESC LIMIT 5) AS last_days),
+        sla AS (SELECT CAST(value AS INTEGER) * 60 AS secs FROM settings WHERE key = 'lead_sla_mins')
+        -- leads with no contact at the as-of time once their SLA has passed, still open then: high
+        SELECT 'lead_sla' AS kind, l.rep_id, 'high' AS severity, l.lead_id AS item_id, l.created_epoch AS sort_key
+        FROM leads l, ctx, sla
+        WHERE l.created_epoch <= ctx.as_of_end_epoch
+          AND (l.first_contact_epoch IS NULL OR l.first_contact_epoch > ctx.as_of_end_epoch)
+          AND ctx.as_of_end_epoch - l.created_epoch > sla.secs
+          AND (l.status_semantic = 'open' OR COALESCE(l.closed_epoch, l.moved_epoch) > ctx.as_of_end_epoch)
+        UNION ALL
+        -- leads first contacted after the SLA, the contact made since the previous working day: medium
+        SELECT 'lead_sla', l.rep_id, 'medium', l.lead_id, l.created_epoch
+        FROM leads l, ctx, sla
+        WHERE l.first_contact_epoch > ctx.since_end_epoch AND l.first_contact_epoch <= ctx.as_of_end_epoch
+          AND l.first_contact_epoch - l.created_epoch > sla.secs
+        UNION ALL
+        -- missed calls of the last 5 working days with no callback by the as-of time: high
+        SELECT 'missed_no_callback', m.rep_id, 'high', m.call_id, m.missed_at
+        FROM missed_calls m, ctx, recent
+        WHERE m.local_date >= recent.first_day AND m.missed_at <= ctx.as_of_end
+          AND (m.callback_at IS NULL OR m.callback_at > ctx.as_of_end)
+        UNION ALL
+        -- missed calls since the previous working day called back, but later than the window: medium
+        SELECT 'missed_no_callback', m.rep_id, 'medium', m.call_id, m.missed_at
+        FROM missed_calls m, ctx
+        WHERE m.missed_at > ctx.since_end AND m.missed_at <= ctx.as_of_end AND m.within_window = 0
+          AND m.callback_at <= ctx.as_of_end
+        UNION ALL
+        -- stage skips entered since the previous working day
+        SELECT 'stage_skip', v.rep_id, 'medium', v.deal_id, v.entered_at
+        FROM stage_violations v, ctx
+        WHERE v.entered_at > ctx.since_end AND v.entered_at <= ctx.as_of_end
+        UNION ALL
+        -- deals stuck at the as-of date: high when more than twice the stage's limit
+        SELECT 'stuck_deal', s.rep_id, CASE WHEN s.days_at_stage > 2 * s.max_days THEN 'high' ELSE 'medium' END,
+               s.deal_id, -s.days_at_stage
+        FROM stuck_deals s, ctx
+        WHERE s.as_of = ctx.as_of
+        UNION ALL
+        -- leads junked since the previous working day without a reason or before any contact
+        SELECT 'junk_without_reason', l.rep_id, 'medium', l.lead_id, l.created_epoch
+        FROM leads l, ctx
+        WHERE l.junk_without_reason = 1
+          AND COALESCE((SELECT MAX(h.entered_epoch) FROM lead_status_history h
+                        WHERE h.lead_id = l.lead_id AND h.status_id = l.status_id),
+                       l.closed_epoch, l.moved_epoch, l.created_epoch) > ctx.since_end_epoch
+          AND COALESCE((SELECT MAX(h.entered_epoch) FROM lead_status_history h
+                        WHERE h.lead_id = l.lead_id AND h.status_id = l.status_id),
+                       l.closed_epoch, l.moved_epoch, l.created_epoch) <= ctx.as_of_end_epoch
+        UNION ALL
+        -- tasks open and past their deadline at the as-of time: high after a week
+        SELECT 'overdue_task', t.rep_id, CASE WHEN t.overdue_days >= 7 THEN 'high' ELSE 'medium' END, t.task_id,
+               t.deadline_at
+        FROM overdue_tasks t, ctx
+        WHERE t.as_of = ctx.as_of AND (t.closed_at IS NULL OR t.closed_at > ctx.as_of_end)
+        UNION ALL
+        -- tasks closed after their deadline since the previous working day: low
+        SELECT 'overdue_task', t.rep_id, 'low', t.task_id, t.deadline_at
+        FROM overdue_tasks t, ctx
+        WHERE t.as_of = ctx.as_of AND t.closed_at > ctx.since_end AND t.closed_at <= ctx.as_of_end
+        """)
+
+    static let alerts = Model("alerts", .table, grain: "one row per alert and as-of date",
+                              dependsOn: ["alert_items", "rep_period", "rep_days", "rep_norms", "rep_metric_daily",
+                                          "etl_notes", "etl_runs", "captions", "settings", "as_of_context"], sql: """
+        DELETE FROM alerts WHERE as_of = (SELECT as_of FROM as_of_context);
+        INSERT INTO alerts(as_of, alert_id, rep_id, kind, severity, metric, message, evidence)
+        WITH ctx AS (SELECT * FROM as_of_context),
+        t AS (SELECT key, text FROM captions WHERE language = (SELECT value FROM settings WHERE key = 'report_language')),
+        -- the reps who work on the as-of day: only they get activity alerts (below_norm, decline)
+        at_work AS (SELECT d.rep_id FROM rep_days d, ctx WHERE d.local_date = ctx.as_of AND d.working = 1),
+        below AS (
+            SELECT d.rep_id, d.metric, w.norm > 0 AND w.value < w.norm AS wtd_under,
+                   MIN(CASE WHEN d.norm > 0 AND d.value < d.norm THEN d.pct_of_norm ELSE 1 END,
+                       CASE WHEN w.norm > 0 AND w.value < w.norm THEN w.pct_of_norm ELSE 1 END) AS worst,
+                   CASE WHEN d.norm > 0 AND d.value < d.norm
+                        THEN printf((SELECT text FROM t WHERE key = 'alert.below_norm.day'), \(number("d.value")),
+                                    \(number("d.norm")), CAST(100 * d.pct_of_norm AS INTEGER)) END AS day_text,
+                   CASE WHEN w.norm > 0 AND w.value < w.norm
+                        THEN printf((SELECT text FROM t WHERE key = 'alert.below_norm.wtd'), \(number("w.value")),
+                                    \(number("w.norm")), CAST(100 * w.pct_of_norm AS INTEGER)) END AS wtd_text
+            FROM rep_period d, ctx
+            JOIN rep_period w ON w.as_of = d.as_of AND w.scope = 'rep' AND w.period = 'wtd'
+                             AND w.rep_id = d.rep_id AND w.metric = d.metric
+            WHERE d.as_of = ctx.as_of AND d.scope = 'rep' AND d.period = 'day'
+              AND d.rep_id IN (SELECT rep_id FROM at_work)
+              AND ((d.norm > 0 AND d.value < d.norm) OR (w.norm > 0 AND w.value < w.norm))),
+        -- the rep's working days up to the as-of day, newest first, from the first day with data on
+        workdays AS (
+            SELECT d.rep_id, d.local_date, ROW_NUMBER() OVER (PARTITION BY d.rep_id ORDER BY d.local_date DESC) AS k
+            FROM rep_days d, ctx
+            WHERE d.working = 1 AND d.local_date <= ctx.as_of
+              AND d.local_date >= (SELECT MIN(local_date) FROM rep_daily)
+              AND d.rep_id IN (SELECT rep_id FROM at_work)),
+        averages AS (
+            SELECT w.rep_id, n.metric,
+                   SUM(CASE WHEN w.k <= 5 THEN COALESCE(v.value, 0) END) / 5.0 AS recent,
+                   1.0 * SUM(CASE WHEN w.k > 5 THEN COALESCE(v.value, 0) END) / SUM(w.k > 5) AS past,
+                   SUM(w.k > 5) AS past_days, COUNT(*) AS days,
+                   MIN(CASE WHEN w.k <= 5 THEN w.local_date END) AS recent_from,
+                   MIN(w.local_date) AS past_from, MAX(CASE WHEN w.k > 5 THEN w.local_date END) AS past_to
+            FROM workdays w
+            JOIN rep_norms n ON n.rep_id = w.rep_id
+            LEFT JOIN rep_metric_daily v ON v.rep_id = w.rep_id AND v.local_date = w.local_date AND v.metric = n.metric
+            WHERE w.k <= 25
+            GROUP BY w.rep_id, n.metric),
+        declines AS (
+            SELECT a.*, CAST(ROUND(100 * (1 - a.recent / a.past)) AS INTEGER) AS pct
+            FROM averages a
+            WHERE a.past_days >= 10 AND a.days - a.past_days = 5 AND a.past > 0
+              AND a.recent < a.past * (1 - (SELECT CAST(value AS REAL) FROM settings WHERE key = 'decline_alert_pct') / 100)),
+        groups AS (
+            -- one alert per kind, rep and severity; its evidence lists the items oldest first
+            SELECT kind, rep_id, severity, n, evidence FROM (
+                SELECT kind, rep_id, severity, COUNT(*) OVER grp AS n,
+                       json_group_array(item_id) OVER (grp ORDER BY sort_key, item_id
+                                                       ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS evidence,
+                       ROW_NUMBER() OVER (grp ORDER BY sort_key, item_id) AS k
+                FROM alert_items
+                WINDOW grp AS (PARTITION BY kind, rep_id, severity)) AS items
+            WHERE k = 1),
+        prev_days AS (
+            -- the 5 business days before the as-of day
+            SELECT local_date FROM calendar, ctx WHERE is_business_day = 1 AND local_date < ctx.as_of
+            ORDER BY local_date DESC LIMIT 5),
+        source_days AS (
+            SELECT source, local_date FROM calls, ctx
+            WHERE local_date >= (SELECT MIN(local_date) FROM prev_days) AND local_date <= ctx.as_of GROUP BY source, local_date
+            UNION
+            SELECT source, local_date FROM emails, ctx
+            WHERE local_date >= (SELECT MIN(local_date) FROM prev_days) AND local_date <= ctx.as_of GROUP BY source, local_date),
+        silent AS (
+            -- a source with a no-data finding in a run for the as-of date (its `expect` settings)
+            SELECT n.source, MIN(substr(n.message, 10)) AS finding
+            FROM etl_notes n JOIN etl_runs r ON r.run_id = n.run_id, ctx
+            WHERE r.as_of = ctx.as_of AND r.status != 'failed' AND n.message LIKE 'no data: %'
+            GROUP BY n.source
+            UNION ALL
+            -- a call or mail source with data on at least 4 of the 5 business days before a business
+            -- as-of day, and none on it
+            SELECT d.source, (SELECT text FROM t WHERE key = 'alert.no_data.usual')
+            FROM source_days d, ctx
+            WHERE d.local_date IN (SELECT local_date FROM prev_days)
+              AND EXISTS (SELECT 1 FROM calendar WHERE local_date = ctx.as_of AND is_business_day = 1)
+              AND NOT EXISTS (SELECT 1 FROM source_days x WHERE x.source = d.source AND x.local_date = ctx.as_of)
+              AND NOT EXISTS (SELECT 1 FROM etl_notes n JOIN etl_runs r ON r.run_id = n.run_id
+                              WHERE r.as_of = ctx.as_of AND n.source = d.source AND n.message LIKE 'no data: %')
+            GROUP BY d.source HAVING COUNT(*) >= 4)
+        SELECT ctx.as_of, 'below_norm:' || b.rep_id || ':' || b.metric, b.rep_id, 'below_norm',
+               CASE WHEN b.worst < 0.5 THEN 'high' WHEN b.worst < 0.8 THEN 'medium' ELSE 'low' END, b.metric,
+               (SELECT text FROM t WHERE key = 'metric.' || b.metric) || ': ' || COALESCE(b.day_text || '; ' || b.wtd_text, b.day_text, b.wtd_text),
+               CASE WHEN b.wtd_under
+                    THEN (SELECT json_group_array(local_date) FROM (
+                             SELECT d.local_date FROM rep_days d
+                             JOIN rep_period w ON w.as_of = ctx.as_of AND w.scope = 'rep' AND w.period = 'wtd'
+                                              AND w.rep_id = d.rep_id AND w.metric = b.metric
+                             WHERE d.rep_id = b.rep_id AND d.working = 1
+                               AND d.local_date BETWEEN w.period_start AND w.period_end
+                             ORDER BY d.local_date))
+                    ELSE json_array(ctx.as_of) END
+        FROM below b, ctx
+        UNION ALL
+        SELECT ctx.as_of, 'decline:' || d.rep_id || ':' || d.metric, d.rep_id, 'decline',
+               CASE WHEN d.pct >= 50 THEN 'high' ELSE 'medium' END, d.metric,
+               printf((SELECT text FROM t WHERE key = 'alert.decline'), (SELECT text FROM t WHERE key = 'metric.' || d.metric),
+                      printf('%.1f', d.recent), 5, printf('%.1f', d.past), d.past_days, d.pct),
+               json_array(d.recent_from || '..' || ctx.as_of, d.past_from || '..' || d.past_to)
+        FROM declines d, ctx
+        UNION ALL
+        SELECT ctx.as_of, g.kind || ':' || COALESCE(g.rep_id, '-') || ':' || g.severity, g.rep_id, g.kind, g.severity, NULL,
+               CASE
+                   WHEN g.kind = 'lead_sla'
+                       THEN printf((SELECT text FROM t WHERE key = 'alert.' || g.kind || '.' || g.severity),
+                                   (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'lead_sla_mins'), g.n)
+                   WHEN g.kind = 'missed_no_callback' AND g.severity = 'medium'
+                       THEN printf((SELECT text FROM t WHERE key = 'alert.' || g.kind || '.' || g.severity),
+                                   (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'callback_window_mins'), g.n)
+                   ELSE printf((SELECT text FROM t WHERE key = 'alert.' || g.kind || '.' || g.severity), g.n)
+               END,
+               g.evidence
+        FROM groups g, ctx
+        UNION ALL
+        SELECT ctx.as_of, 'no_data:' || s.source, NULL, 'no_data', 'high', NULL,
+               printf((SELECT text FROM t WHERE key = 'alert.no_data.high'), s.source, ctx.as_of, s.finding),
+               json_array(s.source)
+        FROM silent s, ctx;
+        """)
+
+    static let alertEvidence = Model("alert_evidence", .view,
+                                     grain: "one row per alert and evidence item (lead, missed call, deal, task)",
+                                     dependsOn: ["alerts", "leads", "lead_contacts", "missed_calls", "calls", "deals",
+                                                 "stage_violations", "stuck_deals", "tasks", "funnel_stages", "crm_statuses",
+                                                 "captions", "settings"], sql: """
+        -- What each item is: its title (the lead's, the deal's, the task's, or the client's number), the
+        -- time that matters (created, missed, entered, deadline) and a detail in the report language.
+        WITH t AS (SELECT key, text FROM captions WHERE language = (SELECT value FROM settings WHERE key = 'report_language')),
+        items AS (
+            SELECT a.as_of, a.alert_id, a.rep_id, a.kind, a.severity, CAST(e.key AS INTEGER) AS position, e.value AS item_id
+            FROM alerts a, json_each(a.evidence) e
+            WHERE a.kind NOT IN ('below_norm', 'decline', 'no_data'))
+        SELECT i.as_of, i.alert_id, i.rep_id, i.kind, i.severity, i.position, i.item_id,
+               CASE WHEN i.kind IN ('lead_sla', 'junk_without_reason') THEN l.title
+                    WHEN i.kind = 'missed_no_callback' THEN COALESCE(m.raw_number, m.client_phone)
+                    WHEN i.kind IN ('stage_skip', 'stuck_deal') THEN d.title
+                    WHEN i.kind = 'overdue_task' THEN k.title END AS item,
+               CASE WHEN i.kind IN ('lead_sla', 'junk_without_reason') THEN l.created_epoch
+                    WHEN i.kind = 'missed_no_callback' THEN c.start_epoch
+                    WHEN i.kind = 'stage_skip' THEN CAST(strftime('%s', v.entered_at) AS INTEGER)
+                    WHEN i.kind = 'stuck_deal' THEN d.created_epoch
+                    WHEN i.kind = 'overdue_task' THEN k.deadline_epoch END AS at_epoch,
+               CASE
+                   WHEN i.kind = 'lead_sla' AND i.severity = 'high'
+                       THEN printf((SELECT text FROM t WHERE key = 'evidence.lead_waiting'),
+                                   ((SELECT as_of_end_epoch FROM as_of_context) - l.created_epoch) / 86400,
+                                   ((SELECT as_of_end_epoch FROM as_of_context) - l.created_epoch) % 86400 / 3600)
+                               || COALESCE(' · ' || (SELECT MIN(value) FROM lead_contacts lc WHERE lc.lead_id = l.lead_id), '')
+                   WHEN i.kind = 'lead_sla'
+                       THEN printf((SELECT text FROM t WHERE key = 'evidence.lead_late'), l.response_mins)
+                   WHEN i.kind = 'junk_without_reason'
+                       THEN CASE WHEN l.junk_reason = '' THEN (SELECT text FROM t WHERE key = 'evidence.junk_no_reason')
+                                 ELSE (SELECT text FROM t WHERE key = 'evidence.junk_no_contact') END
+                   WHEN i.kind = 'missed_no_callback' AND (m.callback_at IS NULL OR m.callback_at > (SELECT as_of_end FROM as_of_context))
+                       THEN (SELECT text FROM t WHERE key = 'evidence.no_callback')
+                   WHEN i.kind = 'missed_no_callback'
+                       THEN printf((SELECT text FROM t WHERE key = 'evidence.late_callback'), m.callback_mins)
+                   WHEN i.kind = 'stage_skip'
+                       THEN printf((SELECT text FROM t WHERE key = 'evidence.skipped'),
+                                   (SELECT group_concat(COALESCE(fs.name, st.name, j.value), ', ')
+                                    FROM json_each('["' || replace(v.skipped_stages, ',', '","') || '"]') j
+                                    LEFT JOIN funnel_stages fs ON fs.pipeline = v.pipeline AND fs.stage_id = j.value
+                                    LEFT JOIN crm_statuses st ON st.status_id = j.value AND fs.name IS NULL
+                                          AND (st.entity_id = 'DEAL_STAGE_' || v.pipeline
+                                               OR (v.pipeline = '0' AND st.entity_id = 'DEAL_STAGE'))))
+                   WHEN i.kind = 'stuck_deal'
+                       THEN printf((SELECT text FROM t WHERE key = 'evidence.stuck'),
+                                   COALESCE((SELECT fs.name FROM funnel_stages fs WHERE fs.pipeline = d.pipeline AND fs.stage_id = s.stage_id),
+                                            (SELECT st.name FROM crm_statuses st WHERE st.status_id = s.stage_id
+                                               AND (st.entity_id = 'DEAL_STAGE_' || d.pipeline
+                                                    OR (d.pipeline = '0' AND st.entity_id = 'DEAL_STAGE'))),
+                                            s.stage_id), s.days_at_stage, s.max_days)
+                   WHEN i.kind = 'overdue_task'
+                       THEN printf((SELECT text FROM t WHERE key = 'evidence.overdue'), o.overdue_days)
+               END AS detail
+        FROM items i
+        LEFT JOIN leads l ON i.kind IN ('lead_sla', 'junk_without_reason') AND l.lead_id = i.item_id
+        LEFT JOIN missed_calls m ON i.kind = 'missed_no_callback' AND m.call_id = i.item_id
+        LEFT JOIN calls c ON c.call_id = m.call_id
+        LEFT JOIN deals d ON i.kind IN ('stage_skip', 'stuck_deal') AND d.deal_id = i.item_id
+        LEFT JOIN stage_violations v ON i.kind = 'stage_skip' AND v.deal_id = i.item_id
+              AND v.entered_at = (SELECT MAX(v2.entered_at) FROM stage_violations v2
+                                  WHERE v2.deal_id = i.item_id AND v2.entered_at <= (SELECT as_of_end FROM as_of_context))
+        LEFT JOIN stuck_deals s ON i.kind = 'stuck_deal' AND s.as_of = i.as_of AND s.deal_id = i.item_id
+        LEFT JOIN tasks k ON i.kind = 'overdue_task' AND k.task_id = i.item_id
+        LEFT JOIN overdue_tasks o ON i.kind = 'overdue_task' AND o.as_of = i.as_of AND o.task_id = i.item_id
+        """)
+}

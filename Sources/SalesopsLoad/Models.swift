@@ -1,0 +1,76 @@
+import SalesopsSQLite
+
+/// One derived relation of the warehouse, defined once in SQL with its grain (as a dbt model is): a
+/// view computed when read, or a table whose rows the model's statements rebuild. The statements
+/// read their parameters from the warehouse — thresholds from `settings`, the as-of date from
+/// `as_of_context`, the dates to rebuild from `model_dates` — so each runs as it stands in `sqlite3`,
+/// and the definitions are stored in the `models` table for analysts to read.
+public struct Model: Sendable {
+    public enum Kind: String, Sendable {
+        /// `sql` is the view's SELECT.
+        case view
+        /// `sql` holds the statements that rebuild the table's rows in scope (`DELETE …; INSERT …`).
+        case table
+    }
+
+    public let name: String
+    public let kind: Kind
+    public let grain: String
+    public let dependsOn: [String]
+    public let sql: String
+
+    public init(_ name: String, _ kind: Kind, grain: String, dependsOn: [String], sql: String) {
+        self.name = name
+        self.kind = kind
+        self.grain = grain
+        self.dependsOn = dependsOn
+        self.sql = sql
+    }
+
+    /// The statement that creates the view (the text `sqlite_master` keeps).
+    var createView: String { "CREATE VIEW \(name) AS\n\(sql)" }
+}
+
+/// The models in dependency order: each reads only tables and the models before it.
+public enum Models {
+    public static let all: [Model] = ActivityModels.all + AlertModels.all
+
+    /// The models rebuilt for an as-of date (a `report --as-of` rebuilds them for its date).
+    public static let asOfTables = ["rep_period", "alerts"]
+
+    /// Creates or replaces every view whose definition changed and records the definitions in `models`.
+    public static func install(_ db: SQLiteDatabase) throws {
+        let stored = Dictionary(try db.query("SELECT name, sql FROM sqlite_master WHERE type = 'view'").compactMap { row in
+            row[0].string.map { ($0, row[1].string ?? "") }
+        }, uniquingKeysWith: { a, _ in a })
+        // A changed view may be read by a later one: drop every view from the first change on, in reverse.
+        let views = all.filter { $0.kind == .view }
+        if let first = views.firstIndex(where: { stored[$0.name] != $0.createView }) {
+            for model in views[first...].reversed() { try db.execute("DROP VIEW IF EXISTS \(model.name)") }
+            for model in views[first...] { try db.execute(model.createView) }
+        }
+        let current = try db.query("SELECT name, sql FROM models ORDER BY position").map { $0.map { $0.string ?? "" } }
+        guard current != all.map({ [$0.name, $0.sql] }) else { return }
+        try db.execute("DELETE FROM models")
+        let insert = try db.prepare("INSERT INTO models(name, position, kind, grain, depends_on, sql) VALUES (?,?,?,?,?,?)")
+        defer { insert.finalize() }
+        for (i, model) in all.enumerated() {
+            try insert.run([.text(model.name), .integer(Int64(i + 1)), .text(model.kind.rawValue), .text(model.grain),
+                            .text(model.dependsOn.joined(separator: ", ")), .text(model.sql)])
+        }
+    }
+
+    /// Runs the statements of the named table models, in dependency order.
+    public static func build(_ names: [String], _ db: SQLiteDatabase) throws {
+        for model in all where model.kind == .table && names.contains(model.name) {
+            try db.execute(model.sql)
+        }
+    }
+
+    /// Sets the as-of date the as-of models are built for: the local date and the end of that day (UTC).
+    public static func setAsOf(_ asOf: String, endEpoch: Int64, endText: String, _ db: SQLiteDatabase) throws {
+        try db.execute("DELETE FROM as_of_context")
+        try db.run("INSERT INTO as_of_context(as_of, as_of_end_epoch, as_of_end) VALUES (?,?,?)",
+                   [.text(asOf), .integer(endEpoch), .text(endText)])
+    }
+}

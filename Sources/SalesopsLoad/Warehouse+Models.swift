@@ -1,0 +1,127 @@
+import SalesopsCore
+import SalesopsSQLite
+
+extension Warehouse {
+    /// Builds the models after a load: `rep_daily` for the dates the run touched (every date when
+    /// `allDates`), then the as-of models for `asOf`.
+    public func buildModels(asOf: Int, clock: ZoneClock, allDates: Bool) throws {
+        try Models.install(db)
+        try db.execute("DELETE FROM model_dates")
+        // A warehouse upgraded to the models has facts but no daily rows of them yet.
+        let unbuilt = try db.scalar("""
+            SELECT NOT EXISTS (SELECT 1 FROM rep_daily_calls) AND EXISTS (SELECT 1 FROM calls)
+                OR NOT EXISTS (SELECT 1 FROM rep_daily_mail) AND EXISTS (SELECT 1 FROM emails)
+            """)?.int == 1
+        if allDates || unbuilt {
+            try db.execute("""
+                INSERT OR IGNORE INTO model_dates
+                SELECT local_date FROM rep_daily
+                UNION SELECT local_date FROM calls UNION SELECT local_date FROM emails
+                UNION SELECT local_date FROM rep_daily_crm WHERE local_date IS NOT NULL
+                """)
+        } else {
+            // The dates the call and mail writers touched, and those whose CRM figures differ from what
+            // rep_daily holds (the CRM is read whole each run; its facts are few next to the calls).
+            try db.execute("""
+                INSERT OR IGNORE INTO model_dates SELECT local_date FROM temp.touched_dates;
+                INSERT OR IGNORE INTO model_dates
+                SELECT c.local_date FROM rep_daily_crm c
+                WHERE c.rep_id IS NOT NULL AND c.local_date IS NOT NULL
+                  AND c.meetings + c.meeting_mins + c.chats + c.leads_new + c.leads_junk + c.deals_won + c.revenue_won
+                      + c.payments_amount != 0
+                  AND NOT EXISTS (
+                    SELECT 1 FROM rep_daily d WHERE d.rep_id = c.rep_id AND d.local_date = c.local_date
+                       AND d.meetings = c.meetings AND d.meeting_mins = c.meeting_mins AND d.chats = c.chats
+                       AND d.leads_new = c.leads_new AND d.leads_junk = c.leads_junk AND d.deals_won = c.deals_won
+                       AND d.revenue_won = c.revenue_won AND d.payments_amount = c.payments_amount)
+                UNION
+                SELECT d.local_date FROM rep_daily d
+                WHERE d.meetings + d.meeting_mins + d.chats + d.leads_new + d.leads_junk + d.deals_won + d.revenue_won
+                      + d.payments_amount != 0
+                  AND NOT EXISTS (SELECT 1 FROM rep_daily_crm c WHERE c.rep_id = d.rep_id AND c.local_date = d.local_date);
+                """)
+        }
+        try Models.build(["rep_daily_calls", "rep_daily_mail", "rep_daily"], db)
+        try buildAsOfModels(asOf: asOf, clock: clock)
+    }
+
+    /// Before a report for any as-of date: the models as this version defines them, and the as-of
+    /// relations (stuck deals, overdue tasks, `rep_period`, `alerts`) for that date.
+    /// A report for the date the last build was for writes nothing (a full disk fails the workbook, not this).
+    public func prepareReport(asOf: Int, clock: ZoneClock) throws {
+        try Models.install(db)
+        if try db.scalar("SELECT as_of FROM as_of_context")?.string == CivilTime.dateString(days: asOf) { return }
+        if try hasCRMData() {
+            let asOfEnd = clock.utc(fromLocal: Int64(asOf + 1) * 86_400)
+            try rebuildStuckDeals(asOf: CivilTime.dateString(days: asOf), asOfEnd: asOfEnd)
+            try rebuildOverdueTasks(asOf: CivilTime.dateString(days: asOf), asOfEnd: asOfEnd)
+        }
+        try buildAsOfModels(asOf: asOf, clock: clock)
+    }
+
+    /// Builds `rep_period` and `alerts` for an as-of date (a report for another date rebuilds them for it).
+    public func buildAsOfModels(asOf: Int, clock: ZoneClock) throws {
+        let asOfText = CivilTime.dateString(days: asOf)
+        let since = try db.scalar("SELECT MAX(local_date) FROM calendar WHERE is_business_day = 1 AND local_date < ?",
+                                  [.text(asOfText)])?.string.flatMap(CivilTime.days(fromDateString:)) ?? asOf - 1
+        let asOfEnd = clock.utc(fromLocal: Int64(asOf + 1) * 86_400)
+        let sinceEnd = clock.utc(fromLocal: Int64(since + 1) * 86_400)
+        try db.execute("DELETE FROM as_of_context")
+        try db.run("""
+            INSERT INTO as_of_context(as_of, as_of_end, as_of_end_epoch, since_date, since_end, since_end_epoch)
+            VALUES (?,?,?,?,?,?)
+            """, [.text(asOfText), .text(CivilTime.utcString(epoch: asOfEnd)), .integer(asOfEnd),
+                  .text(CivilTime.dateString(days: since)), .text(CivilTime.utcString(epoch: sinceEnd)), .integer(sinceEnd)])
+        try Models.build(Models.asOfTables, db)
+    }
+}
+
+/// The as-of day's department figures for the run summary, read from `rep_period` (department,
+/// day) and `missed_calls` — the same rows the Summary sheet shows.
+public struct DayHeadline: Sendable, Equatable {
+    public var callsOut = 0
+    public var callsIn = 0
+    public var effective = 0
+    public var effectiveNorm = 0.0
+    public var missed = 0
+    public var missedWithoutCallback = 0
+    public var emailsOut = 0
+    public var proposals = 0
+    public var alerts = 0
+
+    public init(callsOut: Int = 0, callsIn: Int = 0, effective: Int = 0, effectiveNorm: Double = 0, missed: Int = 0,
+                missedWithoutCallback: Int = 0, emailsOut: Int = 0, proposals: Int = 0, alerts: Int = 0) {
+        self.callsOut = callsOut
+        self.callsIn = callsIn
+        self.effective = effective
+        self.effectiveNorm = effectiveNorm
+        self.missed = missed
+        self.missedWithoutCallback = missedWithoutCallback
+        self.emailsOut = emailsOut
+        self.proposals = proposals
+        self.alerts = alerts
+    }
+}
+
+extension Warehouse {
+    /// Department totals for the as-of date the models were built for.
+    public func dayHeadline(localDate: String) throws -> DayHeadline {
+        var values: [String: (value: Double, norm: Double?)] = [:]
+        for row in try db.query("""
+            SELECT metric, value, norm FROM rep_period
+            WHERE as_of = ?1 AND period = 'day' AND scope = 'department'
+            """, [.text(localDate)]) {
+            if let metric = row[0].string { values[metric] = (row[1].double ?? 0, row[2].double) }
+        }
+        func count(_ metric: String) -> Int { Int((values[metric]?.value ?? 0).rounded()) }
+        return DayHeadline(
+            callsOut: count("calls_out"), callsIn: count("calls_in"), effective: count("calls_effective"),
+            effectiveNorm: values["calls_effective"]?.norm ?? 0, missed: count("missed_in"),
+            missedWithoutCallback: try db.scalar("""
+                SELECT COUNT(*) FROM missed_calls m, as_of_context c
+                WHERE m.local_date = ? AND (m.within_window = 0 OR m.callback_at > c.as_of_end)
+                """, [.text(localDate)])?.int ?? 0,
+            emailsOut: count("emails_out"), proposals: count("proposals"),
+            alerts: try db.scalar("SELECT COUNT(*) FROM alerts WHERE as_of = ?", [.text(localDate)])?.int ?? 0)
+    }
+}
