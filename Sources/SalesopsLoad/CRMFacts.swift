@@ -43,21 +43,24 @@ extension Warehouse {
             """)
         try rebuildLeadContacts(slaMins: leadSLAMins, asOfEnd: asOfEnd)
         try rebuildStageViolations()
-        try rebuildFunnel()
+        try rebuildFunnel(asOfEnd: asOfEnd)
         try rebuildStuckDeals(asOf: asOf, asOfEnd: asOfEnd)
         try rebuildOverdueTasks(asOf: asOf, asOfEnd: asOfEnd)
     }
 
-    /// Tasks not closed whose deadline passed before the as-of time, and tasks closed after their deadline.
+    /// Tasks not closed whose deadline passed before the as-of time, and tasks closed after their
+    /// deadline, as known at the as-of time: a task created later is not there yet, one closed later
+    /// was still open.
     func rebuildOverdueTasks(asOf: String, asOfEnd: Int64) throws {
         try db.run("DELETE FROM overdue_tasks WHERE as_of = ?", [.text(asOf)])
         try db.run("""
             INSERT INTO overdue_tasks(as_of, task_id, rep_id, title, deadline_at, closed_at, overdue_days)
-            SELECT ?1, task_id, rep_id, title, deadline_at, closed_at,
-                   (COALESCE(closed_epoch, ?2) - deadline_epoch) / 86400
-            FROM tasks
+            SELECT ?1, task_id, rep_id, title, deadline_at, CASE WHEN closed_epoch <= ?2 THEN closed_at END,
+                   (COALESCE(closed, ?2) - deadline_epoch) / 86400
+            FROM (SELECT t.*, CASE WHEN t.closed_epoch <= ?2 THEN t.closed_epoch END AS closed FROM tasks t
+                  WHERE t.created_at IS NULL OR t.created_at <= strftime('%Y-%m-%dT%H:%M:%SZ', ?2, 'unixepoch')) AS known
             WHERE deadline_epoch IS NOT NULL
-              AND ((closed_epoch IS NULL AND deadline_epoch < ?2) OR closed_epoch > deadline_epoch)
+              AND ((closed IS NULL AND deadline_epoch < ?2) OR closed > deadline_epoch)
             """, [.text(asOf), .integer(asOfEnd)])
     }
 
@@ -136,8 +139,11 @@ extension Warehouse {
     }
 
     /// The funnel per month of creation: a deal reached stage k if it entered k or any later stage that
-    /// is not lost (lost stages are not funnel stages); conversion k = reached(k+1) / reached(k).
-    func rebuildFunnel() throws {
+    /// is not lost (lost stages are not funnel stages); conversion k = reached(k+1) / reached(k). Only
+    /// deals created and stage entries made by the end of the as-of day count.
+    func rebuildFunnel(asOfEnd: Int64) throws {
+        try db.run("DROP TABLE IF EXISTS temp.funnel_as_of")
+        try db.run("CREATE TEMP TABLE funnel_as_of AS SELECT ? AS end_epoch", [.integer(asOfEnd)])
         try db.execute("""
             DELETE FROM funnel;
             CREATE TEMP TABLE IF NOT EXISTS funnel_top(deal_id TEXT PRIMARY KEY, rep_id TEXT, pipeline TEXT, month TEXT, top INTEGER);
@@ -146,10 +152,16 @@ extension Warehouse {
             SELECT deal_id, rep_id, pipeline, month, MAX(stage_order) FROM (
                 SELECT d.deal_id, d.rep_id, d.pipeline, substr(d.local_date, 1, 7) AS month, fs.stage_order
                 FROM deals d JOIN deal_stage_history h ON h.deal_id = d.deal_id
+                  AND h.entered_epoch <= (SELECT end_epoch FROM temp.funnel_as_of)
                 JOIN funnel_stages fs ON fs.pipeline = d.pipeline AND fs.stage_id = h.stage_id AND fs.final IS NOT 'lost'
+                WHERE d.created_epoch <= (SELECT end_epoch FROM temp.funnel_as_of)
                 UNION ALL
+                -- the current stage, unless the deal moved after the as-of time
                 SELECT d.deal_id, d.rep_id, d.pipeline, substr(d.local_date, 1, 7), fs.stage_order
-                FROM deals d JOIN funnel_stages fs ON fs.pipeline = d.pipeline AND fs.stage_id = d.stage_id AND fs.final IS NOT 'lost')
+                FROM deals d JOIN funnel_stages fs ON fs.pipeline = d.pipeline AND fs.stage_id = d.stage_id AND fs.final IS NOT 'lost'
+                WHERE d.created_epoch <= (SELECT end_epoch FROM temp.funnel_as_of)
+                  AND NOT EXISTS (SELECT 1 FROM deal_stage_history h WHERE h.deal_id = d.deal_id
+                                  AND h.entered_epoch > (SELECT end_epoch FROM temp.funnel_as_of)))
             GROUP BY deal_id;
             -- Reached counts per month, pipeline, rep and stage, from one pass over the deals' top stages;
             -- the grid of every stage for every (month, pipeline, rep) keeps the zeros.
@@ -180,19 +192,29 @@ extension Warehouse {
             """)
     }
 
-    /// Open deals whose time at their current stage (since they last entered it, else since creation)
-    /// exceeds the stage's maximum days, as of the end of the as-of day.
+    /// Open deals whose time at their stage (since they last entered it, else since creation) exceeds
+    /// the stage's maximum days, as of the end of the as-of day: the stage a deal was at then (its last
+    /// history entry up to then; its current stage when it has none), open when that stage is not final.
     func rebuildStuckDeals(asOf: String, asOfEnd: Int64) throws {
         try db.run("DELETE FROM stuck_deals WHERE as_of = ?", [.text(asOf)])
         try db.run("""
             INSERT INTO stuck_deals(as_of, deal_id, rep_id, stage_id, days_at_stage, max_days)
             SELECT ?1, deal_id, rep_id, stage_id, days, max_days FROM (
-                SELECT d.deal_id, d.rep_id, d.stage_id, fs.max_days,
+                SELECT a.deal_id, a.rep_id, a.stage_id, fs.max_days,
                        (?2 - COALESCE((SELECT MAX(h.entered_epoch) FROM deal_stage_history h
-                                       WHERE h.deal_id = d.deal_id AND h.stage_id = d.stage_id AND h.entered_epoch <= ?2),
-                                      d.created_epoch)) / 86400 AS days
-                FROM deals d JOIN funnel_stages fs ON fs.pipeline = d.pipeline AND fs.stage_id = d.stage_id
-                WHERE d.stage_semantic = 'open' AND fs.max_days IS NOT NULL AND d.created_epoch <= ?2)
+                                       WHERE h.deal_id = a.deal_id AND h.stage_id = a.stage_id AND h.entered_epoch <= ?2),
+                                      a.created_epoch)) / 86400 AS days
+                FROM (SELECT d.deal_id, d.rep_id, d.pipeline, d.created_epoch, d.stage_semantic,
+                             COALESCE((SELECT h.stage_id FROM deal_stage_history h
+                                       WHERE h.deal_id = d.deal_id AND h.entered_epoch <= ?2
+                                       ORDER BY h.entered_epoch DESC, h.stage_id DESC LIMIT 1),
+                                      CASE WHEN NOT EXISTS (SELECT 1 FROM deal_stage_history h WHERE h.deal_id = d.deal_id)
+                                           THEN d.stage_id END) AS stage_id
+                      FROM deals d WHERE d.created_epoch <= ?2) AS a
+                JOIN funnel_stages fs ON fs.pipeline = a.pipeline AND fs.stage_id = a.stage_id
+                WHERE fs.final IS NULL AND fs.max_days IS NOT NULL
+                  AND (a.stage_semantic = 'open' OR EXISTS (SELECT 1 FROM deal_stage_history h
+                                                            WHERE h.deal_id = a.deal_id AND h.entered_epoch > ?2)))
             WHERE days > max_days
             """, [.text(asOf), .integer(asOfEnd)])
     }

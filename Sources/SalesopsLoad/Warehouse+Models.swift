@@ -46,13 +46,15 @@ extension Warehouse {
     }
 
     /// Before a report for any as-of date: the models as this version defines them, and the as-of
-    /// relations (stuck deals, overdue tasks, `rep_period`, `alerts`) for that date.
+    /// relations (funnel, stuck deals, overdue tasks, `rep_period`, `alerts`) for that date: only what
+    /// was known at its end counts.
     /// A report for the date the last build was for writes nothing (a full disk fails the workbook, not this).
     public func prepareReport(asOf: Int, clock: ZoneClock) throws {
         try Models.install(db)
         if try db.scalar("SELECT as_of FROM as_of_context")?.string == CivilTime.dateString(days: asOf) { return }
         if try hasCRMData() {
             let asOfEnd = clock.utc(fromLocal: Int64(asOf + 1) * 86_400)
+            try rebuildFunnel(asOfEnd: asOfEnd)
             try rebuildStuckDeals(asOf: CivilTime.dateString(days: asOf), asOfEnd: asOfEnd)
             try rebuildOverdueTasks(asOf: CivilTime.dateString(days: asOf), asOfEnd: asOfEnd)
         }

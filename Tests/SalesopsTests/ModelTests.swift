@@ -1,0 +1,141 @@
+import Foundation
+import SalesopsConfig
+import SalesopsCore
+import SalesopsLoad
+import SalesopsSQLite
+import XCTest
+
+/// The warehouse's models (`rep_period`, `alerts`) on small fact sets: a fixture folder per case holds
+/// its `config/` and a `facts.sql` that fills the fact tables the models read.
+final class ModelTests: XCTestCase {
+    struct Built {
+        let warehouse: Warehouse
+        let dir: URL
+
+        func rows(_ sql: String) throws -> [[String]] {
+            try warehouse.db.query(sql).map { $0.map { $0.string ?? "NULL" } }
+        }
+
+        func remove() {
+            warehouse.close()
+            try? FileManager.default.removeItem(at: dir)
+        }
+    }
+
+    /// Loads the case's config, its facts, and builds every model as of `asOf`.
+    func build(_ name: String, asOf: String = "2026-11-20") throws -> Built {
+        let fixture = Fixtures.root.appendingPathComponent("models/\(name)")
+        let config = try ConfigLoader.loadProject(at: fixture)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("salesops-models-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let warehouse = try Warehouse(path: dir.appendingPathComponent("warehouse.sqlite").path)
+        let day = try XCTUnwrap(CivilTime.days(fromDateString: asOf))
+        let clock = try XCTUnwrap(ZoneClock(identifier: config.company.timeZone))
+        try warehouse.run {
+            try warehouse.refreshReference(config: config, calendar: (day - 60)...(day + 31))
+            try warehouse.refreshFunnels(config.funnels)
+            try warehouse.db.execute(String(contentsOf: fixture.appendingPathComponent("facts.sql"), encoding: .utf8))
+            try warehouse.beginScratch()
+            try warehouse.rebuildMissedCalls(runID: 1, full: true, windowMins: config.thresholds.callbackWindowMins)
+            if try warehouse.hasCRMData() {
+                try warehouse.rebuildCRMFacts(leadSLAMins: config.thresholds.leadSLAMins, asOf: asOf,
+                                              asOfEnd: clock.utc(fromLocal: Int64(day + 1) * 86_400))
+            }
+            try warehouse.buildModels(asOf: day, clock: clock, allDates: true)
+        }
+        return Built(warehouse: warehouse, dir: dir)
+    }
+
+    func testActivityAlertsSkipAbsencesAndHolidaysAndProrateNorms() throws {
+        let built = try build("activity_alerts")
+        defer { built.remove() }
+        XCTAssertEqual(try built.rows("SELECT alert_id, rep_id, kind, severity, message, evidence FROM alerts ORDER BY alert_id"), [
+            // 5 of 8 today and 25 of 40 this week: 62 %, medium.
+            ["below_norm:r01:calls_effective", "r01", "below_norm", "medium",
+             "Effective calls: 5 of 8 today (62%); 25 of 40 this week so far (62%)",
+             #"["2026-11-16","2026-11-17","2026-11-18","2026-11-19","2026-11-20"]"#],
+            // Darya started on the 16th: her norm counts from then (team B: 40 a week, 8 a day).
+            ["below_norm:r05:calls_effective", "r05", "below_norm", "medium",
+             "Effective calls: 6 of 8 today (75%); 30 of 40 this week so far (75%)",
+             #"["2026-11-16","2026-11-17","2026-11-18","2026-11-19","2026-11-20"]"#],
+            // The 20 working days before the last 5 reach back to 16 October because 4 November is a holiday.
+            ["decline:r01:calls_effective", "r01", "decline", "high",
+             "Effective calls: 5.0 a day over the last 5 working days against 10.0 over the 20 before (−50%)",
+             #"["2026-11-16..2026-11-20","2026-10-16..2026-11-13"]"#],
+        ])
+        // Vera is on vacation on the as-of day: no activity alert, and her week's norm has her 2 working days.
+        // Gleb's two sick days are out of his last 5 working days, so his pace has not declined.
+        XCTAssertEqual(try built.rows("""
+            SELECT rep_id, period, value, norm, working_days FROM rep_period
+            WHERE metric = 'calls_effective' AND scope = 'rep' AND rep_id IN ('r03', 'r04', 'r05') ORDER BY rep_id, period
+            """), [
+            ["r03", "day", "0", "0", "0"], ["r03", "mtd", "110", "88", "11"], ["r03", "prev_week", "50", "40", "5"],
+            ["r03", "wtd", "20", "16", "2"],
+            // Team B's 40 a week: 10 a day in the holiday week of 2–6 November, 8 in the others.
+            ["r04", "day", "10", "8", "1"], ["r04", "mtd", "120", "104", "12"], ["r04", "prev_week", "50", "40", "5"],
+            ["r04", "wtd", "30", "24", "3"],
+            ["r05", "day", "6", "8", "1"], ["r05", "mtd", "30", "40", "5"], ["r05", "prev_week", "0", "0", "0"],
+            ["r05", "wtd", "30", "40", "5"],
+        ])
+        // The department: the reps' figures and norms summed; the same rows the run summary reads.
+        XCTAssertEqual(try built.rows("""
+            SELECT period, value, norm FROM rep_period WHERE scope = 'department' AND metric = 'calls_effective' ORDER BY period
+            """), [["day", "31", "32"], ["mtd", "515", "456"], ["prev_week", "200", "160"], ["wtd", "155", "160"]])
+        let headline = try built.warehouse.dayHeadline(localDate: "2026-11-20")
+        XCTAssertEqual([headline.effective, Int(headline.effectiveNorm), headline.alerts], [31, 32, 3])
+    }
+
+    func testListAlertsOfEveryKindWithTheirEvidence() throws {
+        let built = try build("list_alerts")
+        defer { built.remove() }
+        XCTAssertEqual(try built.rows("SELECT alert_id, rep_id, kind, severity, message, evidence FROM alerts ORDER BY alert_id"), [
+            ["junk_without_reason:r02:medium", "r02", "junk_without_reason", "medium",
+             "Leads junked without a reason or before any contact: 1", #"["L4"]"#],
+            ["lead_sla:r01:high", "r01", "lead_sla", "high", "Leads not contacted within the SLA (15 min): 1", #"["L1"]"#],
+            ["lead_sla:r01:medium", "r01", "lead_sla", "medium",
+             "Leads first contacted after the SLA (15 min) in the last working day: 1", #"["L2"]"#],
+            ["missed_no_callback:r01:high", "r01", "missed_no_callback", "high", "Missed calls not called back: 1", #"["M1"]"#],
+            ["missed_no_callback:r02:medium", "r02", "missed_no_callback", "medium",
+             "Missed calls called back later than 60 min: 1", #"["M2"]"#],
+            ["no_data:branch_pbx", "NULL", "no_data", "high",
+             "No data from source 'branch_pbx' for 2026-11-20: it usually delivers every working day", #"["branch_pbx"]"#],
+            ["overdue_task:r01:low", "r01", "overdue_task", "low",
+             "Tasks closed after their deadline in the last working day: 1", #"["T3"]"#],
+            ["overdue_task:r01:medium", "r01", "overdue_task", "medium", "Open overdue tasks: 1", #"["T1"]"#],
+            ["overdue_task:r02:high", "r02", "overdue_task", "high", "Open tasks more than a week overdue: 1", #"["T2"]"#],
+            ["stage_skip:r01:medium", "r01", "stage_skip", "medium", "Deals that skipped required stages: 1", #"["D1"]"#],
+            ["stuck_deal:r02:high", "r02", "stuck_deal", "high", "Deals at a stage for more than twice its limit: 1", #"["D2"]"#],
+        ])
+        // Each item's evidence row says what it is.
+        XCTAssertEqual(try built.rows("SELECT item_id, item, detail FROM alert_evidence ORDER BY alert_id, position"), [
+            ["L4", "Lead L4", "junked without a reason"],
+            ["L1", "Lead L1", "no contact for 0 d 14 h · +7 999 000-00-01"],
+            ["L2", "Lead L2", "first contact after 40 min"],
+            ["M1", "+79990000011", "not called back"],
+            ["M2", "+79990000012", "called back after 120 min"],
+            ["T3", "Task T3", "0 days overdue"],   // closed 19 hours after its deadline
+            ["T1", "Task T1", "2 days overdue"],
+            ["T2", "Task T2", "15 days overdue"],
+            ["D1", "Deal D1", "skipped: PREP"],
+            ["D2", "Deal D2", "PREP: 9 days, limit 3"],
+        ])
+    }
+
+    /// A report for an earlier date rebuilds the as-of models for it: the alerts of the 19th know
+    /// nothing of the 20th.
+    func testAlertsForAnEarlierDateUseOnlyWhatWasKnownThen() throws {
+        let built = try build("list_alerts")
+        defer { built.remove() }
+        let clock = try XCTUnwrap(ZoneClock(identifier: "Europe/Moscow"))
+        try built.warehouse.run {
+            try built.warehouse.prepareReport(asOf: try XCTUnwrap(CivilTime.days(fromDateString: "2026-11-19")), clock: clock)
+        }
+        XCTAssertEqual(try built.rows("SELECT alert_id, evidence FROM alerts WHERE as_of = '2026-11-19' ORDER BY alert_id"), [
+            ["overdue_task:r01:medium", #"["T1","T3"]"#],   // both open then: T3 was closed on the 20th
+            ["overdue_task:r02:high", #"["T2"]"#],
+            ["stuck_deal:r02:high", #"["D2"]"#],
+        ])
+        // The alerts of the 20th stay as they were built.
+        XCTAssertEqual(try built.rows("SELECT COUNT(*) FROM alerts WHERE as_of = '2026-11-20'"), [["11"]])
+    }
+}
