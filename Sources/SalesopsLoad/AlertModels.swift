@@ -91,11 +91,12 @@ enum AlertModels {
         t AS (SELECT key, text FROM captions WHERE language = (SELECT value FROM settings WHERE key = 'report_language')),
         -- the reps who work on the as-of day: only they get activity alerts (below_norm, decline)
         at_work AS (SELECT d.rep_id FROM rep_days d, ctx WHERE d.local_date = ctx.as_of AND d.working = 1),
+        -- under the norm today (a norm per day) or under the prorated norm week to date (any norm)
         below AS (
             SELECT d.rep_id, d.metric, w.norm > 0 AND w.value < w.norm AS wtd_under,
-                   MIN(CASE WHEN d.norm > 0 AND d.value < d.norm THEN d.pct_of_norm ELSE 1 END,
+                   MIN(CASE WHEN rn.per = 'day' AND d.norm > 0 AND d.value < d.norm THEN d.pct_of_norm ELSE 1 END,
                        CASE WHEN w.norm > 0 AND w.value < w.norm THEN w.pct_of_norm ELSE 1 END) AS worst,
-                   CASE WHEN d.norm > 0 AND d.value < d.norm
+                   CASE WHEN rn.per = 'day' AND d.norm > 0 AND d.value < d.norm
                         THEN printf((SELECT text FROM t WHERE key = 'alert.below_norm.day'), \(number("d.value")),
                                     \(number("d.norm")), CAST(100 * d.pct_of_norm AS INTEGER)) END AS day_text,
                    CASE WHEN w.norm > 0 AND w.value < w.norm
@@ -104,9 +105,10 @@ enum AlertModels {
             FROM rep_period d, ctx
             JOIN rep_period w ON w.as_of = d.as_of AND w.scope = 'rep' AND w.period = 'wtd'
                              AND w.rep_id = d.rep_id AND w.metric = d.metric
+            JOIN rep_norms rn ON rn.rep_id = d.rep_id AND rn.metric = d.metric
             WHERE d.as_of = ctx.as_of AND d.scope = 'rep' AND d.period = 'day'
               AND d.rep_id IN (SELECT rep_id FROM at_work)
-              AND ((d.norm > 0 AND d.value < d.norm) OR (w.norm > 0 AND w.value < w.norm))),
+              AND ((rn.per = 'day' AND d.norm > 0 AND d.value < d.norm) OR (w.norm > 0 AND w.value < w.norm))),
         -- the rep's working days up to the as-of day, newest first, from the first day with data on
         workdays AS (
             SELECT d.rep_id, d.local_date, ROW_NUMBER() OVER (PARTITION BY d.rep_id ORDER BY d.local_date DESC) AS k

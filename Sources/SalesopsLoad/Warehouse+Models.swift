@@ -90,9 +90,10 @@ public struct DayHeadline: Sendable, Equatable {
     public var emailsOut = 0
     public var proposals = 0
     public var alerts = 0
+    public var highAlerts = 0
 
     public init(callsOut: Int = 0, callsIn: Int = 0, effective: Int = 0, effectiveNorm: Double = 0, missed: Int = 0,
-                missedWithoutCallback: Int = 0, emailsOut: Int = 0, proposals: Int = 0, alerts: Int = 0) {
+                missedWithoutCallback: Int = 0, emailsOut: Int = 0, proposals: Int = 0, alerts: Int = 0, highAlerts: Int = 0) {
         self.callsOut = callsOut
         self.callsIn = callsIn
         self.effective = effective
@@ -102,6 +103,7 @@ public struct DayHeadline: Sendable, Equatable {
         self.emailsOut = emailsOut
         self.proposals = proposals
         self.alerts = alerts
+        self.highAlerts = highAlerts
     }
 }
 
@@ -124,6 +126,8 @@ extension Warehouse {
                 WHERE m.local_date = ? AND (m.within_window = 0 OR m.callback_at > c.as_of_end)
                 """, [.text(localDate)])?.int ?? 0,
             emailsOut: count("emails_out"), proposals: count("proposals"),
-            alerts: try db.scalar("SELECT COUNT(*) FROM alerts WHERE as_of = ?", [.text(localDate)])?.int ?? 0)
+            alerts: try db.scalar("SELECT COUNT(*) FROM alerts WHERE as_of = ?", [.text(localDate)])?.int ?? 0,
+            highAlerts: try db.scalar("SELECT COUNT(*) FROM alerts WHERE as_of = ? AND severity = 'high'",
+                                      [.text(localDate)])?.int ?? 0)
     }
 }

@@ -91,7 +91,7 @@ struct Captions {
         "undecodable": ("Нечитаемые заголовки", "Undecodable headers"),
         "sheet.quality": ("Качество данных", "Data quality"),
         "sheet.definitions": ("Определения", "Definitions"),
-        "title.summary": ("Отдел продаж: звонки на", "Sales department: calls as of"),
+        "title.summary": ("Отдел продаж на", "Sales department as of"),
         "title.activity": ("Результативные звонки по рабочим дням", "Effective calls per business day"),
         "title.missed": ("Пропущенные входящие и перезвоны", "Missed inbound calls and callbacks"),
         "title.quality": ("Качество данных: запуски по", "Data quality: the runs up to"),

@@ -133,6 +133,7 @@ extension RunOutcome {
         Swift.print("  \(CivilTime.dateString(days: asOf)): calls out \(h.callsOut), in \(h.callsIn), effective \(h.effective)"
                     + " (norm \(Int(h.effectiveNorm.rounded()))), missed \(h.missed) (\(h.missedWithoutCallback) not called back in time)"
                     + ", emails out \(h.emailsOut), proposals \(h.proposals)")
+        Swift.print("  alerts: \(h.alerts) (\(h.highAlerts) high)")
         if dryRun {
             Swift.print("  dry run: nothing was kept (the warehouse is as it was; no report was written)")
             return

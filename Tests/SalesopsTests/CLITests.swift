@@ -351,17 +351,24 @@ final class CLITests: XCTestCase {
         XCTAssertFalse(text.contains { cell in others.contains { cell.contains($0) } })
     }
 
-    func testWorkbookConvertsWithLibreOffice() throws {
+    /// Every workbook — the department's and a rep's — converts to PDF; the printed Summary is A4 landscape.
+    func testWorkbooksConvertWithLibreOffice() throws {
         let soffice = ["/usr/bin/soffice", "/usr/bin/libreoffice"].first { FileManager.default.isExecutableFile(atPath: $0) }
         try XCTSkipIf(soffice == nil, "LibreOffice is not installed")
         let project = try TestProject.asterisk("ring_group_one_answer.csv", "callback_window.csv")
         defer { project.remove() }
         XCTAssertEqual(try runProcess(salesopsBinary, ["run", "--project", project.dir.path, "--as-of", "2026-11-10"]).0, 0)
-        let book = project.dir.appendingPathComponent("output/reports/2026-11-10/department.xlsx").path
         let outDir = project.dir.appendingPathComponent("pdf").path
-        let (code, _, err) = try runProcess(soffice!, ["--headless", "--convert-to", "pdf", "--outdir", outDir, book])
-        XCTAssertEqual(code, 0, err)
-        XCTAssertTrue(FileManager.default.fileExists(atPath: outDir + "/department.pdf"))
+        for name in ["department", "rep-r01"] {
+            let book = project.dir.appendingPathComponent("output/reports/2026-11-10/\(name).xlsx").path
+            let (code, _, err) = try runProcess(soffice!, ["--headless", "--convert-to", "pdf", "--outdir", outDir, book])
+            XCTAssertEqual(code, 0, err)
+            let pdf = try Data(contentsOf: URL(fileURLWithPath: outDir + "/\(name).pdf"))
+            // A4 landscape: 841.9 × 595.3 points.
+            let text = String(decoding: pdf, as: UTF8.self)
+            XCTAssertTrue(text.contains("0 0 841.889763779528 595.303937007874"), name)
+            XCTAssertFalse(text.contains("0 0 595.303937007874 841.889763779528"), name)   // no portrait page
+        }
     }
 
     func testValidateReportsLocatedConfigErrorsAndExits64() throws {

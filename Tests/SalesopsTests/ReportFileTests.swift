@@ -9,8 +9,8 @@ final class ReportFileTests: XCTestCase {
         project.dir.appendingPathComponent("output/reports/2026-11-10")
     }
 
-    func report(_ project: TestProject, fileSizeLimitKB: Int? = nil) throws -> (Int32, String) {
-        var command = "exec \"$0\" report --project \"$1\" --as-of 2026-11-10"
+    func report(_ project: TestProject, asOf: String = "2026-11-10", fileSizeLimitKB: Int? = nil) throws -> (Int32, String) {
+        var command = "exec \"$0\" report --project \"$1\" --as-of \(asOf)"
         // A full disk, as a process sees it: writes past the limit fail with EFBIG (SIGXFSZ ignored).
         if let limit = fileSizeLimitKB { command = "trap '' XFSZ; ulimit -f \(limit); " + command }
         let (code, _, err) = try runProcess("/bin/bash", ["-c", command, salesopsBinary, project.dir.path])
@@ -128,20 +128,32 @@ final class ReportFileTests: XCTestCase {
         XCTAssertEqual(lines.count, 3, out)
         for line in lines {
             XCTAssertTrue(line.contains(" 9 landscape $1:$"), line)
-            XCTAssertTrue(line.hasSuffix("salesops · Sales department: calls as of 2026-11-10 | Page &P of &N"), line)
+            XCTAssertTrue(line.hasSuffix("salesops · Sales department as of 2026-11-10 | Page &P of &N"), line)
         }
     }
 
-    func testANoOpNightLeavesTheWorkbookByteIdentical() throws {
+    func testANoOpNightLeavesTheWorkbooksByteIdentical() throws {
         let project = try TestProject.asterisk("ring_group_one_answer.csv", "callback_window.csv", "malformed_rows.csv")
         defer { project.remove() }
-        let book = reportsFolder(project).appendingPathComponent("department.xlsx")
+        func books() throws -> [String: Data] {
+            let folder = reportsFolder(project)
+            return try Dictionary(uniqueKeysWithValues: FileManager.default.contentsOfDirectory(atPath: folder.path).map {
+                ($0, try Data(contentsOf: folder.appendingPathComponent($0)))
+            })
+        }
         try project.run(reports: true)
-        let first = try Data(contentsOf: book)
+        let first = try books()
+        XCTAssertEqual(first.keys.sorted(), ["department.xlsx", "rep-r01.xlsx", "rep-r02.xlsx", "rep-r03.xlsx"])
         try project.run(reports: true)      // nothing new: a no-op night
         XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM etl_runs"), [["2"]])
-        XCTAssertEqual(try Data(contentsOf: book), first)
-        XCTAssertEqual(try report(project).0, 0)   // and a report on its own
-        XCTAssertEqual(try Data(contentsOf: book), first)
+        XCTAssertEqual(try books(), first)
+        XCTAssertEqual(try report(project).0, 0)   // and a report on its own, twice
+        XCTAssertEqual(try books(), first)
+        XCTAssertEqual(try report(project).0, 0)
+        XCTAssertEqual(try books(), first)
+        // A report for another date, then for this one again: the as-of models are rebuilt, the same bytes.
+        XCTAssertEqual(try report(project, asOf: "2026-11-09").0, 0)
+        XCTAssertEqual(try report(project).0, 0)
+        XCTAssertEqual(try books(), first)
     }
 }
