@@ -1,6 +1,44 @@
 /// The intensity models (SPEC "Metric definitions", "Norms"): what each rep did per day, the norms
 /// that apply to each working day, and the figures per period against them.
 enum ActivityModels {
+    /// Each reported metric as an expression over `rep_daily`'s columns (or their sums: every metric is
+    /// a sum of daily figures, so summing first and naming after gives the same value). The one place
+    /// a metric is defined from the daily columns; `metric` names the metric to pick.
+    static func metricValue(_ row: String, metric: String = "m.metric") -> String {
+        """
+        CASE \(metric)
+                   WHEN 'calls_out' THEN \(row).calls_out
+                   WHEN 'calls_in' THEN \(row).calls_in
+                   WHEN 'calls_effective' THEN \(row).calls_out_effective + \(row).calls_in_effective
+                   WHEN 'talk_mins' THEN \(row).talk_secs / 60.0
+                   WHEN 'missed_in' THEN \(row).missed_in
+                   WHEN 'meetings' THEN \(row).meetings
+                   WHEN 'meeting_mins' THEN \(row).meeting_mins
+                   WHEN 'proposals' THEN \(row).proposals
+                   WHEN 'emails_out' THEN \(row).emails_out
+                   WHEN 'chats' THEN \(row).chats
+                   WHEN 'leads_new' THEN \(row).leads_new
+                   WHEN 'deals_won' THEN \(row).deals_won
+                   WHEN 'revenue_won' THEN \(row).revenue_won
+                   WHEN 'payments_amount' THEN \(row).payments_amount
+               END
+        """
+    }
+
+    /// The daily figures of the reps and those of no rep (calls and mail), in `rep_daily`'s columns.
+    static let dailyFigures = """
+            SELECT rep_id, local_date, calls_out, calls_in, calls_out_effective, calls_in_effective, talk_secs, missed_in,
+                   emails_out, proposals, meetings, meeting_mins, chats, leads_new, deals_won, revenue_won, payments_amount
+            FROM rep_daily
+            UNION ALL
+            SELECT NULL, local_date, calls_out, calls_in, calls_out_effective, calls_in_effective, talk_secs, missed_in,
+                   0, 0, 0, 0, 0, 0, 0, 0, 0
+            FROM rep_daily_calls WHERE rep_id IS NULL
+            UNION ALL
+            SELECT NULL, local_date, 0, 0, 0, 0, 0, 0, emails_out, proposals, 0, 0, 0, 0, 0, 0, 0
+            FROM rep_daily_mail WHERE rep_id IS NULL
+        """
+
     static let all: [Model] = [callsDaily, mailDaily, repDailyCRM, repDaily, repDays, repNorms, normDaily, repMetricDaily,
                                repPeriod]
 
@@ -151,40 +189,15 @@ enum ActivityModels {
         -- The daily figures in long form, one name per metric (the names of norms and of rep_period).
         -- The calls and mail no rep is credited with (answered by someone who is not a rep, missed on
         -- lines no rep owns, sent from company addresses of no rep) have rep_id NULL.
-        SELECT d.rep_id, d.local_date, m.metric,
-               CASE m.metric
-                   WHEN 'calls_out' THEN d.calls_out
-                   WHEN 'calls_in' THEN d.calls_in
-                   WHEN 'calls_effective' THEN d.calls_out_effective + d.calls_in_effective
-                   WHEN 'talk_mins' THEN d.talk_secs / 60.0
-                   WHEN 'missed_in' THEN d.missed_in
-                   WHEN 'meetings' THEN d.meetings
-                   WHEN 'meeting_mins' THEN d.meeting_mins
-                   WHEN 'proposals' THEN d.proposals
-                   WHEN 'emails_out' THEN d.emails_out
-                   WHEN 'chats' THEN d.chats
-                   WHEN 'leads_new' THEN d.leads_new
-                   WHEN 'deals_won' THEN d.deals_won
-                   WHEN 'revenue_won' THEN d.revenue_won
-                   WHEN 'payments_amount' THEN d.payments_amount
-               END AS value
-        FROM (
-            SELECT rep_id, local_date, calls_out, calls_in, calls_out_effective, calls_in_effective, talk_secs, missed_in,
-                   emails_out, proposals, meetings, meeting_mins, chats, leads_new, deals_won, revenue_won, payments_amount
-            FROM rep_daily
-            UNION ALL
-            SELECT NULL, local_date, calls_out, calls_in, calls_out_effective, calls_in_effective, talk_secs, missed_in,
-                   0, 0, 0, 0, 0, 0, 0, 0, 0
-            FROM rep_daily_calls WHERE rep_id IS NULL
-            UNION ALL
-            SELECT NULL, local_date, 0, 0, 0, 0, 0, 0, emails_out, proposals, 0, 0, 0, 0, 0, 0, 0
-            FROM rep_daily_mail WHERE rep_id IS NULL) AS d
+        SELECT d.rep_id, d.local_date, m.metric, \(metricValue("d")) AS value
+        FROM (\(dailyFigures)) AS d
         CROSS JOIN metrics m
         """)
 
     static let repPeriod = Model("rep_period", .table,
                                  grain: "one row per as-of date, period, scope (rep / no_rep / department), rep and metric",
-                                 dependsOn: ["rep_metric_daily", "norm_daily", "rep_norms", "rep_days", "as_of_context"],
+                                 dependsOn: ["rep_daily", "rep_daily_calls", "rep_daily_mail", "metrics", "norm_daily", "rep_norms",
+                                             "rep_days", "as_of_context"],
                                  sql: """
         DELETE FROM rep_period WHERE as_of = (SELECT as_of FROM as_of_context);
         INSERT INTO rep_period(as_of, period, period_start, period_end, scope, rep_id, metric, value, norm, pct_of_norm,
@@ -202,10 +215,19 @@ enum ActivityModels {
             SELECT r.rep_id FROM reps r, ctx
             WHERE (r.active_from IS NULL OR r.active_from <= ctx.as_of)
               AND (r.active_to IS NULL OR r.active_to >= MIN(date(ctx.week_start, '-7 days'), substr(ctx.as_of, 1, 8) || '01'))),
+        -- each period's sums of the daily columns (read through the index on local_date), then by metric
+        sums AS (
+            SELECT p.period, d.rep_id, SUM(d.calls_out) AS calls_out, SUM(d.calls_in) AS calls_in,
+                   SUM(d.calls_out_effective) AS calls_out_effective, SUM(d.calls_in_effective) AS calls_in_effective,
+                   SUM(d.talk_secs) AS talk_secs, SUM(d.missed_in) AS missed_in, SUM(d.emails_out) AS emails_out,
+                   SUM(d.proposals) AS proposals, SUM(d.meetings) AS meetings, SUM(d.meeting_mins) AS meeting_mins,
+                   SUM(d.chats) AS chats, SUM(d.leads_new) AS leads_new, SUM(d.deals_won) AS deals_won,
+                   SUM(d.revenue_won) AS revenue_won, SUM(d.payments_amount) AS payments_amount
+            FROM periods p JOIN (\(dailyFigures)) AS d ON d.local_date BETWEEN p.period_start AND p.period_end
+            GROUP BY p.period, d.rep_id),
         done AS (
-            SELECT p.period, v.rep_id, v.metric, SUM(v.value) AS value
-            FROM periods p JOIN rep_metric_daily v ON v.local_date BETWEEN p.period_start AND p.period_end
-            GROUP BY p.period, v.rep_id, v.metric),
+            SELECT s.period, s.rep_id, m.metric, \(metricValue("s")) AS value
+            FROM sums s CROSS JOIN metrics m),
         normed AS (
             SELECT p.period, n.rep_id, n.metric, SUM(n.norm) AS norm
             FROM periods p JOIN norm_daily n ON n.local_date BETWEEN p.period_start AND p.period_end

@@ -83,7 +83,7 @@ enum AlertModels {
         """)
 
     static let alerts = Model("alerts", .table, grain: "one row per alert and as-of date",
-                              dependsOn: ["alert_items", "rep_period", "rep_days", "rep_norms", "rep_metric_daily",
+                              dependsOn: ["alert_items", "rep_period", "rep_days", "rep_norms", "rep_daily",
                                           "etl_notes", "etl_runs", "captions", "settings", "as_of_context"], sql: """
         DELETE FROM alerts WHERE as_of = (SELECT as_of FROM as_of_context);
         INSERT INTO alerts(as_of, alert_id, rep_id, kind, severity, metric, message, evidence)
@@ -93,7 +93,7 @@ enum AlertModels {
         at_work AS (SELECT d.rep_id FROM rep_days d, ctx WHERE d.local_date = ctx.as_of AND d.working = 1),
         -- under the norm today (a norm per day) or under the prorated norm week to date (any norm)
         below AS (
-            SELECT d.rep_id, d.metric, w.norm > 0 AND w.value < w.norm AS wtd_under,
+            SELECT d.rep_id, d.metric, w.period_start AS week_start, w.norm > 0 AND w.value < w.norm AS wtd_under,
                    MIN(CASE WHEN rn.per = 'day' AND d.norm > 0 AND d.value < d.norm THEN d.pct_of_norm ELSE 1 END,
                        CASE WHEN w.norm > 0 AND w.value < w.norm THEN w.pct_of_norm ELSE 1 END) AS worst,
                    CASE WHEN rn.per = 'day' AND d.norm > 0 AND d.value < d.norm
@@ -118,14 +118,16 @@ enum AlertModels {
               AND d.rep_id IN (SELECT rep_id FROM at_work)),
         averages AS (
             SELECT w.rep_id, n.metric,
-                   SUM(CASE WHEN w.k <= 5 THEN COALESCE(v.value, 0) END) / 5.0 AS recent,
-                   1.0 * SUM(CASE WHEN w.k > 5 THEN COALESCE(v.value, 0) END) / SUM(w.k > 5) AS past,
+                   SUM(CASE WHEN w.k <= 5 THEN COALESCE(\(ActivityModels.metricValue("d", metric: "n.metric")), 0) END) / 5.0
+                       AS recent,
+                   1.0 * SUM(CASE WHEN w.k > 5 THEN COALESCE(\(ActivityModels.metricValue("d", metric: "n.metric")), 0) END)
+                       / SUM(w.k > 5) AS past,
                    SUM(w.k > 5) AS past_days, COUNT(*) AS days,
                    MIN(CASE WHEN w.k <= 5 THEN w.local_date END) AS recent_from,
                    MIN(w.local_date) AS past_from, MAX(CASE WHEN w.k > 5 THEN w.local_date END) AS past_to
             FROM workdays w
             JOIN rep_norms n ON n.rep_id = w.rep_id
-            LEFT JOIN rep_metric_daily v ON v.rep_id = w.rep_id AND v.local_date = w.local_date AND v.metric = n.metric
+            LEFT JOIN rep_daily d ON d.rep_id = w.rep_id AND d.local_date = w.local_date
             WHERE w.k <= 25
             GROUP BY w.rep_id, n.metric),
         declines AS (
@@ -173,15 +175,8 @@ enum AlertModels {
         SELECT ctx.as_of, 'below_norm:' || b.rep_id || ':' || b.metric, b.rep_id, 'below_norm',
                CASE WHEN b.worst < 0.5 THEN 'high' WHEN b.worst < 0.8 THEN 'medium' ELSE 'low' END, b.metric,
                (SELECT text FROM t WHERE key = 'metric.' || b.metric) || ': ' || COALESCE(b.day_text || '; ' || b.wtd_text, b.day_text, b.wtd_text),
-               CASE WHEN b.wtd_under
-                    THEN (SELECT json_group_array(local_date) FROM (
-                             SELECT d.local_date FROM rep_days d
-                             JOIN rep_period w ON w.as_of = ctx.as_of AND w.scope = 'rep' AND w.period = 'wtd'
-                                              AND w.rep_id = d.rep_id AND w.metric = b.metric
-                             WHERE d.rep_id = b.rep_id AND d.working = 1
-                               AND d.local_date BETWEEN w.period_start AND w.period_end
-                             ORDER BY d.local_date))
-                    ELSE json_array(ctx.as_of) END
+               -- the days behind it: the week so far, or the day
+               CASE WHEN b.wtd_under THEN json_array(b.week_start || '..' || ctx.as_of) ELSE json_array(ctx.as_of) END
         FROM below b, ctx
         UNION ALL
         SELECT ctx.as_of, 'decline:' || d.rep_id || ':' || d.metric, d.rep_id, 'decline',

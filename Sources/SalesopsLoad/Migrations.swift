@@ -146,6 +146,8 @@ public enum Migrations {
         working_days INTEGER              -- the rep's working business days in the period
     );
     CREATE UNIQUE INDEX rep_period_key ON rep_period(as_of, period, scope, COALESCE(rep_id, ''), metric);
+    CREATE INDEX rep_period_rep ON rep_period(as_of, rep_id, metric, period);
+    CREATE INDEX rep_daily_date ON rep_daily(local_date);
     -- one row per alert and as-of date
     CREATE TABLE alerts (
         as_of    TEXT NOT NULL,

@@ -618,7 +618,8 @@ public struct PipelineRunner {
         let path = folder.appendingPathComponent("department.xlsx").path
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try ReportFacade.department(warehousePath: warehousePath, asOf: asOf, company: config.company, path: path)
+            try ReportFacade.department(warehousePath: warehousePath, asOf: asOf, company: config.company, path: path,
+                                        logger: logger)
         } catch let error as SalesopsError {
             throw error
         } catch let error as SQLiteError {

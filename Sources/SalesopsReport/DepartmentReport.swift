@@ -24,14 +24,28 @@ public struct DepartmentReport {
     /// file renamed into place; returns the reps' workbook paths.
     @discardableResult
     public func write(to path: String) throws -> [String] {
-        // Opened for writing but used read-only: after a killed run SQLite must be able to recover
-        // (roll back a hot journal, rebuild the WAL index) before anything can be read.
+        try writeDepartment(to: path)
+        return try writeRepBooks(folder: (path as NSString).deletingLastPathComponent)
+    }
+
+    /// Opens the warehouse for reading. Opened for writing but used read-only: after a killed run SQLite
+    /// must be able to recover (roll back a hot journal, rebuild the WAL index) before anything is read.
+    private func context() throws -> ReportContext {
         let db = try SQLiteDatabase(path: warehousePath)
-        defer { db.close() }
-        try db.execute("PRAGMA query_only = 1")
-        let captions = Captions(language: company.reportLanguage)
-        let clock = ZoneClock(identifier: company.timeZone)!
-        let context = try ReportContext(db: db, asOf: asOf, captions: captions, clock: clock, activityDays: activityDays)
+        do {
+            try db.execute("PRAGMA query_only = 1")
+            return try ReportContext(db: db, asOf: asOf, captions: Captions(language: company.reportLanguage),
+                                     clock: ZoneClock(identifier: company.timeZone)!, activityDays: activityDays)
+        } catch {
+            db.close()
+            throw error
+        }
+    }
+
+    /// Writes `department.xlsx`.
+    public func writeDepartment(to path: String) throws {
+        let context = try context()
+        defer { context.db.close() }
         try book(path, context) { book in
             try AlertsSheet.write(book: book, context: context)
             try SummarySheet.write(book: book, context: context)
@@ -41,9 +55,14 @@ public struct DepartmentReport {
             try DataQualitySheet.write(book: book, context: context)
             try DefinitionsSheet.write(book: book, context: context)
         }
-        let folder = (path as NSString).deletingLastPathComponent
+    }
+
+    /// Writes `rep-<rep_id>.xlsx` in `folder` for each rep active on the as-of date; returns their paths.
+    public func writeRepBooks(folder: String) throws -> [String] {
+        let context = try context()
+        defer { context.db.close() }
         var written: [String] = []
-        for rep in try db.query("""
+        for rep in try context.db.query("""
             SELECT rep_id, name FROM reps
             WHERE (active_from IS NULL OR active_from <= ?1) AND (active_to IS NULL OR active_to >= ?1)
             ORDER BY rep_id

@@ -7,8 +7,13 @@ import SalesopsXLSX
 enum SummarySheet {
     static let periods = ["day", "wtd", "mtd", "prev_week"]
 
-    /// The periods as columns; metrics shown: every normed one, and any other with a figure.
-    static let query = """
+    /// The periods as columns; metrics shown: every normed one, and any other with a figure. `scope`
+    /// picks the rows: every row (the department's workbook) or one rep's (`?2`), so that the index on
+    /// `rep_period(as_of, rep_id)` serves a rep's workbook.
+    static func query(perRep: Bool) -> String {
+        let scope = perRep ? "p.scope = 'rep' AND p.rep_id = ?2" : "1"
+        let shown = perRep ? "rep_id = ?2" : "1"
+        return """
         SELECT p.metric, COALESCE(cap.text, p.metric) AS metric_name, m.unit,
                CASE p.scope WHEN 'rep' THEN COALESCE(r.name, p.rep_id) WHEN 'no_rep' THEN ?3 ELSE ?4 END AS rep,
                r.team,
@@ -22,14 +27,15 @@ enum SummarySheet {
         JOIN metrics m ON m.metric = p.metric
         LEFT JOIN reps r ON r.rep_id = p.rep_id
         LEFT JOIN captions cap ON cap.language = ?5 AND cap.key = 'metric.' || p.metric
-        WHERE p.as_of = ?1 AND (?2 IS NULL OR (p.scope = 'rep' AND p.rep_id = ?2))
+        WHERE p.as_of = ?1 AND \(scope)
           AND p.metric IN (SELECT metric FROM rep_period
-                           WHERE as_of = ?1 AND (?2 IS NULL OR rep_id = ?2) AND (norm IS NOT NULL OR value != 0))
+                           WHERE as_of = ?1 AND \(shown) AND (norm IS NOT NULL OR value != 0))
           AND (p.scope != 'no_rep' OR p.metric IN (SELECT metric FROM rep_period
                                                    WHERE as_of = ?1 AND scope = 'no_rep' AND value != 0))
         GROUP BY p.metric, p.scope, p.rep_id
         ORDER BY m.position, CASE p.scope WHEN 'rep' THEN 0 WHEN 'no_rep' THEN 1 ELSE 2 END, r.team, r.name, p.rep_id
         """
+    }
 
     static func columns(_ c: ReportContext, perRep: Bool) -> [ColumnSpec] {
         let t = c.captions
@@ -58,7 +64,7 @@ enum SummarySheet {
             sheet.write(1, col, period == "day" ? "\(t("period.day")) \(to)" : "\(t("period.\(period)")) \(from)–\(to)",
                         ReportContext.title)
         }
-        let table = try c.db.table(query, [.text(c.asOfText), c.rep.map(SQLValue.text) ?? .null, .text(t("no_rep")),
+        let table = try c.db.table(query(perRep: c.rep != nil), [.text(c.asOfText), c.rep.map(SQLValue.text) ?? .null, .text(t("no_rep")),
                                            .text(t("total")), .text(c.captions.language.rawValue)])
         let last = try TableWriter.write(sheet, context: c, columns: columns, table: table, headerRow: 2)
         sheet.freeze(rows: 3, cols: c.rep == nil ? 2 : 1)

@@ -351,6 +351,55 @@ final class CLITests: XCTestCase {
         XCTAssertFalse(text.contains { cell in others.contains { cell.contains($0) } })
     }
 
+    /// `report --as-of D` for a past date shows the world as it was known at D: the same stuck deals,
+    /// overdue tasks, funnel and stage violations as a warehouse built from the CRM dumps as they were
+    /// exported at the end of D (`Tests/tools/cut_demo.py`). Compared on the general pipeline, whose
+    /// deals have a stage history (the UI and HubSpot exports have none: their past stages are unknown).
+    func testAReportForAnEarlierDateMatchesInputsCutAtThatDate() throws {
+        let repo = Fixtures.root.deletingLastPathComponent().deletingLastPathComponent()
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("salesops-asof-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        func project(_ name: String) throws -> URL {
+            let dir = root.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            for sub in ["config", "pipelines", "input"] {
+                try FileManager.default.copyItem(at: repo.appendingPathComponent(sub), to: dir.appendingPathComponent(sub))
+            }
+            return dir
+        }
+        func rows(_ dir: URL, _ sql: String) throws -> [[String]] {
+            let db = try SQLiteDatabase(path: dir.appendingPathComponent("output/warehouse.sqlite").path, readOnly: true)
+            defer { db.close() }
+            return try db.query(sql).map { $0.map { $0.string ?? "NULL" } }
+        }
+        let full = try project("full")
+        XCTAssertEqual(try runProcess(salesopsBinary, ["run", "--project", full.path, "--as-of", "2026-11-20"]).0, 0)
+        let tool = Fixtures.root.deletingLastPathComponent().appendingPathComponent("tools/cut_demo.py").path
+        // The 13th (the week's stuck deals are not stuck yet) and the 17th (they are).
+        for (date, end) in [("2026-11-13", "2026-11-13T20:59:59Z"), ("2026-11-17", "2026-11-17T20:59:59Z")] {
+            let cut = try project("cut-\(date)")
+            let (cutCode, _, cutErr) = try runProcess("/usr/bin/env", ["python3", tool, cut.path, date])
+            XCTAssertEqual(cutCode, 0, cutErr)
+            XCTAssertEqual(try runProcess(salesopsBinary, ["run", "--project", cut.path, "--as-of", date]).0, 0)
+            let (code, _, err) = try runProcess(salesopsBinary, ["report", "--project", full.path, "--as-of", date])
+            XCTAssertEqual(code, 0, err)
+            let queries = [
+                "SELECT s.deal_id, s.rep_id, s.stage_id, s.days_at_stage, s.max_days FROM stuck_deals s JOIN deals d USING (deal_id) "
+                    + "WHERE s.as_of = '\(date)' AND d.pipeline = '0' ORDER BY 1",
+                "SELECT task_id, rep_id, deadline_at, closed_at, overdue_days FROM overdue_tasks WHERE as_of = '\(date)' ORDER BY 1",
+                "SELECT period_start, stage_id, COALESCE(rep_id, '-'), reached, conversion FROM funnel WHERE pipeline = '0' "
+                    + "ORDER BY 1, 2, 3",
+                "SELECT deal_id, entered_stage, entered_at, skipped_stages FROM stage_violations "
+                    + "WHERE pipeline = '0' AND entered_at <= '\(end)' ORDER BY 1, 2",
+            ]
+            for (i, sql) in queries.enumerated() {
+                let expected = try rows(cut, sql)
+                XCTAssertEqual(expected.isEmpty, date == "2026-11-13" && i == 0, "\(date): \(sql)")
+                XCTAssertEqual(try rows(full, sql), expected, "\(date): \(sql)")
+            }
+        }
+    }
+
     /// Every workbook — the department's and a rep's — converts to PDF; the printed Summary is A4 landscape.
     func testWorkbooksConvertWithLibreOffice() throws {
         let soffice = ["/usr/bin/soffice", "/usr/bin/libreoffice"].first { FileManager.default.isExecutableFile(atPath: $0) }

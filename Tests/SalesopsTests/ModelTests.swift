@@ -53,12 +53,12 @@ final class ModelTests: XCTestCase {
             // 5 of 8 today and 25 of 40 this week: 62 %, medium.
             ["below_norm:r01:calls_effective", "r01", "below_norm", "medium",
              "Effective calls: 5 of 8 today (62%); 25 of 40 this week so far (62%)",
-             #"["2026-11-16","2026-11-17","2026-11-18","2026-11-19","2026-11-20"]"#],
+             #"["2026-11-16..2026-11-20"]"#],
             // Darya started on the 16th: her norm counts from then. Team B's norm is a week's (40), so
             // it is judged on the week so far, not on one day.
             ["below_norm:r05:calls_effective", "r05", "below_norm", "medium",
              "Effective calls: 30 of 40 this week so far (75%)",
-             #"["2026-11-16","2026-11-17","2026-11-18","2026-11-19","2026-11-20"]"#],
+             #"["2026-11-16..2026-11-20"]"#],
             // The 20 working days before the last 5 reach back to 16 October because 4 November is a holiday.
             ["decline:r01:calls_effective", "r01", "decline", "high",
              "Effective calls: 5.0 a day over the last 5 working days against 10.0 over the 20 before (−50%)",
