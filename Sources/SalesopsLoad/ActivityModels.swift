@@ -39,8 +39,10 @@ enum ActivityModels {
             FROM rep_daily_mail WHERE rep_id IS NULL
         """
 
-    static let all: [Model] = [callsDaily, mailDaily, repDailyCRM, repDaily, repDays, repNorms, normDaily, repMetricDaily,
-                               repPeriod]
+    /// The per-source daily tables, built first.
+    static let sources: [Model] = [callsDaily, mailDaily]
+    /// The daily and period models, built after the CRM's (`rep_daily_crm` reads the payments' reps).
+    static let daily: [Model] = [repDailyCRM, repDaily, repDays, repNorms, normDaily, repMetricDaily, repPeriod]
 
     static let callsDaily = Model("rep_daily_calls", .table,
                                   grain: "one row per rep (NULL: no rep) and local date with calls, for the dates in model_dates",

@@ -2,7 +2,7 @@ import SalesopsCore
 import SalesopsSQLite
 
 /// The derived call relations: `calls` (grouped while streaming, each with its legs; regrouped when
-/// a call's legs span runs or files), then `missed_calls` in SQL (`rep_daily` is a model: ``Models``).
+/// a call's legs span runs or files), then the models (``Models``) in SQL.
 extension Warehouse {
     /// Creates the run's scratch tables: dates whose daily rows must be rebuilt, calls to regroup, and
     /// the later legs of calls already stored (set aside by ``CallWriter/insertNew(_:legs:source:)``).
@@ -150,43 +150,5 @@ extension Warehouse {
         try flush()
         try writer.flushTouchedDates()
         return written
-    }
-
-    /// Rebuilds `missed_calls` for the missed calls regrouped by `runID` and for every missed call of
-    /// a client number that run touched (a new call may be their callback); all when `full`. The window
-    /// is compared in seconds (60 min 0 s is in time, 60 min 1 s is not); `callback_mins` is floored
-    /// for display only.
-    public func rebuildMissedCalls(runID: Int64, full: Bool, windowMins: Int) throws {
-        try db.execute("""
-            DROP TABLE IF EXISTS temp.touched_phones;
-            CREATE TEMP TABLE touched_phones(phone TEXT PRIMARY KEY);
-            """)
-        let scope: String
-        if full {
-            try db.execute("DELETE FROM missed_calls")
-            scope = "1"
-        } else {
-            try db.run("INSERT OR IGNORE INTO touched_phones SELECT client_phone FROM calls WHERE run_id = ? AND client_phone IS NOT NULL",
-                         [.integer(runID)])
-            try db.run("""
-                DELETE FROM missed_calls WHERE call_id IN (SELECT call_id FROM calls WHERE run_id = ?1)
-                    OR client_phone IN (SELECT phone FROM touched_phones)
-                """, [.integer(runID)])
-            scope = "(m.run_id = ?1 OR m.client_phone IN (SELECT phone FROM touched_phones))"
-        }
-        try db.run("""
-            INSERT INTO missed_calls(call_id, rep_id, client_phone, raw_number, missed_at, local_date,
-                callback_call_id, callback_at, callback_mins, within_window, src_file, src_line)
-            SELECT m.call_id, m.rep_id, m.client_phone, m.raw_number, m.started_at, m.local_date,
-                   cb.call_id, cb.started_at, (cb.start_epoch - m.start_epoch) / 60,
-                   COALESCE(cb.start_epoch - m.start_epoch <= ?2 * 60, 0), m.src_file, m.src_line
-            FROM calls m
-            LEFT JOIN calls cb ON cb.call_id = (
-                SELECT c.call_id FROM calls c
-                WHERE c.client_phone = m.client_phone AND c.start_epoch > m.start_epoch
-                  AND (c.direction = 'outbound' OR (c.direction = 'inbound' AND c.disposition = 'answered'))
-                ORDER BY c.start_epoch, c.call_id LIMIT 1)
-            WHERE m.direction = 'inbound' AND m.disposition != 'answered' AND \(scope)
-            """, [.integer(runID), .integer(Int64(windowMins))])
     }
 }

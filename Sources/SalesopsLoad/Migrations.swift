@@ -93,6 +93,8 @@ public enum Migrations {
     );
     -- the local dates whose daily rows the last build rebuilt
     CREATE TABLE model_dates (local_date TEXT PRIMARY KEY);
+    -- the client numbers whose missed calls the last build rebuilt ('' for calls without a number)
+    CREATE TABLE model_phones (phone TEXT PRIMARY KEY);
     -- one row per rep (NULL: no rep) and local date with calls
     CREATE TABLE rep_daily_calls (
         rep_id              TEXT,

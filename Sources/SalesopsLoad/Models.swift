@@ -33,10 +33,10 @@ public struct Model: Sendable {
 
 /// The models in dependency order: each reads only tables and the models before it.
 public enum Models {
-    public static let all: [Model] = ActivityModels.all + AlertModels.all
+    public static let all: [Model] = ActivityModels.sources + ProcessModels.all + ActivityModels.daily + AlertModels.all
 
     /// The models rebuilt for an as-of date (a `report --as-of` rebuilds them for its date).
-    public static let asOfTables = ["rep_period", "alerts"]
+    public static let asOfTables = ["funnel", "stuck_deals", "overdue_tasks", "rep_period", "alerts"]
 
     /// Creates or replaces every view whose definition changed and records the definitions in `models`.
     public static func install(_ db: SQLiteDatabase) throws {
@@ -65,12 +65,5 @@ public enum Models {
         for model in all where model.kind == .table && names.contains(model.name) {
             try db.execute(model.sql)
         }
-    }
-
-    /// Sets the as-of date the as-of models are built for: the local date and the end of that day (UTC).
-    public static func setAsOf(_ asOf: String, endEpoch: Int64, endText: String, _ db: SQLiteDatabase) throws {
-        try db.execute("DELETE FROM as_of_context")
-        try db.run("INSERT INTO as_of_context(as_of, as_of_end_epoch, as_of_end) VALUES (?,?,?)",
-                   [.text(asOf), .integer(endEpoch), .text(endText)])
     }
 }

@@ -2,11 +2,14 @@ import SalesopsCore
 import SalesopsSQLite
 
 extension Warehouse {
-    /// Builds the models after a load: `rep_daily` for the dates the run touched (every date when
-    /// `allDates`), then the as-of models for `asOf`.
-    public func buildModels(asOf: Int, clock: ZoneClock, allDates: Bool) throws {
+    /// Builds the models after a load, in dependency order, for the as-of date: the per-source daily
+    /// tables for the dates the run touched (every date when `allDates`), missed calls for the client
+    /// numbers of `runID`'s calls (every number when `allDates`), the CRM's models when it holds CRM
+    /// data, `rep_daily`, then `rep_period` and `alerts`.
+    public func buildModels(asOf: Int, clock: ZoneClock, allDates: Bool, runID: Int64) throws {
         try Models.install(db)
-        try db.execute("DELETE FROM model_dates")
+        try setAsOf(asOf, clock: clock)
+        try db.execute("DELETE FROM model_dates; DELETE FROM model_phones;")
         // A warehouse upgraded to the models has facts but no daily rows of them yet.
         let unbuilt = try db.scalar("""
             SELECT NOT EXISTS (SELECT 1 FROM rep_daily_calls) AND EXISTS (SELECT 1 FROM calls)
@@ -15,15 +18,25 @@ extension Warehouse {
         if allDates || unbuilt {
             try db.execute("""
                 INSERT OR IGNORE INTO model_dates
-                SELECT local_date FROM rep_daily
-                UNION SELECT local_date FROM calls UNION SELECT local_date FROM emails
-                UNION SELECT local_date FROM rep_daily_crm WHERE local_date IS NOT NULL
+                SELECT local_date FROM rep_daily UNION SELECT local_date FROM calls UNION SELECT local_date FROM emails;
+                INSERT OR IGNORE INTO model_phones
+                SELECT COALESCE(client_phone, '') FROM calls WHERE direction = 'inbound' AND disposition != 'answered'
+                UNION SELECT COALESCE(client_phone, '') FROM missed_calls;
                 """)
         } else {
-            // The dates the call and mail writers touched, and those whose CRM figures differ from what
-            // rep_daily holds (the CRM is read whole each run; its facts are few next to the calls).
+            try db.execute("INSERT OR IGNORE INTO model_dates SELECT local_date FROM temp.touched_dates")
+            // A new call may be the callback of an earlier miss of its number; calls without a number
+            // ('') are few and rebuilt each time.
+            try db.run("""
+                INSERT OR IGNORE INTO model_phones SELECT COALESCE(client_phone, '') FROM calls WHERE run_id = ?
+                UNION SELECT ''
+                """, [.integer(runID)])
+        }
+        try Models.build(["rep_daily_calls", "rep_daily_mail", "missed_calls"], db)
+        if try hasCRMData() {
+            try Models.build(ProcessModels.crm, db)
+            // The CRM is read whole each run: the dates whose CRM figures differ from what rep_daily holds.
             try db.execute("""
-                INSERT OR IGNORE INTO model_dates SELECT local_date FROM temp.touched_dates;
                 INSERT OR IGNORE INTO model_dates
                 SELECT c.local_date FROM rep_daily_crm c
                 WHERE c.rep_id IS NOT NULL AND c.local_date IS NOT NULL
@@ -41,28 +54,24 @@ extension Warehouse {
                   AND NOT EXISTS (SELECT 1 FROM rep_daily_crm c WHERE c.rep_id = d.rep_id AND c.local_date = d.local_date);
                 """)
         }
-        try Models.build(["rep_daily_calls", "rep_daily_mail", "rep_daily"], db)
-        try buildAsOfModels(asOf: asOf, clock: clock)
+        try Models.build(["rep_daily", "rep_period", "alerts"], db)
     }
 
-    /// Before a report for any as-of date: the models as this version defines them, and the as-of
-    /// relations (funnel, stuck deals, overdue tasks, `rep_period`, `alerts`) for that date: only what
-    /// was known at its end counts.
-    /// A report for the date the last build was for writes nothing (a full disk fails the workbook, not this).
+    /// Before a report: the models as this version defines them, and, for another date than the last
+    /// build's, the as-of relations (funnel, stuck deals, overdue tasks, `rep_period`, `alerts`) for it,
+    /// from what was known at its end. A report for the last build's date writes nothing (a full disk
+    /// then fails the workbook, not this).
     public func prepareReport(asOf: Int, clock: ZoneClock) throws {
         try Models.install(db)
         if try db.scalar("SELECT as_of FROM as_of_context")?.string == CivilTime.dateString(days: asOf) { return }
-        if try hasCRMData() {
-            let asOfEnd = clock.utc(fromLocal: Int64(asOf + 1) * 86_400)
-            try rebuildFunnel(asOfEnd: asOfEnd)
-            try rebuildStuckDeals(asOf: CivilTime.dateString(days: asOf), asOfEnd: asOfEnd)
-            try rebuildOverdueTasks(asOf: CivilTime.dateString(days: asOf), asOfEnd: asOfEnd)
-        }
-        try buildAsOfModels(asOf: asOf, clock: clock)
+        try setAsOf(asOf, clock: clock)
+        let crm = try hasCRMData()
+        try Models.build(Models.asOfTables.filter { crm || !ProcessModels.crm.contains($0) }, db)
     }
 
-    /// Builds `rep_period` and `alerts` for an as-of date (a report for another date rebuilds them for it).
-    public func buildAsOfModels(asOf: Int, clock: ZoneClock) throws {
+    /// Sets the as-of date the models are built for: the date, the end of that local day (UTC), and the
+    /// previous working day and its end (alerts are "new" after it).
+    func setAsOf(_ asOf: Int, clock: ZoneClock) throws {
         let asOfText = CivilTime.dateString(days: asOf)
         let since = try db.scalar("SELECT MAX(local_date) FROM calendar WHERE is_business_day = 1 AND local_date < ?",
                                   [.text(asOfText)])?.string.flatMap(CivilTime.days(fromDateString:)) ?? asOf - 1
@@ -74,7 +83,6 @@ extension Warehouse {
             VALUES (?,?,?,?,?,?)
             """, [.text(asOfText), .text(CivilTime.utcString(epoch: asOfEnd)), .integer(asOfEnd),
                   .text(CivilTime.dateString(days: since)), .text(CivilTime.utcString(epoch: sinceEnd)), .integer(sinceEnd)])
-        try Models.build(Models.asOfTables, db)
     }
 }
 

@@ -538,16 +538,8 @@ public struct PipelineRunner {
                    let day = CivilTime.days(fromDateString: earliest), day < asOf - 400 {
                     try warehouse.refreshReference(config: config, calendar: day...(asOf + 31))
                 }
-                try warehouse.rebuildMissedCalls(runID: runID, full: change != .none || bulk,
-                                                 windowMins: config.thresholds.callbackWindowMins)
-                clock.done("missed calls")
-                let zone = ZoneClock(identifier: config.company.timeZone)!
-                if try warehouse.hasCRMData() {
-                    try warehouse.rebuildCRMFacts(leadSLAMins: config.thresholds.leadSLAMins,
-                                                  asOf: asOfText, asOfEnd: zone.utc(fromLocal: Int64(asOf + 1) * 86_400))
-                    clock.done("crm facts")
-                }
-                try warehouse.buildModels(asOf: asOf, clock: zone, allDates: change != .none)
+                try warehouse.buildModels(asOf: asOf, clock: ZoneClock(identifier: config.company.timeZone)!,
+                                          allDates: change != .none || bulk, runID: runID)
                 clock.done("models")
                 let kinds = Dictionary(pipeline.sources.map { ($0.name, $0.kind.rawValue) }, uniquingKeysWith: { a, _ in a })
                 try warehouse.finishRun(runID, stats: stats, kinds: kinds,

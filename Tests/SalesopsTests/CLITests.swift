@@ -324,18 +324,46 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(summary.title, "Сводка")
         let total = try XCTUnwrap(summary.rows.first { $0[0].text == "Эффективные звонки" && $0[1].text == "Итого по отделу" })
         XCTAssertEqual(total[3...4].map(\.number), [103, 92])
-        let figures = try rows("""
-            SELECT r.name, p.period, p.value, p.norm FROM rep_period p JOIN reps r ON r.rep_id = p.rep_id
-            WHERE p.as_of = '2026-11-20' AND p.scope = 'rep' AND p.metric = 'calls_effective'
+        // Every figure of the Summary is rep_period's: each (metric, line) row, the value, norm and share of
+        // norm of each period, typed as numbers (blank where there is no norm).
+        let expected = try rows("""
+            SELECT c.text || '|' || CASE p.scope WHEN 'rep' THEN r.name WHEN 'no_rep' THEN '(не определён)'
+                                                 ELSE 'Итого по отделу' END,
+                   p.period, p.value, COALESCE(p.norm, 'NULL'), COALESCE(p.pct_of_norm, 'NULL')
+            FROM rep_period p JOIN captions c ON c.language = 'ru' AND c.key = 'metric.' || p.metric
+            LEFT JOIN reps r ON r.rep_id = p.rep_id
+            WHERE p.as_of = '2026-11-20'
             """)
+        var byLine: [String: [String: [String]]] = [:]
+        for e in expected { byLine[e[0], default: [:]][e[1]] = Array(e[2...4]) }
         let column = ["day": 3, "wtd": 6, "mtd": 9, "prev_week": 12]
-        for f in figures {
-            let line = try XCTUnwrap(summary.rows.first { $0[0].text == "Эффективные звонки" && $0[1].text == f[0] })
-            let at = column[f[1]]!
-            XCTAssertEqual(line[at].type, "n")
-            XCTAssertEqual(line[at].number, Double(f[2]), "\(f[0]) \(f[1])")
-            XCTAssertEqual(line[at + 1].number, Double(f[3]), "\(f[0]) \(f[1]) norm")
+        var compared = 0
+        for line in summary.rows[3...] {
+            let key = "\(line[0].text ?? "")|\(line[1].text ?? "")"
+            let periods = try XCTUnwrap(byLine[key], key)
+            for (period, at) in column {
+                let want = try XCTUnwrap(periods[period], "\(key) \(period)")
+                for (offset, text) in want.enumerated() {
+                    let cell = line[at + offset]
+                    if text == "NULL" { XCTAssertNil(cell.number, "\(key) \(period) \(offset)"); continue }
+                    XCTAssertEqual(cell.type, "n", "\(key) \(period) \(offset)")
+                    XCTAssertEqual(try XCTUnwrap(cell.number), try XCTUnwrap(Double(text)), accuracy: 1e-9, "\(key) \(period)")
+                    compared += 1
+                }
+            }
         }
+        XCTAssertGreaterThan(compared, 500)
+        // The run summary's day line is the department's day in rep_period, as the Summary shows it.
+        func departmentDay(_ metric: String) throws -> String {
+            try rows("""
+                SELECT CAST(value AS INTEGER) FROM rep_period
+                WHERE as_of = '2026-11-20' AND period = 'day' AND scope = 'department' AND metric = '\(metric)'
+                """)[0][0]
+        }
+        XCTAssertTrue(out.contains("calls out \(try departmentDay("calls_out")), in \(try departmentDay("calls_in")), "
+                                   + "effective \(try departmentDay("calls_effective"))"), out)
+        XCTAssertTrue(out.contains("missed \(try departmentDay("missed_in")) "), out)
+        XCTAssertTrue(out.contains("emails out \(try departmentDay("emails_out")), proposals \(try departmentDay("proposals"))"), out)
         // Boris's own workbook: his alerts, his figures, his lists; no other rep's name.
         let own = try dump(dir.appendingPathComponent("output/reports/2026-11-20/rep-r02.xlsx").path)
         XCTAssertEqual(own.map(\.title), ["Сигналы", "Сводка", "Пропущенные", "Лиды без контакта", "Просроченные задачи",

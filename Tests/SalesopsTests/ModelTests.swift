@@ -36,12 +36,7 @@ final class ModelTests: XCTestCase {
             try warehouse.refreshFunnels(config.funnels)
             try warehouse.db.execute(String(contentsOf: fixture.appendingPathComponent("facts.sql"), encoding: .utf8))
             try warehouse.beginScratch()
-            try warehouse.rebuildMissedCalls(runID: 1, full: true, windowMins: config.thresholds.callbackWindowMins)
-            if try warehouse.hasCRMData() {
-                try warehouse.rebuildCRMFacts(leadSLAMins: config.thresholds.leadSLAMins, asOf: asOf,
-                                              asOfEnd: clock.utc(fromLocal: Int64(day + 1) * 86_400))
-            }
-            try warehouse.buildModels(asOf: day, clock: clock, allDates: true)
+            try warehouse.buildModels(asOf: day, clock: clock, allDates: true, runID: 1)
         }
         return Built(warehouse: warehouse, dir: dir)
     }
@@ -138,5 +133,29 @@ final class ModelTests: XCTestCase {
         ])
         // The alerts of the 20th stay as they were built.
         XCTAssertEqual(try built.rows("SELECT COUNT(*) FROM alerts WHERE as_of = '2026-11-20'"), [["11"]])
+    }
+
+    /// The definitions stored in `models` are the ones built, and run as they stand: re-running each
+    /// table model's SQL from the warehouse (as an analyst would in `sqlite3`) gives the same rows.
+    func testTheStoredDefinitionsRunAsTheyStandAndRebuildTheSameRows() throws {
+        let built = try build("list_alerts")
+        defer { built.remove() }
+        let tables = try built.rows("SELECT name FROM models WHERE kind = 'table' ORDER BY position").map { $0[0] }
+        XCTAssertEqual(tables, ["rep_daily_calls", "rep_daily_mail", "missed_calls", "crm_owners", "lead_contact",
+                                "stage_violations", "funnel", "stuck_deals", "overdue_tasks", "rep_daily", "rep_period", "alerts"])
+        let relations = ["rep_daily_calls", "missed_calls", "leads", "stage_violations", "funnel", "stuck_deals", "overdue_tasks",
+                         "rep_daily", "rep_period", "alerts"]
+        func snapshot() throws -> [[[String]]] { try relations.map { try built.rows("SELECT * FROM \($0) ORDER BY 1, 2, 3") } }
+        let before = try snapshot()
+        for sql in try built.rows("SELECT sql FROM models WHERE kind = 'table' ORDER BY position").map({ $0[0] }) {
+            try built.warehouse.db.execute(sql)
+        }
+        XCTAssertEqual(try snapshot(), before)
+        // Every view is defined as stored and reads.
+        for view in try built.rows("SELECT name, sql FROM models WHERE kind = 'view'") {
+            XCTAssertEqual(try built.rows("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = '\(view[0])'"),
+                           [["CREATE VIEW \(view[0]) AS\n\(view[1])"]])
+            XCTAssertNoThrow(try built.rows("SELECT COUNT(*) FROM \(view[0])"))
+        }
     }
 }
