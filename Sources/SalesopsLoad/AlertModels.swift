@@ -1,7 +1,7 @@
 /// The `alerts` model (SPEC "Alerts"): what a head of sales acts on today, each with a severity, a
 /// one-line message in the report language and the ids of the rows behind it.
 enum AlertModels {
-    static let all: [Model] = [alertItems, alerts, alertEvidence]
+    static let all: [Model] = [alertItems, alerts, alertEvidence, sourceFreshness]
 
     /// SQL that shows a figure in a message: whole numbers with thousands separators, else one decimal.
     static func number(_ x: String) -> String {
@@ -271,5 +271,31 @@ enum AlertModels {
         LEFT JOIN stuck_deals s ON i.kind = 'stuck_deal' AND s.as_of = i.as_of AND s.deal_id = i.item_id
         LEFT JOIN tasks k ON i.kind = 'overdue_task' AND k.task_id = i.item_id
         LEFT JOIN overdue_tasks o ON i.kind = 'overdue_task' AND o.as_of = i.as_of AND o.task_id = i.item_id
+        """)
+
+    static let sourceFreshness = Model("source_freshness", .view,
+                                       grain: "one row per source with facts: its last data up to the end of the as-of day",
+                                       dependsOn: ["calls", "emails", "leads", "deals", "deal_stage_history", "activities",
+                                                   "tasks", "payments", "calendar", "as_of_context"], sql: """
+        -- The time of a source's newest fact (a call's start, a mail's date, a CRM record's creation, a
+        -- stage entry, an activity, a payment) known at the end of the as-of day, its local date and the
+        -- business days from that date to the as-of date.
+        WITH ctx AS (SELECT as_of, as_of_end FROM as_of_context),
+        facts AS (
+            SELECT source, MAX(started_at) AS at FROM calls, ctx WHERE started_at <= ctx.as_of_end GROUP BY source
+            UNION ALL SELECT source, MAX(sent_at) FROM emails, ctx WHERE sent_at <= ctx.as_of_end GROUP BY source
+            UNION ALL SELECT source_name, MAX(created_at) FROM leads, ctx WHERE created_at <= ctx.as_of_end GROUP BY source_name
+            UNION ALL SELECT source_name, MAX(created_at) FROM deals, ctx WHERE created_at <= ctx.as_of_end GROUP BY source_name
+            UNION ALL SELECT source_name, MAX(entered_at) FROM deal_stage_history, ctx
+                      WHERE entered_at <= ctx.as_of_end GROUP BY source_name
+            UNION ALL SELECT source_name, MAX(start_at) FROM activities, ctx WHERE start_at <= ctx.as_of_end GROUP BY source_name
+            UNION ALL SELECT source_name, MAX(created_at) FROM tasks, ctx WHERE created_at <= ctx.as_of_end GROUP BY source_name
+            UNION ALL SELECT source_name, MAX(paid_at) FROM payments, ctx WHERE paid_at <= ctx.as_of_end GROUP BY source_name),
+        newest AS (SELECT source, MAX(at) AS last_data_at FROM facts GROUP BY source)
+        SELECT n.source, n.last_data_at,
+               (SELECT COUNT(*) FROM calendar c, ctx
+                WHERE c.is_business_day = 1 AND c.local_date > substr(n.last_data_at, 1, 10) AND c.local_date <= ctx.as_of)
+                   AS business_days_since
+        FROM newest n
         """)
 }

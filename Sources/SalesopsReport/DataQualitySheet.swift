@@ -11,21 +11,45 @@ enum DataQualitySheet {
         sheet.write(0, 0, "\(t("title.quality")) \(c.asOfText)", ReportContext.title)
         let runs = "(SELECT run_id FROM etl_runs WHERE status IN ('ok', 'no_data', 'report_failed') AND as_of <= ?)"
         let asOf: SQLValue = .text(c.asOfText)
-        c.header(sheet, row: 2, [
+        // A banner for each silent source (a no_data alert) and each call or mail source whose newest data
+        // is older than the previous working day: a silent PBX export must not pass for a team that did
+        // nothing. (A CRM dump is a snapshot: its newest record can be old while the dump is current.)
+        var banners: [(String, CellStyle)] = try c.db.query("""
+            SELECT message FROM alerts WHERE as_of = ? AND kind = 'no_data' ORDER BY alert_id
+            """, [asOf]).map { ($0[0].string ?? "", ReportContext.red) }
+        for stale in try c.db.query("""
+            SELECT f.source, f.last_data_at, f.business_days_since FROM source_freshness f
+            WHERE f.business_days_since > 1
+              AND f.source IN (SELECT source FROM etl_sources WHERE kind IN ('telephony', 'mail'))
+              AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.as_of = ?1 AND a.alert_id = 'no_data:' || f.source)
+            ORDER BY f.source
+            """, [asOf]) {
+            banners.append((String(format: t("quality.stale"), stale[0].string ?? "", c.shortDate(String((stale[1].string ?? "").prefix(10))),
+                                   stale[2].int ?? 0), ReportContext.yellow))
+        }
+        for (i, banner) in banners.enumerated() { sheet.write(1 + i, 0, banner.0, banner.1) }
+        let headerRow = 2 + banners.count
+        c.header(sheet, row: headerRow, [
             (t("source"), 28), (t("files_read"), 12), (t("rows_read"), 12),
-            (t("rows_loaded"), 12), (t("rows_filtered"), 12), (t("rows_rejected"), 12),
+            (t("rows_loaded"), 12), (t("rows_filtered"), 12), (t("rows_rejected"), 12), (t("last_data_at"), 17),
+            (t("business_days_since"), 14),
         ])
-        var row = 3
+        var row = headerRow + 1
         for r in try c.db.query("""
             -- files skipped as already loaded are left out: every quiet night would add to them
-            SELECT source, SUM(files_read), SUM(rows_read), SUM(rows_loaded), SUM(rows_filtered), SUM(rows_rejected)
-            FROM etl_sources WHERE run_id IN \(runs) GROUP BY source ORDER BY source
+            SELECT s.source, SUM(s.files_read), SUM(s.rows_read), SUM(s.rows_loaded), SUM(s.rows_filtered), SUM(s.rows_rejected),
+                   CAST(strftime('%s', f.last_data_at) AS INTEGER), f.business_days_since, MIN(s.kind)
+            FROM etl_sources s LEFT JOIN source_freshness f ON f.source = s.source
+            WHERE s.run_id IN \(runs) GROUP BY s.source ORDER BY s.source
             """, [asOf]) {
-            for (col, v) in r.enumerated() { c.writeValue(sheet, row, col, v) }
+            for (col, v) in r.prefix(6).enumerated() { c.writeValue(sheet, row, col, v) }
+            if let epoch = r[6].int { c.writeLocalTime(sheet, row, 6, epoch: Int64(epoch)) }
+            let stale = (r[7].int ?? 0) > 1 && (r[8].string == "telephony" || r[8].string == "mail")
+            c.writeValue(sheet, row, 7, r[7], stale ? ReportContext.yellow : ReportContext.count)
             row += 1
         }
-        sheet.freeze(rows: 3)
-        sheet.autofilter(firstRow: 2, firstCol: 0, lastRow: max(row - 1, 3), lastCol: 5)
+        sheet.freeze(rows: headerRow + 1)
+        sheet.autofilter(firstRow: headerRow, firstCol: 0, lastRow: max(row - 1, headerRow + 1), lastCol: 7)
         row = try section(sheet, c, row + 1, t("notes"), [t("source"), t("file"), t("message")], """
             SELECT DISTINCT source, src_file, message FROM etl_notes WHERE run_id IN \(runs) ORDER BY source, src_file, message
             """, [asOf])

@@ -28,7 +28,10 @@ final class CLITests: XCTestCase {
         }
     }
 
-    func dump(_ path: String) throws -> [Sheet] {
+    func dump(_ path: String) throws -> [Sheet] { try Self.dump(path) }
+
+    /// The workbook read back with openpyxl (`Tests/tools/dump_xlsx.py`).
+    static func dump(_ path: String) throws -> [Sheet] {
         let tool = Fixtures.root.deletingLastPathComponent().appendingPathComponent("tools/dump_xlsx.py").path
         let (code, out, err) = try runProcess("/usr/bin/env", ["python3", tool, path])
         XCTAssertEqual(code, 0, err)

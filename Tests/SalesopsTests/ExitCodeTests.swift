@@ -55,6 +55,29 @@ final class ExitCodeTests: XCTestCase {
         XCTAssertFalse(friOut.contains("new rows read"), friOut)
     }
 
+    /// A silent source is an alert and a red banner on Data quality; a call source whose newest call is
+    /// older than the previous working day is an amber one.
+    func testASilentSourceIsAnAlertAndABannerAndAStaleOneABanner() throws {
+        let project = try TestProject(sources: [("pbx", "asterisk_cdr", ["billsec_30_vs_31.csv"], "    expect: {min_new_rows: 1}\n")])
+        defer { project.remove() }
+        XCTAssertEqual(try salesops(project, "run", "--as-of", "2026-11-10").0, 0)
+        XCTAssertEqual(try salesops(project, "run", "--as-of", "2026-11-13").0, 65)
+        let message = "No data from source 'pbx' for 2026-11-13: 0 new rows read, at least 1 expected"
+        XCTAssertEqual(try project.rows("SELECT alert_id, severity, message FROM alerts WHERE kind = 'no_data'"),
+                       [["no_data:pbx", "high", message]])
+        let reports = project.dir.appendingPathComponent("output/reports").path
+        func banners(_ date: String) throws -> [String] {
+            let sheets = try CLITests.dump("\(reports)/\(date)/department.xlsx")
+            let quality = try XCTUnwrap(sheets.first { $0.title == "Data quality" })
+            return quality.rows[1...].prefix { $0[0].text != nil }.compactMap { $0[0].text }
+        }
+        XCTAssertEqual(try banners("2026-11-13"), [message])
+        XCTAssertEqual(try salesops(project, "report", "--as-of", "2026-11-16").0, 0)
+        XCTAssertEqual(try banners("2026-11-16"), ["Stale: source 'pbx', newest data on 10.11, 4 working days ago"])
+        let alerts = try CLITests.dump("\(reports)/2026-11-13/department.xlsx")[0]
+        XCTAssertEqual(alerts.rows[3].prefix(4).map(\.text), ["high", "Department", "No data", message])
+    }
+
     func testAnUnreadableFileIsAFindingAndTheRestIsLoaded() throws {
         let project = try TestProject.asterisk("billsec_30_vs_31.csv")
         defer { project.remove() }
