@@ -8,47 +8,56 @@ enum CRMSheets {
     }
 
     /// The funnel of deals created in the as-of month, per pipeline: the department's reached counts and
-    /// conversions, then each rep's reached counts; a bar chart of the department's funnel.
+    /// conversions, each rep's conversions; under the table a bar chart per pipeline, first stage on top.
     static func funnel(book: XLSXWorkbook, context c: ReportContext) throws {
         let t = c.captions
         let name = t("sheet.funnel")
         let sheet = try book.addSheet(name)
         sheet.write(0, 0, "\(t("title.funnel")) \(c.monthStart)…\(c.asOfText)", ReportContext.title)
+        sheet.write(1, 0, t("note.funnel"))
         let reps = try c.db.query("""
             SELECT DISTINCT f.rep_id, COALESCE(r.name, f.rep_id) FROM funnel f LEFT JOIN reps r ON r.rep_id = f.rep_id
             WHERE f.period_start = ? AND f.rep_id IS NOT NULL ORDER BY r.team, r.name, f.rep_id
             """, [.text(c.monthStart)])
-        var titles: [(String, Double)] = [(t("pipeline"), 12), (t("stage"), 24), (t("reached"), 12), (t("conversion"), 14)]
-        for rep in reps { titles.append((rep[1].string ?? "", 14)) }
+        var titles: [(String, Double)] = [(t("pipeline"), 14), (t("stage"), 24), (t("reached"), 10), (t("conversion"), 14)]
+        for rep in reps { titles.append((rep[1].string ?? "", 12)) }
         c.header(sheet, row: 2, titles)
-        var perRep: [String: [String: Int]] = [:]   // "pipeline/stage" → rep → reached
-        for r in try c.db.query("SELECT pipeline, stage_id, rep_id, reached FROM funnel WHERE period_start = ? AND rep_id IS NOT NULL",
+        var perRep: [String: [String: SQLValue]] = [:]   // "pipeline/stage" → rep → conversion
+        for r in try c.db.query("SELECT pipeline, stage_id, rep_id, conversion FROM funnel WHERE period_start = ? AND rep_id IS NOT NULL",
                                 [.text(c.monthStart)]) {
-            perRep["\(r[0].string ?? "")/\(r[1].string ?? "")", default: [:]][r[2].string ?? ""] = r[3].int ?? 0
+            perRep["\(r[0].string ?? "")/\(r[1].string ?? "")", default: [:]][r[2].string ?? ""] = r[3]
         }
         let rows = try c.db.query("""
             SELECT f.pipeline, f.stage_id, \(Self.stageName("f.stage_id", pipeline: "f.pipeline")),
                    f.reached, f.conversion, \(Self.pipelineName("f.pipeline")) FROM funnel f
             WHERE f.period_start = ? AND f.rep_id IS NULL ORDER BY f.pipeline, f.stage_order
             """, [.text(c.monthStart)])
+        var pipelines: [(name: String, first: Int, last: Int)] = []
         for (i, r) in rows.enumerated() {
-            sheet.write(3 + i, 0, r[5].string ?? "")
-            sheet.write(3 + i, 1, r[2].string ?? "")
-            c.writeValue(sheet, 3 + i, 2, r[3], ReportContext.count)
-            c.writeValue(sheet, 3 + i, 3, r[4], ReportContext.percent)
+            let row = 3 + i
+            let pipeline = r[5].string ?? ""
+            if pipelines.last?.name == pipeline { pipelines[pipelines.count - 1].last = row } else {
+                pipelines.append((pipeline, row, row))
+            }
+            sheet.write(row, 0, pipeline)
+            sheet.write(row, 1, r[2].string ?? "")
+            c.writeValue(sheet, row, 2, r[3], ReportContext.count)
+            c.writeValue(sheet, row, 3, r[4], ReportContext.percent)
             for (j, rep) in reps.enumerated() {
-                sheet.write(3 + i, 4 + j, perRep["\(r[0].string ?? "")/\(r[1].string ?? "")"]?[rep[0].string ?? ""] ?? 0,
-                            ReportContext.count)
+                c.writeValue(sheet, row, 4 + j, perRep["\(r[0].string ?? "")/\(r[1].string ?? "")"]?[rep[0].string ?? ""] ?? .null,
+                             ReportContext.percent)
             }
         }
         sheet.freeze(rows: 3, cols: 2)
         let last = 3 + max(rows.count, 1) - 1
         sheet.autofilter(firstRow: 2, firstCol: 0, lastRow: last, lastCol: 3 + reps.count)
-        guard !rows.isEmpty else { return }
-        if let chart = book.addChart(.bar, title: t("title.funnel"), series: [(
-            name: t("reached"), categories: ReportContext.ref(name, "$B$4:$B$\(last + 1)"),
-            values: ReportContext.ref(name, "$C$4:$C$\(last + 1)"))], yTitle: t("deals")) {
-            sheet.insert(chart, row: last + 2, col: 0, xScale: 1.5, yScale: 1.2)
+        // One chart per pipeline, stacked under the table (16 rows each).
+        for (k, p) in pipelines.enumerated() {
+            guard let chart = book.addChart(.bar, title: "\(t("title.funnel_chart")) \(p.name)", series: [(
+                name: t("reached"), categories: ReportContext.ref(name, "$B$\(p.first + 1):$B$\(p.last + 1)"),
+                values: ReportContext.ref(name, "$C$\(p.first + 1):$C$\(p.last + 1)"))], yTitle: t("deals"),
+                reverseCategories: true) else { continue }
+            sheet.insert(chart, row: last + 2 + 16 * k, col: 0, xScale: 1.5, yScale: 1.0)
         }
     }
 

@@ -59,6 +59,16 @@ enum DefinitionsSheet {
             }
         }
         row += 1
+        sheet.write(row, 0, t("metrics"), ReportContext.title); row += 1
+        for (i, h) in [t("metric"), t("definition")].enumerated() { sheet.write(row, i, h, ReportContext.header) }
+        row += 1
+        for m in try c.db.query("SELECT metric FROM metrics ORDER BY position") {
+            let metric = m[0].string ?? ""
+            sheet.write(row, 0, t("metric.\(metric)"))
+            sheet.write(row, 1, t("def.metric.\(metric)"), ReportContext.wrapped)
+            row += 1
+        }
+        row += 1
         sheet.write(row, 0, t("definitions"), ReportContext.title); row += 1
         for key in ["def.call", "def.effective", "def.missed", "def.norm", "def.alerts", "def.dates"] {
             sheet.write(row, 0, t(key), CellStyle(wrap: false))

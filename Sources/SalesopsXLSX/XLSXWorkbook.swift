@@ -146,8 +146,10 @@ public final class XLSXWorkbook {
 
     /// A chart over ranges of a sheet: one series per (name, categories, values) with ranges
     /// written as `Sheet!$A$2:$A$10`.
+    /// `reverseCategories`: the first category on top of a bar chart (or right of a column chart).
     public func addChart(_ kind: ChartKind, title: String, series: [(name: String, categories: String, values: String)],
-                         xTitle: String = "", yTitle: String = "", categoryFormat: String? = nil) -> XLSXChart? {
+                         xTitle: String = "", yTitle: String = "", categoryFormat: String? = nil,
+                         reverseCategories: Bool = false) -> XLSXChart? {
         guard let wb = workbook, let chart = workbook_add_chart(wb, kind.lxw) else { return nil }
         for s in series {
             let added = chart_add_series(chart, s.categories, s.values)
@@ -158,6 +160,7 @@ public final class XLSXWorkbook {
         if !xTitle.isEmpty { chart_axis_set_name(chart.pointee.x_axis, xTitle) }
         if let categoryFormat { chart_axis_set_num_format(chart.pointee.x_axis, categoryFormat) }
         if !yTitle.isEmpty { chart_axis_set_name(chart.pointee.y_axis, yTitle) }
+        if reverseCategories { chart_axis_set_reverse(chart.pointee.x_axis) }
         return XLSXChart(chart)
     }
 

@@ -123,7 +123,10 @@ final class CLITests: XCTestCase {
         XCTAssertFalse(everything.contains { $0.contains("Boris") || $0.contains("Vera") || $0.contains("Department") })
 
         let quality = sheets[4]
-        XCTAssertEqual(quality.rows[3].map { $0.number ?? -1 }.dropFirst(), [4, 17, 13, 1, 3])   // files, read, loaded, filtered, rejected
+        XCTAssertEqual(quality.rows[3].map { $0.number ?? -1 }.dropFirst().prefix(5), [4, 17, 13, 1, 3])   // files, read, loaded, filtered, rejected
+        // The newest call (local time) and the working days since: none, it is of the as-of day.
+        XCTAssertEqual(quality.rows[3][6].text, "2026-11-10T18:05:00")   // 15:05 UTC
+        XCTAssertEqual(quality.rows[3][7].number, 0)
         let rejects = quality.rows.filter { $0.count > 2 && $0[1].text == "input/pbx/malformed_rows.csv" }
         XCTAssertEqual(rejects.map { $0[2].number }, [2, 3, 4])
 
@@ -191,7 +194,9 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(funnel.rows[3...7].map { $0[1].text }, ["NEW", "PREPARATION", "PREPAYMENT_INVOICE", "EXECUTING", "WON"])
         XCTAssertEqual(funnel.rows[3...7].map { $0[2].number }, [6, 5, 3, 3, 2])
         XCTAssertEqual(funnel.rows[3][3].number, 5.0 / 6)
-        XCTAssertEqual(funnel.rows[3][4...5].map(\.number), [4, 2])   // Anna, Boris
+        // Per rep, the conversion to the next stage: Anna 4 of 4 reached PREPARATION, Boris 1 of 2.
+        XCTAssertEqual(funnel.rows[3][4...5].map(\.number), [1, 0.5])   // Anna, Boris
+        XCTAssertEqual(funnel.rows[7][4...5].map(\.number), [nil, nil])   // WON: no next stage
         // To-do lists, not logs: of the eight leads only the three Anna never contacted (the others were
         // contacted in time), the open overdue task (T1 was closed late: a log fact, not a to-do).
         let leads = sheets[3]
