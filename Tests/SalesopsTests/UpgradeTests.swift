@@ -98,6 +98,13 @@ final class UpgradeTests: XCTestCase {
                 SELECT COUNT(*) FROM etl_sources WHERE rows_read != rows_loaded + rows_filtered + rows_rejected
                 """)?.int, 0, name)
             XCTAssertEqual(try db.scalar("PRAGMA integrity_check")?.string, "ok", name)
+            // The models are built over the whole history the old warehouse held, not only the new night.
+            XCTAssertEqual(try db.scalar("""
+                SELECT COUNT(*) FROM (SELECT DISTINCT local_date FROM calls WHERE direction != 'internal')
+                WHERE local_date NOT IN (SELECT local_date FROM rep_daily_calls)
+                """)?.int, 0, name)
+            XCTAssertGreaterThan(try db.scalar("SELECT COUNT(*) FROM rep_period WHERE as_of = '2026-11-20'")?.int ?? 0, 0, name)
+            XCTAssertGreaterThan(try db.scalar("SELECT COUNT(*) FROM alerts WHERE as_of = '2026-11-20'")?.int ?? 0, 0, name)
         }
     }
 }
