@@ -1,7 +1,7 @@
 /// The `alerts` model (SPEC "Alerts"): what a head of sales acts on today, each with a severity, a
 /// one-line message in the report language and the ids of the rows behind it.
 enum AlertModels {
-    static let all: [Model] = [alertItems, alerts, alertEvidence, sourceFreshness]
+    static let all: [Model] = [alertItems, alerts, alertEvidence, sourceFreshness, sourceQuality]
 
     /// SQL that shows a figure in a message: whole numbers with thousands separators, else one decimal.
     static func number(_ x: String) -> String {
@@ -297,5 +297,23 @@ enum AlertModels {
                 WHERE c.is_business_day = 1 AND c.local_date > substr(n.last_data_at, 1, 10) AND c.local_date <= ctx.as_of)
                    AS business_days_since
         FROM newest n
+        """)
+
+    static let sourceQuality = Model("source_quality", .view,
+                                     grain: "one row per source read by the runs up to the as-of date",
+                                     dependsOn: ["etl_sources", "etl_runs", "source_freshness", "as_of_context"], sql: """
+        -- Data quality per source: the accounting of every committed run whose as-of date is not later
+        -- (rows read = loaded + filtered + rejected), summed, and the source's newest data. Files skipped as
+        -- already loaded are left out: every quiet night would add to them. A source is stale when it
+        -- logs events (calls, mail) and its newest one is more than one working day old.
+        SELECT s.source, MIN(s.kind) AS kind, SUM(s.files_read) AS files_read, SUM(s.rows_read) AS rows_read,
+               SUM(s.rows_loaded) AS rows_loaded, SUM(s.rows_filtered) AS rows_filtered,
+               SUM(s.rows_rejected) AS rows_rejected, f.last_data_at, f.business_days_since,
+               MIN(s.kind) IN ('telephony', 'mail') AND f.business_days_since > 1 AS stale
+        FROM etl_sources s
+        JOIN etl_runs r ON r.run_id = s.run_id AND r.status IN ('ok', 'no_data', 'report_failed')
+        LEFT JOIN source_freshness f ON f.source = s.source
+        WHERE r.as_of <= (SELECT as_of FROM as_of_context)
+        GROUP BY s.source
         """)
 }

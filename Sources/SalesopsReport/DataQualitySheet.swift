@@ -11,18 +11,15 @@ enum DataQualitySheet {
         sheet.write(0, 0, "\(t("title.quality")) \(c.asOfText)", ReportContext.title)
         let runs = "(SELECT run_id FROM etl_runs WHERE status IN ('ok', 'no_data', 'report_failed') AND as_of <= ?)"
         let asOf: SQLValue = .text(c.asOfText)
-        // A banner for each silent source (a no_data alert) and each call or mail source whose newest data
-        // is older than the previous working day: a silent PBX export must not pass for a team that did
-        // nothing. (A CRM dump is a snapshot: its newest record can be old while the dump is current.)
+        // A banner for each silent source (a no_data alert) and each stale one (`source_quality`): a silent
+        // PBX export must not pass for a team that did nothing.
         var banners: [(String, CellStyle)] = try c.db.query("""
             SELECT message FROM alerts WHERE as_of = ? AND kind = 'no_data' ORDER BY alert_id
             """, [asOf]).map { ($0[0].string ?? "", ReportContext.red) }
         for stale in try c.db.query("""
-            SELECT f.source, f.last_data_at, f.business_days_since FROM source_freshness f
-            WHERE f.business_days_since > 1
-              AND f.source IN (SELECT source FROM etl_sources WHERE kind IN ('telephony', 'mail'))
-              AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.as_of = ?1 AND a.alert_id = 'no_data:' || f.source)
-            ORDER BY f.source
+            SELECT q.source, q.last_data_at, q.business_days_since FROM source_quality q
+            WHERE q.stale AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.as_of = ?1 AND a.alert_id = 'no_data:' || q.source)
+            ORDER BY q.source
             """, [asOf]) {
             banners.append((String(format: t("quality.stale"), stale[0].string ?? "", c.shortDate(String((stale[1].string ?? "").prefix(10))),
                                    stale[2].int ?? 0), ReportContext.yellow))
@@ -36,16 +33,13 @@ enum DataQualitySheet {
         ])
         var row = headerRow + 1
         for r in try c.db.query("""
-            -- files skipped as already loaded are left out: every quiet night would add to them
-            SELECT s.source, SUM(s.files_read), SUM(s.rows_read), SUM(s.rows_loaded), SUM(s.rows_filtered), SUM(s.rows_rejected),
-                   CAST(strftime('%s', f.last_data_at) AS INTEGER), f.business_days_since, MIN(s.kind)
-            FROM etl_sources s LEFT JOIN source_freshness f ON f.source = s.source
-            WHERE s.run_id IN \(runs) GROUP BY s.source ORDER BY s.source
-            """, [asOf]) {
+            SELECT source, files_read, rows_read, rows_loaded, rows_filtered, rows_rejected,
+                   CAST(strftime('%s', last_data_at) AS INTEGER), business_days_since, stale
+            FROM source_quality ORDER BY source
+            """) {
             for (col, v) in r.prefix(6).enumerated() { c.writeValue(sheet, row, col, v) }
             if let epoch = r[6].int { c.writeLocalTime(sheet, row, 6, epoch: Int64(epoch)) }
-            let stale = (r[7].int ?? 0) > 1 && (r[8].string == "telephony" || r[8].string == "mail")
-            c.writeValue(sheet, row, 7, r[7], stale ? ReportContext.yellow : ReportContext.count)
+            c.writeValue(sheet, row, 7, r[7], r[8].int == 1 ? ReportContext.yellow : ReportContext.count)
             row += 1
         }
         sheet.freeze(rows: headerRow + 1)
