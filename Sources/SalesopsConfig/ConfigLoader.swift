@@ -185,12 +185,12 @@ public enum ConfigLoader {
     /// Reads one level of norms: `per_day`, `per_week`, `per_month` mappings of metric → value, and
     /// (as before) bare metric keys, which are per business day. A metric set for two periods at one
     /// level is a problem: which one is meant?
-    static func readNormLevel(_ r: YAMLReader) -> [NormMetric: NormValue] {
+    static func readNormLevel(_ r: YAMLReader, keys: [String]? = nil) -> [NormMetric: NormValue] {
         var out: [NormMetric: NormValue] = [:]
         let known = NormMetric.allCases.map(\.rawValue).joined(separator: ", ")
-        func add(_ reader: YAMLReader, _ key: String, per: NormPeriod) {
+        func add(_ reader: YAMLReader, _ key: String, per: NormPeriod, bare: Bool = false) {
             guard let metric = NormMetric(rawValue: key) else {
-                reader.problem(key, "unknown metric (known: \(known); or per_day, per_week, per_month)")
+                reader.problem(key, "unknown metric (known: \(known)\(bare ? "; or per_day, per_week, per_month" : ""))")
                 return
             }
             guard let value = reader.number(key) else { return }
@@ -199,12 +199,12 @@ public enum ConfigLoader {
             }
             out[metric] = NormValue(per: per, value: value)
         }
-        for key in r.allKeys() {
+        for key in keys ?? r.allKeys() {
             if let period = NormPeriod.allCases.first(where: { "per_\($0.rawValue)" == key }) {
                 guard let m = r.mapping(key) else { continue }
                 for metric in m.allKeys() { add(m, metric, per: period) }
             } else {
-                add(r, key, per: .day)
+                add(r, key, per: .day, bare: true)
             }
         }
         return out
@@ -212,21 +212,8 @@ public enum ConfigLoader {
 
     static func readNorms(_ r: YAMLReader) -> Norms {
         var norms = Norms()
-        for period in NormPeriod.allCases {
-            guard let m = r.mapping("per_\(period.rawValue)") else { continue }
-            let known = NormMetric.allCases.map(\.rawValue).joined(separator: ", ")
-            for key in m.allKeys() {
-                guard let metric = NormMetric(rawValue: key) else {
-                    m.problem(key, "unknown metric (known: \(known))")
-                    continue
-                }
-                guard let value = m.number(key) else { continue }
-                if let other = norms.department[metric], other.per != period {
-                    m.problem(key, "\(key) already has a norm per \(other.per.rawValue): set it once")
-                }
-                norms.department[metric] = NormValue(per: period, value: value)
-            }
-        }
+        // The department's norms: only under per_day, per_week, per_month (beside teams and reps).
+        norms.department = readNormLevel(r, keys: NormPeriod.allCases.map { "per_\($0.rawValue)" }.filter(r.has))
         let groups: [(String, WritableKeyPath<Norms, [String: [NormMetric: NormValue]]>)] = [("teams", \.teams), ("reps", \.reps)]
         for (key, target) in groups {
             guard let group = r.mapping(key) else { continue }

@@ -274,23 +274,29 @@ enum AlertModels {
         """)
 
     static let sourceFreshness = Model("source_freshness", .view,
-                                       grain: "one row per source with facts: its last data up to the end of the as-of day",
-                                       dependsOn: ["calls", "emails", "leads", "deals", "deal_stage_history", "activities",
-                                                   "tasks", "payments", "calendar", "as_of_context"], sql: """
-        -- The time of a source's newest fact (a call's start, a mail's date, a CRM record's creation, a
-        -- stage entry, an activity, a payment) known at the end of the as-of day, its local date and the
-        -- business days from that date to the as-of date.
-        WITH ctx AS (SELECT as_of, as_of_end FROM as_of_context),
+                                       grain: "one row per source with facts in the 31 days up to the as-of date",
+                                       dependsOn: ["calls", "emails", "leads", "deals", "activities", "tasks", "payments",
+                                                   "calendar", "as_of_context"], sql: """
+        -- The time of a source's newest fact (a call's start, a mail's date, a CRM record's creation, an
+        -- activity, a payment) of the 31 days up to the end of the as-of day, and the business days from
+        -- its date to the as-of date. The window keeps this to the recent rows the date indexes reach; a
+        -- source silent for longer has no row here.
+        WITH ctx AS (SELECT as_of, as_of_end, date(as_of, '-31 days') AS since FROM as_of_context),
         facts AS (
-            SELECT source, MAX(started_at) AS at FROM calls, ctx WHERE started_at <= ctx.as_of_end GROUP BY source
-            UNION ALL SELECT source, MAX(sent_at) FROM emails, ctx WHERE sent_at <= ctx.as_of_end GROUP BY source
-            UNION ALL SELECT source_name, MAX(created_at) FROM leads, ctx WHERE created_at <= ctx.as_of_end GROUP BY source_name
-            UNION ALL SELECT source_name, MAX(created_at) FROM deals, ctx WHERE created_at <= ctx.as_of_end GROUP BY source_name
-            UNION ALL SELECT source_name, MAX(entered_at) FROM deal_stage_history, ctx
-                      WHERE entered_at <= ctx.as_of_end GROUP BY source_name
-            UNION ALL SELECT source_name, MAX(start_at) FROM activities, ctx WHERE start_at <= ctx.as_of_end GROUP BY source_name
-            UNION ALL SELECT source_name, MAX(created_at) FROM tasks, ctx WHERE created_at <= ctx.as_of_end GROUP BY source_name
-            UNION ALL SELECT source_name, MAX(paid_at) FROM payments, ctx WHERE paid_at <= ctx.as_of_end GROUP BY source_name),
+            SELECT source, MAX(started_at) AS at FROM ctx, calls
+            WHERE local_date BETWEEN ctx.since AND ctx.as_of AND started_at <= ctx.as_of_end GROUP BY source
+            UNION ALL SELECT source, MAX(sent_at) FROM ctx, emails
+            WHERE local_date BETWEEN ctx.since AND ctx.as_of AND sent_at <= ctx.as_of_end GROUP BY source
+            UNION ALL SELECT source_name, MAX(created_at) FROM ctx, leads
+            WHERE local_date BETWEEN ctx.since AND ctx.as_of AND created_at <= ctx.as_of_end GROUP BY source_name
+            UNION ALL SELECT source_name, MAX(created_at) FROM ctx, deals
+            WHERE local_date BETWEEN ctx.since AND ctx.as_of AND created_at <= ctx.as_of_end GROUP BY source_name
+            UNION ALL SELECT source_name, MAX(start_at) FROM ctx, activities
+            WHERE local_date BETWEEN ctx.since AND ctx.as_of AND start_at <= ctx.as_of_end GROUP BY source_name
+            UNION ALL SELECT source_name, MAX(created_at) FROM ctx, tasks
+            WHERE created_at > ctx.since AND created_at <= ctx.as_of_end GROUP BY source_name
+            UNION ALL SELECT source_name, MAX(paid_at) FROM ctx, payments
+            WHERE local_date BETWEEN ctx.since AND ctx.as_of AND paid_at <= ctx.as_of_end GROUP BY source_name),
         newest AS (SELECT source, MAX(at) AS last_data_at FROM facts GROUP BY source)
         SELECT n.source, n.last_data_at,
                (SELECT COUNT(*) FROM calendar c, ctx
@@ -305,11 +311,12 @@ enum AlertModels {
         -- Data quality per source: the accounting of every committed run whose as-of date is not later
         -- (rows read = loaded + filtered + rejected), summed, and the source's newest data. Files skipped as
         -- already loaded are left out: every quiet night would add to them. A source is stale when it
-        -- logs events (calls, mail) and its newest one is more than one working day old.
+        -- logs events (calls, mail) and its newest one is more than one working day old (or older than
+        -- the 31 days source_freshness looks at).
         SELECT s.source, MIN(s.kind) AS kind, SUM(s.files_read) AS files_read, SUM(s.rows_read) AS rows_read,
                SUM(s.rows_loaded) AS rows_loaded, SUM(s.rows_filtered) AS rows_filtered,
                SUM(s.rows_rejected) AS rows_rejected, f.last_data_at, f.business_days_since,
-               MIN(s.kind) IN ('telephony', 'mail') AND f.business_days_since > 1 AS stale
+               MIN(s.kind) IN ('telephony', 'mail') AND COALESCE(f.business_days_since > 1, 1) AS stale
         FROM etl_sources s
         JOIN etl_runs r ON r.run_id = s.run_id AND r.status IN ('ok', 'no_data', 'report_failed')
         LEFT JOIN source_freshness f ON f.source = s.source

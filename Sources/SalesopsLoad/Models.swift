@@ -49,14 +49,15 @@ public enum Models {
             for model in views[first...].reversed() { try db.execute("DROP VIEW IF EXISTS \(model.name)") }
             for model in views[first...] { try db.execute(model.createView) }
         }
-        let current = try db.query("SELECT name, sql FROM models ORDER BY position").map { $0.map { $0.string ?? "" } }
-        guard current != all.map({ [$0.name, $0.sql] }) else { return }
+        let rows = all.map { [$0.name, $0.kind.rawValue, $0.grain, $0.dependsOn.joined(separator: ", "), $0.sql] }
+        let current = try db.query("SELECT name, kind, grain, depends_on, sql FROM models ORDER BY position")
+            .map { $0.map { $0.string ?? "" } }
+        guard current != rows else { return }
         try db.execute("DELETE FROM models")
         let insert = try db.prepare("INSERT INTO models(name, position, kind, grain, depends_on, sql) VALUES (?,?,?,?,?,?)")
         defer { insert.finalize() }
-        for (i, model) in all.enumerated() {
-            try insert.run([.text(model.name), .integer(Int64(i + 1)), .text(model.kind.rawValue), .text(model.grain),
-                            .text(model.dependsOn.joined(separator: ", ")), .text(model.sql)])
+        for (i, row) in rows.enumerated() {
+            try insert.run([.text(row[0]), .integer(Int64(i + 1)), .text(row[1]), .text(row[2]), .text(row[3]), .text(row[4])])
         }
     }
 

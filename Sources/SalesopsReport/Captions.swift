@@ -203,6 +203,8 @@ struct Captions {
         "title.funnel_chart": ("Воронка", "Funnel"),
         "quality.stale": ("Давно нет данных: источник «%@», последние данные %@ — %d раб. дн. назад",
                           "Stale: source '%@', newest data on %@, %d working days ago"),
+        "quality.silent_month": ("Давно нет данных: источник «%@» — ничего за последний 31 день",
+                                 "Stale: source '%@' — nothing in the last 31 days"),
         "last_data_at": ("Последние данные", "Newest data"),
         "business_days_since": ("Рабочих дней с тех пор", "Working days since"),
         "title.alerts": ("Что требует внимания на", "What needs attention as of"),

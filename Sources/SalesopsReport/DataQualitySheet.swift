@@ -21,8 +21,10 @@ enum DataQualitySheet {
             WHERE q.stale AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.as_of = ?1 AND a.alert_id = 'no_data:' || q.source)
             ORDER BY q.source
             """, [asOf]) {
-            banners.append((String(format: t("quality.stale"), stale[0].string ?? "", c.shortDate(String((stale[1].string ?? "").prefix(10))),
-                                   stale[2].int ?? 0), ReportContext.yellow))
+            let message = stale[1].isNull ? String(format: t("quality.silent_month"), stale[0].string ?? "")
+                : String(format: t("quality.stale"), stale[0].string ?? "", c.shortDate(String((stale[1].string ?? "").prefix(10))),
+                         stale[2].int ?? 0)
+            banners.append((message, ReportContext.yellow))
         }
         for (i, banner) in banners.enumerated() { sheet.write(1 + i, 0, banner.0, banner.1) }
         let headerRow = 2 + banners.count

@@ -85,6 +85,79 @@ final class ConfigTests: XCTestCase {
     }
 }
 
+/// Norms per day, week or month at every level, and absences in the config and in CSV files.
+final class NormConfigTests: XCTestCase {
+    func project(_ norms: String, absences: String? = nil) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID())")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("config"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Fixtures.root.appendingPathComponent("project/config/company.yml"),
+                                         to: dir.appendingPathComponent("config/company.yml"))
+        try """
+            reps:
+              - {id: r01, name: Anna, team: A}
+              - {id: r02, name: Boris, team: B}
+            \(norms)
+            """.write(to: dir.appendingPathComponent("config/team.yml"), atomically: true, encoding: .utf8)
+        if let absences { try absences.write(to: dir.appendingPathComponent("config/absences.csv"), atomically: true, encoding: .utf8) }
+        return dir
+    }
+
+    func testNormsPerDayWeekAndMonthOverrideByTeamAndRep() throws {
+        let dir = try project("""
+            norms:
+              per_day: {calls_out: 25}
+              per_week: {proposals: 5}
+              per_month: {revenue_won: 1000000}
+              teams:
+                B:
+                  per_week: {calls_out: 100}
+              reps:
+                r01: {proposals: 2, per_month: {deals_won: 4}}
+            absences:
+              - {rep: r01, from: 2026-11-16, to: 2026-11-18, kind: vacation}
+            absence_files: [config/absences.csv]
+            """, absences: "rep,from,to,kind\nr02,2026-11-20,2026-11-20,sick\n")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = try ConfigLoader.loadProject(at: dir)
+        let (anna, boris) = (config.reps[0], config.reps[1])
+        XCTAssertEqual(config.norms.norm(.callsOut, for: anna), NormValue(per: .day, value: 25))
+        XCTAssertEqual(config.norms.norm(.callsOut, for: boris), NormValue(per: .week, value: 100))   // team B
+        XCTAssertEqual(config.norms.norm(.proposals, for: anna), NormValue(per: .day, value: 2))      // a bare key: per day
+        XCTAssertEqual(config.norms.norm(.proposals, for: boris), NormValue(per: .week, value: 5))
+        XCTAssertEqual(config.norms.norm(.dealsWon, for: anna), NormValue(per: .month, value: 4))
+        XCTAssertNil(config.norms.norm(.dealsWon, for: boris))
+        XCTAssertEqual(config.absences.map { "\($0.rep) \(CivilTime.dateString(days: $0.from))..\(CivilTime.dateString(days: $0.to)) \($0.kind) \($0.file):\($0.line)" },
+                       ["r01 2026-11-16..2026-11-18 vacation config/team.yml:14",
+                        "r02 2026-11-20..2026-11-20 sick config/absences.csv:2"])
+    }
+
+    func testNormAndAbsenceProblemsAreLocated() throws {
+        let dir = try project("""
+            norms:
+              per_day: {calls_out: 25}
+              per_week: {calls_out: 100, chats: -1}
+              teams:
+                Z: {calls_out: 1}
+            absences:
+              - {rep: r09, from: 2026-11-16, to: 2026-11-18}
+              - {rep: r01, from: 2026-11-18, to: 2026-11-16}
+            absence_files: [config/absences.csv, config/missing.csv]
+            """, absences: "rep,from,to\nr02,2026-11-31,2026-12-01\n")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        XCTAssertThrowsError(try ConfigLoader.loadProject(at: dir)) { error in
+            XCTAssertEqual((error as? ConfigErrors)?.diagnostics.map(\.description), [
+                "config/team.yml:6: norms.per_week.calls_out: calls_out already has a norm per day at this level: set it once",
+                "config/team.yml:6: norms.per_week.chats: expected a non-negative number, got '-1'",
+                "config/team.yml:11: absences[1].to: the absence ends before it starts",
+                "config/absences.csv:2: from: expected dates as YYYY-MM-DD, got '2026-11-31' and '2026-12-01'",
+                "config/team.yml:12: absence_files: no such file: config/missing.csv",
+                "config/team.yml:0: norms.teams.Z: no rep is in this team",
+                "config/team.yml:10: absences.rep: no rep has the id 'r09'",
+            ])
+        }
+    }
+}
+
 final class IdentityClashTests: XCTestCase {
     func testIdentitiesThatWouldMoveRecordsBetweenRepsAreLocatedErrors() throws {
         // The fixture company.yml has company_numbers ["600", "+74951230000"].
