@@ -2,6 +2,8 @@
 /// one-line alert messages, in Russian and English. `printf` templates: `%s` text, `%d` whole numbers.
 public enum WarehouseCaptions {
     public static let table: [String: (ru: String, en: String)] = [
+        "format.thousands": ("\u{00A0}", ","),
+        "format.decimal": (",", "."),
         "metric.calls_out": ("Исходящие звонки", "Outbound calls"),
         "metric.calls_in": ("Входящие звонки", "Inbound calls"),
         "metric.calls_effective": ("Эффективные звонки", "Effective calls"),

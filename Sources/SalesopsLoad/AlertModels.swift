@@ -3,9 +3,20 @@
 enum AlertModels {
     static let all: [Model] = [alertItems, alerts, alertEvidence, sourceFreshness, sourceQuality]
 
-    /// SQL that shows a figure in a message: whole numbers with thousands separators, else one decimal.
+    /// SQL that shows a figure in a message: whole numbers with thousands separators, else one decimal,
+    /// with the report language's separators (captions `format.thousands`, `format.decimal`; the
+    /// message's CTE `t` holds the captions).
     static func number(_ x: String) -> String {
-        "CASE WHEN ROUND(\(x), 1) = ROUND(\(x)) THEN printf('%,d', CAST(ROUND(\(x)) AS INTEGER)) ELSE printf('%.1f', \(x)) END"
+        """
+        CASE WHEN ROUND(\(x), 1) = ROUND(\(x))
+             THEN replace(printf('%,d', CAST(ROUND(\(x)) AS INTEGER)), ',', (SELECT text FROM t WHERE key = 'format.thousands'))
+             ELSE \(decimal(x)) END
+        """
+    }
+
+    /// SQL that shows a figure with one decimal and the report language's decimal separator.
+    static func decimal(_ x: String) -> String {
+        "replace(printf('%.1f', \(x)), '.', (SELECT text FROM t WHERE key = 'format.decimal'))"
     }
 
     /// The list findings, one row per item, before they are grouped into alerts per rep and severity.
@@ -182,7 +193,7 @@ enum AlertModels {
         SELECT ctx.as_of, 'decline:' || d.rep_id || ':' || d.metric, d.rep_id, 'decline',
                CASE WHEN d.pct >= 50 THEN 'high' ELSE 'medium' END, d.metric,
                printf((SELECT text FROM t WHERE key = 'alert.decline'), (SELECT text FROM t WHERE key = 'metric.' || d.metric),
-                      printf('%.1f', d.recent), 5, printf('%.1f', d.past), d.past_days, d.pct),
+                      \(decimal("d.recent")), 5, \(decimal("d.past")), d.past_days, d.pct),
                json_array(d.recent_from || '..' || ctx.as_of, d.past_from || '..' || d.past_to)
         FROM declines d, ctx
         UNION ALL

@@ -320,6 +320,9 @@ final class CLITests: XCTestCase {
         // Moscow office's rotated log holds his two weeks before the demo's).
         XCTAssertEqual(try rows("SELECT alert_id, severity FROM alerts WHERE kind = 'decline' ORDER BY alert_id"),
                        [["decline:r02:calls_effective", "medium"], ["decline:r02:calls_out", "medium"]])
+        // In Russian, with a decimal comma.
+        XCTAssertEqual(try rows("SELECT message FROM alerts WHERE alert_id = 'decline:r02:calls_out'"),
+                       [["Исходящие звонки: 13,4 в день за последние 5 раб. дн. против 24,2 за 14 раб. дн. до того (−45%)"]])
         XCTAssertEqual(try rows("SELECT evidence FROM alerts WHERE alert_id = 'stage_skip:r06:medium'"), [["[\"228\"]"]])
         // The Alerts sheet shows the warehouse's alerts, grouped by rep, most severe first.
         let alerts = sheets[0]
