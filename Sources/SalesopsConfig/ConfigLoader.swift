@@ -311,6 +311,7 @@ public enum ConfigLoader {
         t.callbackWindowMins = r.int("callback_window_mins", range: 1...10_080) ?? t.callbackWindowMins
         t.declineAlertPct = r.int("decline_alert_pct", range: 1...100) ?? t.declineAlertPct
         t.leadSLAMins = r.int("lead_sla_mins", range: 1...10_080) ?? t.leadSLAMins
+        t.dealTouchDays = r.int("deal_touch_days", range: 1...365) ?? t.dealTouchDays
         r.finish()
         return t
     }

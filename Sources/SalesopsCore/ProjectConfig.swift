@@ -178,13 +178,16 @@ public struct Thresholds: Sendable, Equatable {
     public var declineAlertPct: Int
     /// Lead response SLA in minutes.
     public var leadSLAMins: Int
+    /// An open deal with no contact in any channel for more than this many days is untouched.
+    public var dealTouchDays: Int
 
     public init(effectiveCallSecs: Int = 30, callbackWindowMins: Int = 60, declineAlertPct: Int = 30,
-                leadSLAMins: Int = 15) {
+                leadSLAMins: Int = 15, dealTouchDays: Int = 7) {
         self.effectiveCallSecs = effectiveCallSecs
         self.callbackWindowMins = callbackWindowMins
         self.declineAlertPct = declineAlertPct
         self.leadSLAMins = leadSLAMins
+        self.dealTouchDays = dealTouchDays
     }
 }
 

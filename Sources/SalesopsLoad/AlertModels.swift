@@ -23,7 +23,7 @@ enum AlertModels {
     static let alertItems = Model("alert_items", .view,
                                   grain: "one row per alerting item (lead, missed call, deal, task) for the as-of date",
                                   dependsOn: ["as_of_context", "leads", "missed_calls", "stage_violations", "stuck_deals",
-                                              "overdue_tasks", "calendar", "settings"], sql: """
+                                              "untouched_deals", "overdue_tasks", "calendar", "settings"], sql: """
         -- "New" means since the end of the previous working day (as_of_context.since_end) up to the end
         -- of the as-of day; "still open" items are listed whatever their age (the uncontacted leads, the
         -- open overdue tasks, the stuck deals) or, for missed calls, within the last 5 working days.
@@ -80,6 +80,15 @@ enum AlertModels {
           AND COALESCE((SELECT MAX(h.entered_epoch) FROM lead_status_history h
                         WHERE h.lead_id = l.lead_id AND h.status_id = l.status_id),
                        l.closed_epoch, l.moved_epoch, l.created_epoch) <= ctx.as_of_end_epoch
+        UNION ALL
+        -- open deals not touched: no contact for too long and nothing planned (high), no contact for too
+        -- long (medium), nothing planned (low)
+        SELECT 'untouched_deal', u.rep_id,
+               CASE WHEN u.days_without_contact > (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'deal_touch_days')
+                    THEN CASE WHEN u.planned THEN 'medium' ELSE 'high' END ELSE 'low' END,
+               u.deal_id, -u.days_without_contact
+        FROM untouched_deals u, ctx
+        WHERE u.as_of = ctx.as_of
         UNION ALL
         -- tasks open and past their deadline at the as-of time: high after a week
         SELECT 'overdue_task', t.rep_id, CASE WHEN t.overdue_days >= 7 THEN 'high' ELSE 'medium' END, t.task_id,
@@ -218,7 +227,7 @@ enum AlertModels {
 
     static let alertEvidence = Model("alert_evidence", .view,
                                      grain: "one row per alert and evidence item (lead, missed call, deal, task)",
-                                     dependsOn: ["alerts", "leads", "lead_contacts", "missed_calls", "calls", "deals",
+                                     dependsOn: ["alerts", "leads", "lead_contacts", "missed_calls", "calls", "deals", "untouched_deals",
                                                  "stage_violations", "stuck_deals", "tasks", "funnel_stages", "crm_statuses",
                                                  "captions", "settings"], sql: """
         -- What each item is: its title (the lead's, the deal's, the task's, or the client's number), the
@@ -231,12 +240,13 @@ enum AlertModels {
         SELECT i.as_of, i.alert_id, i.rep_id, i.kind, i.severity, i.position, i.item_id,
                CASE WHEN i.kind IN ('lead_sla', 'junk_without_reason') THEN l.title
                     WHEN i.kind = 'missed_no_callback' THEN COALESCE(m.raw_number, m.client_phone)
-                    WHEN i.kind IN ('stage_skip', 'stuck_deal') THEN d.title
+                    WHEN i.kind IN ('stage_skip', 'stuck_deal', 'untouched_deal') THEN d.title
                     WHEN i.kind = 'overdue_task' THEN k.title END AS item,
                CASE WHEN i.kind IN ('lead_sla', 'junk_without_reason') THEN l.created_epoch
                     WHEN i.kind = 'missed_no_callback' THEN c.start_epoch
                     WHEN i.kind = 'stage_skip' THEN CAST(strftime('%s', v.entered_at) AS INTEGER)
                     WHEN i.kind = 'stuck_deal' THEN d.created_epoch
+                    WHEN i.kind = 'untouched_deal' THEN CAST(strftime('%s', u.last_contact_at) AS INTEGER)
                     WHEN i.kind = 'overdue_task' THEN k.deadline_epoch END AS at_epoch,
                CASE
                    WHEN i.kind = 'lead_sla' AND i.severity = 'high'
@@ -270,12 +280,16 @@ enum AlertModels {
                                             s.stage_id), s.days_at_stage, s.max_days)
                    WHEN i.kind = 'overdue_task'
                        THEN printf((SELECT text FROM t WHERE key = 'evidence.overdue'), o.overdue_days)
+                   WHEN i.kind = 'untouched_deal'
+                       THEN printf((SELECT text FROM t WHERE key = 'evidence.untouched'), u.days_without_contact)
+                            || CASE WHEN u.planned THEN '' ELSE (SELECT text FROM t WHERE key = 'evidence.nothing_planned') END
                END AS detail
         FROM items i
         LEFT JOIN leads l ON i.kind IN ('lead_sla', 'junk_without_reason') AND l.lead_id = i.item_id
         LEFT JOIN missed_calls m ON i.kind = 'missed_no_callback' AND m.call_id = i.item_id
         LEFT JOIN calls c ON c.call_id = m.call_id
-        LEFT JOIN deals d ON i.kind IN ('stage_skip', 'stuck_deal') AND d.deal_id = i.item_id
+        LEFT JOIN deals d ON i.kind IN ('stage_skip', 'stuck_deal', 'untouched_deal') AND d.deal_id = i.item_id
+        LEFT JOIN untouched_deals u ON i.kind = 'untouched_deal' AND u.as_of = i.as_of AND u.deal_id = i.item_id
         LEFT JOIN stage_violations v ON i.kind = 'stage_skip' AND v.deal_id = i.item_id
               AND v.entered_at = (SELECT MAX(v2.entered_at) FROM stage_violations v2
                                   WHERE v2.deal_id = i.item_id AND v2.entered_at <= (SELECT as_of_end FROM as_of_context))

@@ -150,6 +150,36 @@ public enum Migrations {
     CREATE UNIQUE INDEX rep_period_key ON rep_period(as_of, period, scope, COALESCE(rep_id, ''), metric);
     CREATE INDEX rep_period_rep ON rep_period(as_of, rep_id, metric, period);
     CREATE INDEX rep_daily_date ON rep_daily(local_date);
+    -- one row per as-of date, period, scope and rep: the conversion of the leads created in the period
+    CREATE TABLE lead_conversion (
+        as_of                 TEXT NOT NULL,
+        period                TEXT NOT NULL CHECK (period = 'wtd' OR period = 'mtd'),
+        period_start          TEXT NOT NULL,
+        period_end            TEXT NOT NULL,
+        scope                 TEXT NOT NULL CHECK (scope = 'rep' OR scope = 'department'),
+        rep_id                TEXT,
+        created               INTEGER NOT NULL,
+        converted             INTEGER NOT NULL,
+        junk                  INTEGER NOT NULL,
+        open                  INTEGER NOT NULL,
+        conversion_of_closed  REAL,         -- converted / (created - open)
+        conversion_of_created REAL,         -- converted / created
+        response_median_mins  REAL,
+        response_p90_mins     INTEGER,
+        within_sla_share      REAL          -- contacted within the SLA / contacted or past the SLA
+    );
+    CREATE INDEX lead_conversion_as_of ON lead_conversion(as_of, rep_id);
+    -- one row per as-of date and open deal with no planned activity or no recent contact
+    CREATE TABLE untouched_deals (
+        as_of                TEXT NOT NULL,
+        deal_id              TEXT NOT NULL,
+        rep_id               TEXT,
+        stage_id             TEXT NOT NULL,
+        last_contact_at      TEXT,          -- NULL: never contacted
+        days_without_contact INTEGER NOT NULL,
+        planned              INTEGER NOT NULL CHECK (planned = 0 OR planned = 1),
+        PRIMARY KEY (as_of, deal_id)
+    );
     -- one row per alert and as-of date
     CREATE TABLE alerts (
         as_of    TEXT NOT NULL,

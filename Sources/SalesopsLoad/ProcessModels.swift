@@ -7,7 +7,8 @@ enum ProcessModels {
     static let all: [Model] = [missedCalls, crmOwners, leadContact, stageViolations, funnel, stuckDeals, overdueTasks]
 
     /// The models of the CRM, in build order.
-    static let crm = ["crm_owners", "lead_contact", "stage_violations", "funnel", "stuck_deals", "overdue_tasks"]
+    static let crm = ["crm_owners", "lead_contact", "stage_violations", "funnel", "stuck_deals", "overdue_tasks",
+                      "lead_conversion", "untouched_deals"]
 
     static let missedCalls = Model("missed_calls", .table,
                                    grain: "one row per missed inbound call, with its first callback",

@@ -172,6 +172,7 @@ public final class Warehouse {
             ("callback_window_mins", String(config.thresholds.callbackWindowMins), .rebuild),
             ("lead_sla_mins", String(config.thresholds.leadSLAMins), .rebuild),
             ("decline_alert_pct", String(config.thresholds.declineAlertPct), .rebuild),
+            ("deal_touch_days", String(config.thresholds.dealTouchDays), .rebuild),
             ("report_language", config.company.reportLanguage.rawValue, .rebuild),
         ]
         var change = ReferenceChange.none

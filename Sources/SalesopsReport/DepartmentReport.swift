@@ -114,6 +114,7 @@ struct ReportContext {
     let effectiveSecs: Int
     let callbackWindowMins: Int
     let leadSLAMins: Int
+    let dealTouchDays: Int
     /// The last successful run, if any.
     let runID: Int?
     /// The end of the as-of day and the start of its month, UTC epochs.
@@ -143,6 +144,7 @@ struct ReportContext {
         effectiveSecs = try db.scalar("SELECT value FROM settings WHERE key = 'effective_call_secs'")?.string.flatMap { Int($0) } ?? 30
         callbackWindowMins = try db.scalar("SELECT value FROM settings WHERE key = 'callback_window_mins'")?.string.flatMap { Int($0) } ?? 60
         leadSLAMins = try db.scalar("SELECT value FROM settings WHERE key = 'lead_sla_mins'")?.string.flatMap { Int($0) } ?? 15
+        dealTouchDays = try db.scalar("SELECT value FROM settings WHERE key = 'deal_touch_days'")?.string.flatMap { Int($0) } ?? 7
         // The last committed run up to the as-of date that read rows: a no-op night does not change it.
         runID = try db.scalar("""
             SELECT MAX(run_id) FROM etl_runs

@@ -56,10 +56,17 @@ enum TableWriter {
     /// Writes the header at `headerRow` and the rows below it; returns the index of the last row written
     /// (the header's when there are none).
     @discardableResult
+    /// `printHeader`: this header is the one repeated on printed pages (a second table under the first
+    /// keeps the first one's).
     static func write(_ sheet: XLSXSheet, context c: ReportContext, columns: [ColumnSpec], table: SQLTable,
-                      headerRow: Int) throws -> Int {
+                      headerRow: Int, printHeader: Bool = true) throws -> Int {
         let t = c.captions
-        c.header(sheet, row: headerRow, columns.map { ($0.caption, $0.width) })
+        if printHeader {
+            c.header(sheet, row: headerRow, columns.map { ($0.caption, $0.width) })
+        } else {
+            sheet.setRowHeight(headerRow, 32)
+            for (i, column) in columns.enumerated() { sheet.write(headerRow, i, column.caption, ReportContext.header) }
+        }
         let indexes = try columns.map { column -> Int in
             guard let i = table.index(column.field) else {
                 throw ReportError("the sheet's column '\(column.field)' is not in its query (\(table.columns.joined(separator: ", ")))")

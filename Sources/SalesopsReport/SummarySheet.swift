@@ -69,5 +69,34 @@ enum SummarySheet {
         let last = try TableWriter.write(sheet, context: c, columns: columns, table: table, headerRow: 2)
         sheet.freeze(rows: 3, cols: c.rep == nil ? 2 : 1)
         sheet.autofilter(firstRow: 2, firstCol: 0, lastRow: max(last, 3), lastCol: columns.count - 1)
+        try leadConversion(sheet, context: c, titleRow: max(last, 3) + 2)
+    }
+
+    /// The lead conversion block under the table: `lead_conversion` for the week and month to date.
+    static func leadConversion(_ sheet: XLSXSheet, context c: ReportContext, titleRow: Int) throws {
+        let t = c.captions
+        let table = try c.db.table("""
+            SELECT CASE l.period WHEN 'wtd' THEN ?3 ELSE ?4 END AS period,
+                   CASE l.scope WHEN 'rep' THEN COALESCE(r.name, l.rep_id) ELSE ?5 END AS rep,
+                   CASE l.scope WHEN 'department' THEN 'total' END AS row_style,
+                   l.created, l.converted, l.junk, l.open, l.conversion_of_closed, l.conversion_of_created,
+                   l.response_median_mins, l.response_p90_mins, l.within_sla_share
+            FROM lead_conversion l LEFT JOIN reps r ON r.rep_id = l.rep_id
+            WHERE l.as_of = ?1 AND \(c.rep == nil ? "1" : "l.scope = 'rep' AND l.rep_id = ?2")
+            ORDER BY l.period DESC, l.scope = 'department', r.team, r.name, l.rep_id
+            """, [.text(c.asOfText), c.rep.map(SQLValue.text) ?? .null, .text(t("period.wtd")), .text(t("period.mtd")),
+                  .text(t("total"))])
+        guard !table.rows.isEmpty else { return }
+        sheet.write(titleRow, 0, t("title.lead_conversion"), ReportContext.title)
+        try TableWriter.write(sheet, context: c, columns: [
+            .init("period", t("period"), 22, .text), .init("rep", t("rep"), 22, .text),
+            .init("created", t("leads_created"), 10, .count), .init("converted", t("leads_converted"), 10, .count),
+            .init("junk", t("leads_junk"), 10, .count), .init("open", t("leads_open"), 10, .count),
+            .init("conversion_of_closed", t("conversion_of_closed"), 12, .percent),
+            .init("conversion_of_created", t("conversion_of_created"), 12, .percent),
+            .init("response_median_mins", t("response_median"), 12, .decimal),
+            .init("response_p90_mins", t("response_p90"), 12, .count),
+            .init("within_sla_share", String(format: t("within_sla"), c.leadSLAMins), 12, .percent),
+        ], table: table, headerRow: titleRow + 1, printHeader: false)
     }
 }

@@ -87,6 +87,25 @@ enum ToDoSheets {
             WHERE s.as_of = ?1 AND (?2 IS NULL OR s.rep_id = ?2)
             ORDER BY s.days_at_stage - s.max_days DESC, s.deal_id
             """, args)
+        try ListSheet(name: t("sheet.untouched"), title: "\(String(format: t("title.untouched"), c.dealTouchDays)) \(c.asOfText)",
+                      columns: [
+            .init("deal_id", t("deal_id"), 10, .text), .init("title", t("deal"), 28, .text)] + repColumns + [
+            .init("stage", t("stage"), 22, .text), .init("last_contact_epoch", t("last_contact_at"), 17, .epoch),
+            .init("days_without_contact", t("days_without_contact_deal"), 12, .count),
+            .init("planned", t("planned"), 12, .flag(yes: nil, no: ReportContext.red)),
+            .init("amount", t("amount"), 14, .money), .init("severity", t("severity"), 11, .caption(prefix: "severity."),
+                                                             colour: .severity),
+        ]).write(book: book, context: c, sql: """
+            SELECT u.deal_id, d.title, COALESCE(r.name, ?3) AS rep,
+                   \(CRMSheets.stageName("u.stage_id", pipeline: "d.pipeline")) AS stage,
+                   CAST(strftime('%s', u.last_contact_at) AS INTEGER) AS last_contact_epoch, u.days_without_contact,
+                   u.planned, d.amount, i.severity
+            FROM alert_items i
+            JOIN untouched_deals u ON u.as_of = ?1 AND u.deal_id = i.item_id
+            LEFT JOIN deals d ON d.deal_id = u.deal_id LEFT JOIN reps r ON r.rep_id = u.rep_id
+            WHERE i.kind = 'untouched_deal' AND (?2 IS NULL OR i.rep_id = ?2)
+            ORDER BY CASE i.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, u.days_without_contact DESC, u.deal_id
+            """, args)
         try ListSheet(name: t("sheet.violations"), title: "\(t("title.violations")) \(c.monthStart)…\(c.asOfText)", columns: [
             .init("entered_epoch", t("entered_at"), 17, .epoch), .init("deal_id", t("deal_id"), 10, .text),
             .init("title", t("deal"), 28, .text)] + repColumns + [

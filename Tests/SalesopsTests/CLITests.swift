@@ -187,8 +187,9 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(code, 0, err)
         let sheets = try dump(project.dir.appendingPathComponent("output/reports/2026-11-20/department.xlsx").path)
         XCTAssertEqual(sheets.map(\.title), ["Alerts", "Summary", "Missed calls", "Leads to contact", "Overdue tasks",
-                                             "Stuck deals", "Stage violations", "Activity", "Funnel", "Data quality", "Definitions"])
-        let funnel = sheets[8]
+                                             "Stuck deals", "Untouched deals", "Stage violations", "Activity", "Funnel",
+                                             "Data quality", "Definitions"])
+        let funnel = sheets[9]
         XCTAssertEqual(funnel.charts, 1)
         XCTAssertEqual(funnel.rows[3...7].map { $0[0].text }, Array(repeating: "Продажи", count: 5))   // the funnel's name
         XCTAssertEqual(funnel.rows[3...7].map { $0[1].text }, ["NEW", "PREPARATION", "PREPAYMENT_INVOICE", "EXECUTING", "WON"])
@@ -206,13 +207,14 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(leads.rows[5][8].number, 39 * 60)
         XCTAssertEqual(sheets[4].rows[3...].map { $0[0].text }, ["T3"])
         XCTAssertEqual(sheets[5].rows[3...].map { $0[0].text }, ["D3", "D5"])
-        XCTAssertEqual(sheets[6].rows[3...].map { $0[1].text }, ["D6", "D2", "D2", "D3"])   // newest entry first
-        XCTAssertEqual(sheets[6].rows[6][6].text, "NEW, PREPARATION")
+        XCTAssertEqual(sheets[7].rows[3...].map { $0[1].text }, ["D6", "D2", "D2", "D3"])   // newest entry first
+        XCTAssertEqual(sheets[7].rows[6][6].text, "NEW, PREPARATION")
         // The alerts behind the lists, each with its rows.
         let alerts = sheets[0]
         let kinds = alerts.rows[3...].compactMap { row in row[0].text.map { "\($0) \(row[1].text ?? "") \(row[2].text ?? "")" } }
-        XCTAssertEqual(kinds, ["high Anna Below norm", "high Anna Lead response", "medium Anna Stuck deals",
-                               "high Boris Below norm", "medium Boris Overdue tasks", "medium Boris Stuck deals",
+        XCTAssertEqual(kinds, ["high Anna Below norm", "high Anna Lead response", "high Anna Untouched deals",
+                               "medium Anna Stuck deals", "low Anna Untouched deals", "high Boris Below norm",
+                               "high Boris Untouched deals", "medium Boris Overdue tasks", "medium Boris Stuck deals",
                                "high Vera Below norm"])
         XCTAssertEqual(alerts.rows[5][4].text, "L2")
         XCTAssertEqual(alerts.rows[5][6].text, "no contact for 10 d 11 h · Petrov@Client.ru")
@@ -314,7 +316,7 @@ final class CLITests: XCTestCase {
             SELECT kind, COUNT(*) FROM alerts WHERE as_of = '2026-11-20' AND json_valid(evidence)
                AND json_array_length(evidence) > 0 GROUP BY kind ORDER BY kind
             """).map { $0[0] }, ["below_norm", "decline", "junk_without_reason", "lead_sla", "missed_no_callback",
-                                 "overdue_task", "stage_skip", "stuck_deal"])
+                                 "overdue_task", "stage_skip", "stuck_deal", "untouched_deal"])
         XCTAssertEqual(try rows("SELECT COUNT(*) FROM alerts WHERE as_of = '2026-11-20' AND kind = 'no_data'"), [["0"]])
         // Boris (r02) halved his outbound calls in the second week: a decline against his own past (the
         // Moscow office's rotated log holds his two weeks before the demo's).
@@ -349,7 +351,7 @@ final class CLITests: XCTestCase {
         for e in expected { byLine[e[0], default: [:]][e[1]] = Array(e[2...4]) }
         let column = ["day": 3, "wtd": 6, "mtd": 9, "prev_week": 12]
         var compared = 0
-        for line in summary.rows[3...] {
+        for line in summary.rows[3...].prefix(while: { $0[0].text != nil }) {
             let key = "\(line[0].text ?? "")|\(line[1].text ?? "")"
             let periods = try XCTUnwrap(byLine[key], key)
             for (period, at) in column {
@@ -364,6 +366,13 @@ final class CLITests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(compared, 500)
+        // Under it, lead conversion: the department's month equals lead_conversion's row.
+        let conversion = try XCTUnwrap(summary.rows.first { $0[0].text == "Месяц" && $0[1].text == "Итого по отделу" })
+        let expectedConversion = try rows("""
+            SELECT created, converted, junk, open FROM lead_conversion
+            WHERE as_of = '2026-11-20' AND period = 'mtd' AND scope = 'department'
+            """)[0].map { Double($0)! }
+        XCTAssertEqual(conversion[2...5].map(\.number), expectedConversion.map { $0 })
         // The run summary's day line is the department's day in rep_period, as the Summary shows it.
         func departmentDay(_ metric: String) throws -> String {
             try rows("""
@@ -378,7 +387,7 @@ final class CLITests: XCTestCase {
         // Boris's own workbook: his alerts, his figures, his lists; no other rep's name.
         let own = try dump(dir.appendingPathComponent("output/reports/2026-11-20/rep-r02.xlsx").path)
         XCTAssertEqual(own.map(\.title), ["Сигналы", "Сводка", "Пропущенные", "Лиды без контакта", "Просроченные задачи",
-                                          "Зависшие сделки", "Пропуск стадий"])
+                                          "Зависшие сделки", "Сделки без внимания", "Пропуск стадий"])
         XCTAssertEqual(Set(own[0].rows[3...].compactMap { $0[0].text == nil ? nil : $0[3].text }),
                        Set(try rows("SELECT message FROM alerts WHERE as_of = '2026-11-20' AND rep_id = 'r02'").map { $0[0] }))
         let ownEffective = try XCTUnwrap(own[1].rows.first { $0[0].text == "Эффективные звонки" })

@@ -101,6 +101,9 @@ final class ModelTests: XCTestCase {
             ["overdue_task:r02:high", "r02", "overdue_task", "high", "Open tasks more than a week overdue: 1", #"["T2"]"#],
             ["stage_skip:r01:medium", "r01", "stage_skip", "medium", "Deals that skipped required stages: 1", #"["D1"]"#],
             ["stuck_deal:r02:high", "r02", "stuck_deal", "high", "Deals at a stage for more than twice its limit: 1", #"["D2"]"#],
+            // D2: no activity at all since its creation on the 10th, and nothing planned.
+            ["untouched_deal:r02:high", "r02", "untouched_deal", "high",
+             "Deals with no contact for too long and nothing planned: 1", #"["D2"]"#],
         ])
         // Each item's evidence row says what it is.
         XCTAssertEqual(try built.rows("SELECT item_id, item, detail FROM alert_evidence ORDER BY alert_id, position"), [
@@ -114,6 +117,7 @@ final class ModelTests: XCTestCase {
             ["T2", "Task T2", "15 days overdue"],
             ["D1", "Deal D1", "skipped: PREP"],
             ["D2", "Deal D2", "PREP: 9 days, limit 3"],
+            ["D2", "Deal D2", "no contact for 10 days; nothing planned"],
         ])
     }
 
@@ -130,9 +134,10 @@ final class ModelTests: XCTestCase {
             ["overdue_task:r01:medium", #"["T1","T3"]"#],   // both open then: T3 was closed on the 20th
             ["overdue_task:r02:high", #"["T2"]"#],
             ["stuck_deal:r02:high", #"["D2"]"#],
+            ["untouched_deal:r02:high", #"["D2"]"#],   // 9 days since its creation, more than 7
         ])
         // The alerts of the 20th stay as they were built.
-        XCTAssertEqual(try built.rows("SELECT COUNT(*) FROM alerts WHERE as_of = '2026-11-20'"), [["11"]])
+        XCTAssertEqual(try built.rows("SELECT COUNT(*) FROM alerts WHERE as_of = '2026-11-20'"), [["12"]])
     }
 
     /// The definitions stored in `models` are the ones built, and run as they stand: re-running each
@@ -142,9 +147,10 @@ final class ModelTests: XCTestCase {
         defer { built.remove() }
         let tables = try built.rows("SELECT name FROM models WHERE kind = 'table' ORDER BY position").map { $0[0] }
         XCTAssertEqual(tables, ["rep_daily_calls", "rep_daily_mail", "missed_calls", "crm_owners", "lead_contact",
-                                "stage_violations", "funnel", "stuck_deals", "overdue_tasks", "rep_daily", "rep_period", "alerts"])
+                                "stage_violations", "funnel", "stuck_deals", "overdue_tasks", "lead_conversion", "untouched_deals",
+                                "rep_daily", "rep_period", "alerts"])
         let relations = ["rep_daily_calls", "missed_calls", "leads", "stage_violations", "funnel", "stuck_deals", "overdue_tasks",
-                         "rep_daily", "rep_period", "alerts"]
+                         "lead_conversion", "untouched_deals", "rep_daily", "rep_period", "alerts"]
         func snapshot() throws -> [[[String]]] { try relations.map { try built.rows("SELECT * FROM \($0) ORDER BY 1, 2, 3") } }
         let before = try snapshot()
         for sql in try built.rows("SELECT sql FROM models WHERE kind = 'table' ORDER BY position").map({ $0[0] }) {
@@ -157,5 +163,37 @@ final class ModelTests: XCTestCase {
                            [["CREATE VIEW \(view[0]) AS\n\(view[1])"]])
             XCTAssertNoThrow(try built.rows("SELECT COUNT(*) FROM \(view[0])"))
         }
+    }
+
+    func testLeadConversionAndUntouchedDeals() throws {
+        let built = try build("lead_conversion")
+        defer { built.remove() }
+        // See facts.sql: the week (16-20 Nov) holds A2-A6 and B1, the month A1 too.
+        XCTAssertEqual(try built.rows("""
+            SELECT period, scope, COALESCE(rep_id, '-'), created, converted, junk, open, round(conversion_of_closed, 4),
+                   round(conversion_of_created, 4), response_median_mins, response_p90_mins, round(within_sla_share, 4)
+            FROM lead_conversion ORDER BY period DESC, scope DESC, rep_id
+            """), [
+            ["wtd", "rep", "r01", "5", "1", "1", "3", "0.5", "0.2", "15.0", "40", "0.4"],
+            ["wtd", "rep", "r02", "1", "1", "0", "0", "1.0", "1.0", "1.0", "1", "1.0"],
+            ["wtd", "department", "-", "6", "2", "1", "3", "0.6667", "0.3333", "10.0", "40", "0.5"],
+            ["mtd", "rep", "r01", "6", "2", "1", "3", "0.6667", "0.3333", "10.0", "40", "0.5"],
+            ["mtd", "rep", "r02", "1", "1", "0", "0", "1.0", "1.0", "1.0", "1", "1.0"],
+            ["mtd", "department", "-", "7", "3", "1", "3", "0.75", "0.4286", "7.5", "40", "0.5714"],
+        ])
+        XCTAssertEqual(try built.rows("""
+            SELECT deal_id, rep_id, stage_id, COALESCE(last_contact_at, '-'), days_without_contact, planned
+            FROM untouched_deals ORDER BY deal_id
+            """), [
+            ["D-A1", "r01", "NEW", "2026-11-19T07:00:00Z", "1", "0"],    // called on the 19th, nothing planned
+            ["D-OLD", "r02", "NEW", "2026-11-10T07:00:00Z", "10", "1"],  // a meeting planned, no contact for 10 days
+        ])
+        XCTAssertEqual(try built.rows("SELECT alert_id, message, evidence FROM alerts WHERE kind = 'untouched_deal' ORDER BY 1"), [
+            ["untouched_deal:r01:low", "Deals with nothing planned: 1", #"["D-A1"]"#],
+            ["untouched_deal:r02:medium", "Deals with no contact for too long: 1", #"["D-OLD"]"#],
+        ])
+        XCTAssertEqual(try built.rows("SELECT item_id, detail FROM alert_evidence WHERE kind = 'untouched_deal' ORDER BY 1"), [
+            ["D-A1", "no contact for 1 days; nothing planned"], ["D-OLD", "no contact for 10 days"],
+        ])
     }
 }
