@@ -1,3 +1,5 @@
+import SalesopsCore
+
 /// The `alerts` model (SPEC "Alerts"): what a head of sales acts on today, each with a severity, a
 /// one-line message in the report language and the ids of the rows behind it.
 enum AlertModels {
@@ -24,6 +26,8 @@ enum AlertModels {
                                   grain: "one row per alerting item (lead, missed call, deal, task) for the as-of date",
                                   dependsOn: ["as_of_context", "leads", "missed_calls", "stage_violations", "stuck_deals",
                                               "untouched_deals", "overdue_tasks", "calendar", "settings"], sql: """
+        -- waited_secs: how long a lead has waited for its first contact (to it, or to the end of the as-of
+        -- day when it has none yet).
         -- "New" means since the end of the previous working day (as_of_context.since_end) up to the end
         -- of the as-of day; "still open" items are listed whatever their age (the uncontacted leads, the
         -- open overdue tasks, the stuck deals) or, for missed calls, within the last 5 working days.
@@ -34,7 +38,8 @@ enum AlertModels {
                 ORDER BY local_date DESC LIMIT 5) AS last_days),
         sla AS (SELECT CAST(value AS INTEGER) * 60 AS secs FROM settings WHERE key = 'lead_sla_mins')
         -- leads with no contact at the as-of time once their SLA has passed, still open then: high
-        SELECT 'lead_sla' AS kind, l.rep_id, 'high' AS severity, l.lead_id AS item_id, l.created_epoch AS sort_key
+        SELECT 'lead_sla' AS kind, l.rep_id, 'high' AS severity, l.lead_id AS item_id, l.created_epoch AS sort_key,
+               ctx.as_of_end_epoch - l.created_epoch AS waited_secs
         FROM leads l, ctx, sla
         WHERE l.created_epoch <= ctx.as_of_end_epoch
           AND (l.first_contact_epoch IS NULL OR l.first_contact_epoch > ctx.as_of_end_epoch)
@@ -42,36 +47,36 @@ enum AlertModels {
           AND (l.status_semantic = 'open' OR COALESCE(l.closed_epoch, l.moved_epoch) > ctx.as_of_end_epoch)
         UNION ALL
         -- leads first contacted after the SLA, the contact made since the previous working day: medium
-        SELECT 'lead_sla', l.rep_id, 'medium', l.lead_id, l.created_epoch
+        SELECT 'lead_sla', l.rep_id, 'medium', l.lead_id, l.created_epoch, l.first_contact_epoch - l.created_epoch
         FROM leads l, ctx, sla
         WHERE l.first_contact_epoch > ctx.since_end_epoch AND l.first_contact_epoch <= ctx.as_of_end_epoch
           AND l.first_contact_epoch - l.created_epoch > sla.secs
         UNION ALL
         -- missed calls of the last 5 working days with no callback by the as-of time: high
-        SELECT 'missed_no_callback', m.rep_id, 'high', m.call_id, m.missed_at
+        SELECT 'missed_no_callback', m.rep_id, 'high', m.call_id, m.missed_at, NULL
         FROM missed_calls m, ctx, recent
         WHERE m.local_date >= recent.first_day AND m.missed_at <= ctx.as_of_end
           AND (m.callback_at IS NULL OR m.callback_at > ctx.as_of_end)
         UNION ALL
         -- missed calls since the previous working day called back, but later than the window: medium
-        SELECT 'missed_no_callback', m.rep_id, 'medium', m.call_id, m.missed_at
+        SELECT 'missed_no_callback', m.rep_id, 'medium', m.call_id, m.missed_at, NULL
         FROM missed_calls m, ctx
         WHERE m.missed_at > ctx.since_end AND m.missed_at <= ctx.as_of_end AND m.within_window = 0
           AND m.callback_at <= ctx.as_of_end
         UNION ALL
         -- stage skips entered since the previous working day
-        SELECT 'stage_skip', v.rep_id, 'medium', v.deal_id, v.entered_at
+        SELECT 'stage_skip', v.rep_id, 'medium', v.deal_id, v.entered_at, NULL
         FROM stage_violations v, ctx
         WHERE v.entered_at > ctx.since_end AND v.entered_at <= ctx.as_of_end
         UNION ALL
         -- deals stuck at the as-of date: high when more than twice the stage's limit
         SELECT 'stuck_deal', s.rep_id, CASE WHEN s.days_at_stage > 2 * s.max_days THEN 'high' ELSE 'medium' END,
-               s.deal_id, -s.days_at_stage
+               s.deal_id, -s.days_at_stage, NULL
         FROM stuck_deals s, ctx
         WHERE s.as_of = ctx.as_of
         UNION ALL
         -- leads junked since the previous working day without a reason or before any contact
-        SELECT 'junk_without_reason', l.rep_id, 'medium', l.lead_id, l.created_epoch
+        SELECT 'junk_without_reason', l.rep_id, 'medium', l.lead_id, l.created_epoch, NULL
         FROM leads l, ctx
         WHERE l.junk_without_reason = 1
           AND COALESCE((SELECT MAX(h.entered_epoch) FROM lead_status_history h
@@ -86,18 +91,18 @@ enum AlertModels {
         SELECT 'untouched_deal', u.rep_id,
                CASE WHEN u.days_without_contact > (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'deal_touch_days')
                     THEN CASE WHEN u.planned THEN 'medium' ELSE 'high' END ELSE 'low' END,
-               u.deal_id, -u.days_without_contact
+               u.deal_id, -u.days_without_contact, NULL
         FROM untouched_deals u, ctx
         WHERE u.as_of = ctx.as_of
         UNION ALL
         -- tasks open and past their deadline at the as-of time: high after a week
         SELECT 'overdue_task', t.rep_id, CASE WHEN t.overdue_days >= 7 THEN 'high' ELSE 'medium' END, t.task_id,
-               t.deadline_at
+               t.deadline_at, NULL
         FROM overdue_tasks t, ctx
         WHERE t.as_of = ctx.as_of AND (t.closed_at IS NULL OR t.closed_at > ctx.as_of_end)
         UNION ALL
         -- tasks closed after their deadline since the previous working day: low
-        SELECT 'overdue_task', t.rep_id, 'low', t.task_id, t.deadline_at
+        SELECT 'overdue_task', t.rep_id, 'low', t.task_id, t.deadline_at, NULL
         FROM overdue_tasks t, ctx
         WHERE t.as_of = ctx.as_of AND t.closed_at > ctx.since_end AND t.closed_at <= ctx.as_of_end
         """)
@@ -227,15 +232,18 @@ enum AlertModels {
 
     static let alertEvidence = Model("alert_evidence", .view,
                                      grain: "one row per alert and evidence item (lead, missed call, deal, task)",
-                                     dependsOn: ["alerts", "leads", "lead_contacts", "missed_calls", "calls", "deals", "untouched_deals",
-                                                 "stage_violations", "stuck_deals", "tasks", "funnel_stages", "crm_statuses",
+                                     dependsOn: ["alerts", "alert_items", "leads", "lead_contacts", "missed_calls", "calls", "deals", "untouched_deals",
+                                                 "stage_violations", "stuck_deals", "tasks", "stage_names",
                                                  "captions", "settings"], sql: """
         -- What each item is: its title (the lead's, the deal's, the task's, or the client's number), the
         -- time that matters (created, missed, entered, deadline) and a detail in the report language.
         WITH t AS (SELECT key, text FROM captions WHERE language = (SELECT value FROM settings WHERE key = 'report_language')),
         items AS (
-            SELECT a.as_of, a.alert_id, a.rep_id, a.kind, a.severity, CAST(e.key AS INTEGER) AS position, e.value AS item_id
+            SELECT a.as_of, a.alert_id, a.rep_id, a.kind, a.severity, CAST(e.key AS INTEGER) AS position, e.value AS item_id,
+                   w.waited_secs
             FROM alerts a, json_each(a.evidence) e
+            LEFT JOIN alert_items w ON w.kind = a.kind AND w.severity = a.severity AND w.item_id = e.value
+                                   AND a.as_of = (SELECT as_of FROM as_of_context)
             WHERE a.kind NOT IN ('below_norm', 'decline', 'no_data'))
         SELECT i.as_of, i.alert_id, i.rep_id, i.kind, i.severity, i.position, i.item_id,
                CASE WHEN i.kind IN ('lead_sla', 'junk_without_reason') THEN l.title
@@ -250,12 +258,11 @@ enum AlertModels {
                     WHEN i.kind = 'overdue_task' THEN k.deadline_epoch END AS at_epoch,
                CASE
                    WHEN i.kind = 'lead_sla' AND i.severity = 'high'
-                       THEN printf((SELECT text FROM t WHERE key = 'evidence.lead_waiting'),
-                                   ((SELECT as_of_end_epoch FROM as_of_context) - l.created_epoch) / 86400,
-                                   ((SELECT as_of_end_epoch FROM as_of_context) - l.created_epoch) % 86400 / 3600)
+                       THEN printf((SELECT text FROM t WHERE key = 'evidence.lead_waiting'), i.waited_secs / 86400,
+                                   i.waited_secs % 86400 / 3600)
                                || COALESCE(' · ' || (SELECT MIN(value) FROM lead_contacts lc WHERE lc.lead_id = l.lead_id), '')
                    WHEN i.kind = 'lead_sla'
-                       THEN printf((SELECT text FROM t WHERE key = 'evidence.lead_late'), l.response_mins)
+                       THEN printf((SELECT text FROM t WHERE key = 'evidence.lead_late'), i.waited_secs / 60)
                    WHEN i.kind = 'junk_without_reason'
                        THEN CASE WHEN l.junk_reason = '' THEN (SELECT text FROM t WHERE key = 'evidence.junk_no_reason')
                                  ELSE (SELECT text FROM t WHERE key = 'evidence.junk_no_contact') END
@@ -265,19 +272,11 @@ enum AlertModels {
                        THEN printf((SELECT text FROM t WHERE key = 'evidence.late_callback'), m.callback_mins)
                    WHEN i.kind = 'stage_skip'
                        THEN printf((SELECT text FROM t WHERE key = 'evidence.skipped'),
-                                   (SELECT group_concat(COALESCE(fs.name, st.name, j.value), ', ')
-                                    FROM json_each('["' || replace(v.skipped_stages, ',', '","') || '"]') j
-                                    LEFT JOIN funnel_stages fs ON fs.pipeline = v.pipeline AND fs.stage_id = j.value
-                                    LEFT JOIN crm_statuses st ON st.status_id = j.value AND fs.name IS NULL
-                                          AND (st.entity_id = 'DEAL_STAGE_' || v.pipeline
-                                               OR (v.pipeline = '0' AND st.entity_id = 'DEAL_STAGE'))))
+                                   (SELECT group_concat(\(WarehouseSQL.stageName("j.value", pipeline: "v.pipeline")), ', ')
+                                    FROM json_each('["' || replace(v.skipped_stages, ',', '","') || '"]') j))
                    WHEN i.kind = 'stuck_deal'
                        THEN printf((SELECT text FROM t WHERE key = 'evidence.stuck'),
-                                   COALESCE((SELECT fs.name FROM funnel_stages fs WHERE fs.pipeline = d.pipeline AND fs.stage_id = s.stage_id),
-                                            (SELECT st.name FROM crm_statuses st WHERE st.status_id = s.stage_id
-                                               AND (st.entity_id = 'DEAL_STAGE_' || d.pipeline
-                                                    OR (d.pipeline = '0' AND st.entity_id = 'DEAL_STAGE'))),
-                                            s.stage_id), s.days_at_stage, s.max_days)
+                                   \(WarehouseSQL.stageName("s.stage_id", pipeline: "d.pipeline")), s.days_at_stage, s.max_days)
                    WHEN i.kind = 'overdue_task'
                        THEN printf((SELECT text FROM t WHERE key = 'evidence.overdue'), o.overdue_days)
                    WHEN i.kind = 'untouched_deal'

@@ -4,7 +4,18 @@
 /// CRM snapshot, and the CRM tables are small next to the call logs); the as-of ones read the date from
 /// `as_of_context`, so a report for an earlier date rebuilds them from what was known then.
 enum ProcessModels {
-    static let all: [Model] = [missedCalls, crmOwners, leadContact, stageViolations, funnel, stuckDeals, overdueTasks]
+    static let all: [Model] = [stageNames, missedCalls, crmOwners, leadContact, stageViolations, funnel, stuckDeals,
+                               overdueTasks]
+
+    static let stageNames = Model("stage_names", .view, grain: "one row per pipeline, stage and source of its name",
+                                  dependsOn: ["funnel_stages", "crm_statuses"], sql: """
+        -- A deal stage's names: the funnel's configured one (rank 1), the CRM's own from crm.status.list
+        -- (rank 2: entity DEAL_STAGE for the general pipeline "0", DEAL_STAGE_<pipeline> for the others).
+        SELECT pipeline, stage_id, name, 1 AS rank FROM funnel_stages WHERE name IS NOT NULL
+        UNION ALL
+        SELECT CASE WHEN entity_id = 'DEAL_STAGE' THEN '0' ELSE substr(entity_id, 12) END, status_id, name, 2
+        FROM crm_statuses WHERE entity_id = 'DEAL_STAGE' OR entity_id LIKE 'DEAL!_STAGE!_%' ESCAPE '!'
+        """)
 
     /// The models of the CRM, in build order.
     static let crm = ["crm_owners", "lead_contact", "stage_violations", "funnel", "stuck_deals", "overdue_tasks",

@@ -23,20 +23,22 @@ enum ActivitySheet {
         for rep in reps { titles.append((rep[1].string ?? "", 14)) }
         c.header(sheet, row: 2, titles)
         var values: [String: [String: Int]] = [:]
-        var department: [String: (value: Double, norm: Double)] = [:]
         for r in try c.db.query("""
             SELECT local_date, rep_id, value FROM rep_metric_daily
-            WHERE metric = 'calls_effective' AND local_date BETWEEN ? AND ?
+            WHERE metric = 'calls_effective' AND rep_id IS NOT NULL AND local_date BETWEEN ? AND ?
             """, [.text(first), .text(c.asOfText)]) {
-            let day = r[0].string ?? ""
-            if let rep = r[1].string { values[day, default: [:]][rep] = r[2].int ?? 0 }
-            department[day, default: (0, 0)].value += r[2].double ?? 0
+            values[r[0].string ?? "", default: [:]][r[1].string ?? ""] = r[2].int ?? 0
         }
+        // The department's day (every call, a rep's or not) and its norm (the working reps' norms).
+        var department: [String: (value: Double, norm: Double)] = [:]
         for r in try c.db.query("""
-            SELECT local_date, SUM(norm) FROM norm_daily
-            WHERE metric = 'calls_effective' AND local_date BETWEEN ? AND ? GROUP BY local_date
+            SELECT local_date, SUM(value), SUM(norm) FROM (
+                SELECT local_date, value, 0 AS norm FROM rep_metric_daily WHERE metric = 'calls_effective'
+                UNION ALL
+                SELECT local_date, 0, norm FROM norm_daily WHERE metric = 'calls_effective') AS day
+            WHERE local_date BETWEEN ? AND ? GROUP BY local_date
             """, [.text(first), .text(c.asOfText)]) {
-            department[r[0].string ?? "", default: (0, 0)].norm = r[1].double ?? 0
+            department[r[0].string ?? ""] = (r[1].double ?? 0, r[2].double ?? 0)
         }
         for (i, day) in c.windowDays.enumerated() {
             c.writeDate(sheet, 3 + i, 0, day)

@@ -1,3 +1,4 @@
+import SalesopsCore
 import SalesopsSQLite
 import SalesopsXLSX
 
@@ -28,7 +29,7 @@ enum CRMSheets {
             perRep["\(r[0].string ?? "")/\(r[1].string ?? "")", default: [:]][r[2].string ?? ""] = r[3]
         }
         let rows = try c.db.query("""
-            SELECT f.pipeline, f.stage_id, \(Self.stageName("f.stage_id", pipeline: "f.pipeline")),
+            SELECT f.pipeline, f.stage_id, \(WarehouseSQL.stageName("f.stage_id", pipeline: "f.pipeline")),
                    f.reached, f.conversion, \(Self.pipelineName("f.pipeline")) FROM funnel f
             WHERE f.period_start = ? AND f.rep_id IS NULL ORDER BY f.pipeline, f.stage_order
             """, [.text(c.monthStart)])
@@ -64,17 +65,6 @@ enum CRMSheets {
     /// SQL for the name of a pipeline: the funnel's configured name, else the id.
     static func pipelineName(_ pipeline: String) -> String {
         "COALESCE((SELECT p.name FROM pipelines p WHERE p.pipeline = \(pipeline)), \(pipeline))"
-    }
-
-    /// SQL for the name of a deal stage (names, not codes): the funnel's configured name, else the CRM's
-    /// own (`crm.status.list`), else the code.
-    static func stageName(_ stage: String, pipeline: String) -> String {
-        """
-        COALESCE((SELECT fs.name FROM funnel_stages fs WHERE fs.pipeline = \(pipeline) AND fs.stage_id = \(stage)),
-                 (SELECT st.name FROM crm_statuses st WHERE st.status_id = \(stage)
-                    AND (st.entity_id = 'DEAL_STAGE_' || \(pipeline) OR (\(pipeline) = '0' AND st.entity_id = 'DEAL_STAGE'))),
-                 \(stage))
-        """
     }
 
     /// SQL for the name the CRM gives an id of one of its lists (`STATUS`, `SOURCE`, `DEAL_STAGE_…`), else the id.

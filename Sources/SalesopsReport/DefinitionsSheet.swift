@@ -26,15 +26,14 @@ enum DefinitionsSheet {
         }
         row += 1
         for n in try c.db.query("""
-            SELECT n.metric, n.scope, n.scope_id, n.value, n.per FROM norm_rules n JOIN metrics m ON m.metric = n.metric
+            SELECT n.metric, n.scope, CASE n.scope WHEN 'rep' THEN COALESCE(r.name, n.scope_id) ELSE n.scope_id END, n.value, n.per
+            FROM norm_rules n JOIN metrics m ON m.metric = n.metric
+            LEFT JOIN reps r ON n.scope = 'rep' AND r.rep_id = n.scope_id
             ORDER BY m.position, CASE n.scope WHEN 'department' THEN 0 WHEN 'team' THEN 1 ELSE 2 END, n.scope_id
             """) {
-            let scope = n[1].string ?? ""
             sheet.write(row, 0, t("metric.\(n[0].string ?? "")"))
-            sheet.write(row, 1, t("norm_scope.\(scope)"))
-            let owner = n[2].string ?? ""
-            let shown = scope == "rep" ? try c.db.scalar("SELECT name FROM reps WHERE rep_id = ?", [.text(owner)])?.string ?? owner : owner
-            sheet.write(row, 2, shown)
+            sheet.write(row, 1, t("norm_scope.\(n[1].string ?? "")"))
+            sheet.write(row, 2, n[2].string ?? "")
             c.writeValue(sheet, row, 3, n[3], ReportContext.decimal)
             sheet.write(row, 4, t("per.\(n[4].string ?? "")"))
             row += 1

@@ -220,10 +220,9 @@ struct ReportContext {
     /// A short text label of a date: `09.11 пн`.
     func dayLabel(_ text: String) -> String {
         guard let days = CivilTime.days(fromDateString: text) else { return text }
-        let (_, m, d) = CivilTime.civilFromDays(days)
         let names = captions.language == .ru ? ["пн", "вт", "ср", "чт", "пт", "сб", "вс"]
             : ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-        return String(format: "%02d.%02d ", d, m) + names[CivilTime.isoWeekday(days: days) - 1]
+        return shortDate(text) + " " + names[CivilTime.isoWeekday(days: days) - 1]
     }
 
     /// Writes a SQL value as a typed cell: numbers as numbers, text as text, NULL as blank.

@@ -45,9 +45,6 @@ struct ColumnSpec {
         self.kind = kind
         self.colour = colour
     }
-
-    /// A yes/no column where yes is bad (red).
-    static let redWhenYes = Kind.flag(yes: ReportContext.red, no: nil)
 }
 
 /// Renders rows of a query under a header, each cell typed and styled by its column's spec. A row

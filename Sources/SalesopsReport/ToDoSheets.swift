@@ -54,8 +54,7 @@ enum ToDoSheets {
                    \(CRMSheets.statusName("l.source", list: "'SOURCE'")) AS source,
                    \(CRMSheets.statusName("l.status_id", list: "'STATUS'")) AS status,
                    CASE WHEN l.first_contact_epoch <= ?4 THEN l.first_contact_epoch END AS first_contact_epoch,
-                   (MIN(COALESCE(l.first_contact_epoch, ?4), ?4) - l.created_epoch) / 60 AS minutes_without_contact,
-                   ROUND((MIN(COALESCE(l.first_contact_epoch, ?4), ?4) - l.created_epoch) / 86400.0, 1) AS days_without_contact,
+                   i.waited_secs / 60 AS minutes_without_contact, ROUND(i.waited_secs / 86400.0, 1) AS days_without_contact,
                    i.severity
             FROM alert_items i JOIN leads l ON l.lead_id = i.item_id LEFT JOIN reps r ON r.rep_id = l.rep_id
             WHERE i.kind = 'lead_sla' AND (?2 IS NULL OR i.rep_id = ?2)
@@ -81,7 +80,7 @@ enum ToDoSheets {
             .init("amount", t("amount"), 14, .money), .init("currency", t("currency"), 8, .text),
         ]).write(book: book, context: c, sql: """
             SELECT s.deal_id, d.title, COALESCE(r.name, ?3) AS rep, \(CRMSheets.pipelineName("d.pipeline")) AS pipeline,
-                   \(CRMSheets.stageName("s.stage_id", pipeline: "d.pipeline")) AS stage, s.days_at_stage, s.max_days,
+                   \(WarehouseSQL.stageName("s.stage_id", pipeline: "d.pipeline")) AS stage, s.days_at_stage, s.max_days,
                    d.amount, d.currency
             FROM stuck_deals s LEFT JOIN deals d ON d.deal_id = s.deal_id LEFT JOIN reps r ON r.rep_id = s.rep_id
             WHERE s.as_of = ?1 AND (?2 IS NULL OR s.rep_id = ?2)
@@ -97,7 +96,7 @@ enum ToDoSheets {
                                                              colour: .severity),
         ]).write(book: book, context: c, sql: """
             SELECT u.deal_id, d.title, COALESCE(r.name, ?3) AS rep,
-                   \(CRMSheets.stageName("u.stage_id", pipeline: "d.pipeline")) AS stage,
+                   \(WarehouseSQL.stageName("u.stage_id", pipeline: "d.pipeline")) AS stage,
                    CAST(strftime('%s', u.last_contact_at) AS INTEGER) AS last_contact_epoch, u.days_without_contact,
                    u.planned, d.amount, i.severity
             FROM alert_items i
@@ -114,8 +113,8 @@ enum ToDoSheets {
         ]).write(book: book, context: c, sql: """
             SELECT CAST(strftime('%s', v.entered_at) AS INTEGER) AS entered_epoch, v.deal_id, d.title,
                    COALESCE(r.name, ?3) AS rep, \(CRMSheets.pipelineName("v.pipeline")) AS pipeline,
-                   \(CRMSheets.stageName("v.entered_stage", pipeline: "v.pipeline")) AS entered_stage,
-                   (SELECT group_concat(\(CRMSheets.stageName("j.value", pipeline: "v.pipeline")), ', ')
+                   \(WarehouseSQL.stageName("v.entered_stage", pipeline: "v.pipeline")) AS entered_stage,
+                   (SELECT group_concat(\(WarehouseSQL.stageName("j.value", pipeline: "v.pipeline")), ', ')
                     FROM json_each('["' || replace(v.skipped_stages, ',', '","') || '"]') j) AS skipped
             FROM stage_violations v LEFT JOIN deals d ON d.deal_id = v.deal_id LEFT JOIN reps r ON r.rep_id = v.rep_id
             WHERE v.entered_at >= ?5 AND v.entered_at <= ?6 AND (?2 IS NULL OR v.rep_id = ?2)

@@ -1,0 +1,10 @@
+/// SQL expressions over the warehouse's relations shared by the models and the reports.
+public enum WarehouseSQL {
+    /// The name of a deal stage (names, not codes), from the `stage_names` view, else the code.
+    public static func stageName(_ stage: String, pipeline: String) -> String {
+        """
+        COALESCE((SELECT n.name FROM stage_names n WHERE n.pipeline = \(pipeline) AND n.stage_id = \(stage)
+                  ORDER BY n.rank LIMIT 1), \(stage))
+        """
+    }
+}
