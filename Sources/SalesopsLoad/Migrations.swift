@@ -16,6 +16,7 @@ public enum Migrations {
         ("010_shipped_schema_reconciled", ""),   // the repair below does the work
         ("011_lead_close_times", leadCloseTimes),
         ("012_models", models),
+        ("013_models_complete", modelsComplete),
     ]
 
     /// Repairs of warehouses made by early commits of main, whose migration 001 differed from the
@@ -93,8 +94,6 @@ public enum Migrations {
     );
     -- the local dates whose daily rows the last build rebuilt
     CREATE TABLE model_dates (local_date TEXT PRIMARY KEY);
-    -- the client numbers whose missed calls the last build rebuilt ('' for calls without a number)
-    CREATE TABLE model_phones (phone TEXT PRIMARY KEY);
     -- one row per rep (NULL: no rep) and local date with calls
     CREATE TABLE rep_daily_calls (
         rep_id              TEXT,
@@ -148,10 +147,30 @@ public enum Migrations {
         working_days INTEGER              -- the rep's working business days in the period
     );
     CREATE UNIQUE INDEX rep_period_key ON rep_period(as_of, period, scope, COALESCE(rep_id, ''), metric);
-    CREATE INDEX rep_period_rep ON rep_period(as_of, rep_id, metric, period);
-    CREATE INDEX rep_daily_date ON rep_daily(local_date);
+    -- one row per alert and as-of date
+    CREATE TABLE alerts (
+        as_of    TEXT NOT NULL,
+        alert_id TEXT NOT NULL,
+        rep_id   TEXT,
+        kind     TEXT NOT NULL,
+        severity TEXT NOT NULL CHECK (severity = 'high' OR severity = 'medium' OR severity = 'low'),
+        metric   TEXT,                    -- below_norm and decline: the metric
+        message  TEXT NOT NULL,
+        evidence TEXT NOT NULL,           -- JSON array of the ids (calls, leads, deals, tasks) or dates behind it
+        PRIMARY KEY (as_of, alert_id)
+    );
+    """
+
+    /// What the models needed after 012 was first written: the client numbers a build rebuilds, indexes
+    /// for `rep_period` and `rep_daily` by date, lead conversion and untouched deals. `IF NOT EXISTS`
+    /// throughout, so a warehouse made while these were still part of 012 takes it as well.
+    static let modelsComplete = """
+    -- the client numbers whose missed calls the last build rebuilt ('' for calls without a number)
+    CREATE TABLE IF NOT EXISTS model_phones (phone TEXT PRIMARY KEY);
+    CREATE INDEX IF NOT EXISTS rep_period_rep ON rep_period(as_of, rep_id, metric, period);
+    CREATE INDEX IF NOT EXISTS rep_daily_date ON rep_daily(local_date);
     -- one row per as-of date, period, scope and rep: the conversion of the leads created in the period
-    CREATE TABLE lead_conversion (
+    CREATE TABLE IF NOT EXISTS lead_conversion (
         as_of                 TEXT NOT NULL,
         period                TEXT NOT NULL CHECK (period = 'wtd' OR period = 'mtd'),
         period_start          TEXT NOT NULL,
@@ -168,9 +187,9 @@ public enum Migrations {
         response_p90_mins     INTEGER,
         within_sla_share      REAL          -- contacted within the SLA / contacted or past the SLA
     );
-    CREATE INDEX lead_conversion_as_of ON lead_conversion(as_of, rep_id);
+    CREATE INDEX IF NOT EXISTS lead_conversion_as_of ON lead_conversion(as_of, rep_id);
     -- one row per as-of date and open deal with no planned activity or no recent contact
-    CREATE TABLE untouched_deals (
+    CREATE TABLE IF NOT EXISTS untouched_deals (
         as_of                TEXT NOT NULL,
         deal_id              TEXT NOT NULL,
         rep_id               TEXT,
@@ -179,18 +198,6 @@ public enum Migrations {
         days_without_contact INTEGER NOT NULL,
         planned              INTEGER NOT NULL CHECK (planned = 0 OR planned = 1),
         PRIMARY KEY (as_of, deal_id)
-    );
-    -- one row per alert and as-of date
-    CREATE TABLE alerts (
-        as_of    TEXT NOT NULL,
-        alert_id TEXT NOT NULL,
-        rep_id   TEXT,
-        kind     TEXT NOT NULL,
-        severity TEXT NOT NULL CHECK (severity = 'high' OR severity = 'medium' OR severity = 'low'),
-        metric   TEXT,                    -- below_norm and decline: the metric
-        message  TEXT NOT NULL,
-        evidence TEXT NOT NULL,           -- JSON array of the ids (calls, leads, deals, tasks) or dates behind it
-        PRIMARY KEY (as_of, alert_id)
     );
     """
 
