@@ -242,8 +242,9 @@ enum AlertModels {
             SELECT a.as_of, a.alert_id, a.rep_id, a.kind, a.severity, CAST(e.key AS INTEGER) AS position, e.value AS item_id,
                    w.waited_secs
             FROM alerts a, json_each(a.evidence) e
-            LEFT JOIN alert_items w ON w.kind = a.kind AND w.severity = a.severity AND w.item_id = e.value
-                                   AND a.as_of = (SELECT as_of FROM as_of_context)
+            -- (only the leads' waiting time is read: naming the kind keeps the other items uncomputed)
+            LEFT JOIN alert_items w ON a.kind = 'lead_sla' AND w.kind = 'lead_sla' AND w.severity = a.severity
+                                   AND w.item_id = e.value AND a.as_of = (SELECT as_of FROM as_of_context)
             WHERE a.kind NOT IN ('below_norm', 'decline', 'no_data'))
         SELECT i.as_of, i.alert_id, i.rep_id, i.kind, i.severity, i.position, i.item_id,
                CASE WHEN i.kind IN ('lead_sla', 'junk_without_reason') THEN l.title
