@@ -14,6 +14,8 @@ public enum ConfigLoader {
     /// Canonical fields a `mapped_csv` telephony source maps to columns.
     public static let mappedCallFields = ["call_id", "started_at", "src", "dst", "duration", "billsec",
                                           "disposition", "direction", "answered_by", "did", "sequence"]
+    /// Canonical fields a `mapped_csv` worktime source (access-control log) maps to columns.
+    public static let mappedAccessFields = ["person", "at", "date", "time", "direction", "door"]
 
     /// Loads every `*.yml`/`*.yaml` file of `config/` under `projectDir` and merges their sections.
     public static func loadProject(at projectDir: URL) throws -> ProjectConfig {
@@ -61,7 +63,8 @@ public enum ConfigLoader {
             guard let text = readText(dir.appendingPathComponent(name), display: display, sink: sink),
                   let root = sink.compose(text, file: display) else { continue }
             guard let top = YAMLReader(root, file: display, path: "", sink: sink) else { continue }
-            for section in ["company", "reps", "norms", "absences", "absence_files", "thresholds", "mail", "funnels"]
+            for section in ["company", "reps", "norms", "absences", "absence_files", "thresholds", "mail", "funnels", "teams",
+                            "worktime"]
             where top.has(section) {
                 if let other = seen[section] {
                     top.problem(section, "section already defined in \(other)")
@@ -76,6 +79,8 @@ public enum ConfigLoader {
             if let thresholds = top.mapping("thresholds") { config.thresholds = readThresholds(thresholds) }
             if let mail = top.mapping("mail") { config.mail = readMail(mail) }
             if top.has("funnels") { config.funnels = readFunnels(top, sink: sink) }
+            if let teams = top.mapping("teams") { config.teamWorkdays = readTeams(teams) }
+            if let worktime = top.mapping("worktime") { config.worktime = readWorktime(worktime) }
             top.finish()
         }
         if seen["company"] == nil && !names.isEmpty {
@@ -115,6 +120,7 @@ public enum ConfigLoader {
             }
         }
         c.maxExtensionDigits = r.int("max_extension_digits", range: 2...6) ?? 4
+        if let workday = readWorkday(r) { c.workday = workday }
         c.companyNumbers = r.strings("company_numbers")
         if let window = r.mapping("plausible_dates") {
             var times = PlausibleTimes()
@@ -158,7 +164,7 @@ public enum ConfigLoader {
         var origins: [RepOrigin] = []
         for (node, path) in top.sequence("reps") {
             guard let r = YAMLReader(node, file: top.file, path: path, sink: sink) else { continue }
-            let keys = ["id", "extensions", "dids", "emails", "crm_user_ids", "crm_names", "name"]
+            let keys = ["id", "extensions", "dids", "emails", "crm_user_ids", "crm_names", "name", "badges"]
             origins.append(RepOrigin(file: top.file, path: path, line: r.line,
                                      keyLines: Dictionary(uniqueKeysWithValues: keys.map { ($0, r.lineOf($0)) })))
             var rep = Rep(id: r.string("id", required: true) ?? "", name: r.string("name", required: true) ?? "",
@@ -168,6 +174,8 @@ public enum ConfigLoader {
             rep.emails = r.strings("emails").map { $0.lowercased() }
             rep.crmUserIDs = r.strings("crm_user_ids")
             rep.crmNames = r.strings("crm_names")
+            rep.badges = r.strings("badges")
+            rep.workday = readWorkday(r)
             for key in ["active_from", "active_to"] {
                 guard let text = r.string(key) else { continue }
                 guard let day = CivilTime.days(fromDateString: text) else {
@@ -305,6 +313,52 @@ public enum ConfigLoader {
         return out
     }
 
+    /// `workday: {start: "09:00", end: "18:00"}` under `r`, if given; a located problem when the times
+    /// are not HH:MM or the end is not after the start.
+    static func readWorkday(_ r: YAMLReader) -> Workday? {
+        guard let w = r.mapping("workday") else { return nil }
+        var day = Workday()
+        for key in ["start", "end"] {
+            guard let text = w.string(key, required: true) else { continue }
+            let parts = text.split(separator: ":")
+            guard parts.count == 2, parts[1].count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0...23).contains(h),
+                  (0...59).contains(m) else {
+                w.problem(key, "expected a time as HH:MM, got '\(text)'")
+                continue
+            }
+            if key == "start" { day.start = h * 3600 + m * 60 } else { day.end = h * 3600 + m * 60 }
+        }
+        if day.end <= day.start { w.problem("end", "must be after start") }
+        w.finish()
+        return day
+    }
+
+    /// `teams: {<team>: {workday: …}}`.
+    static func readTeams(_ r: YAMLReader) -> [String: Workday] {
+        var out: [String: Workday] = [:]
+        for name in r.allKeys() {
+            guard let team = YAMLReader(r.node(name)!, file: r.file, path: r.keyPath(name), sink: r.sink) else { continue }
+            if let workday = readWorkday(team) { out[name] = workday }
+            team.finish()
+        }
+        r.finish()
+        return out
+    }
+
+    static func readWorktime(_ r: YAMLReader) -> WorktimeSettings {
+        var w = WorktimeSettings()
+        let lists: [(String, WritableKeyPath<WorktimeSettings, [String]>)] = [
+            ("absence_patterns", \.absencePatterns), ("trip_patterns", \.tripPatterns),
+            ("marketing_patterns", \.marketingPatterns), ("office_locations", \.officeLocations)]
+        for (key, path) in lists where r.has(key) {
+            let values = r.strings(key).filter { !$0.trimmingSpaces.isEmpty }
+            if values.isEmpty && !r.strings(key).isEmpty { r.problem(key, "expected non-empty patterns") }
+            w[keyPath: path] = values
+        }
+        r.finish()
+        return w
+    }
+
     static func readThresholds(_ r: YAMLReader) -> Thresholds {
         var t = Thresholds()
         t.effectiveCallSecs = r.int("effective_call_secs", range: 0...3600) ?? t.effectiveCallSecs
@@ -415,6 +469,7 @@ public enum ConfigLoader {
             for id in rep.crmUserIDs { claim("crm_user", "crm_user_ids", id.trimmingSpaces, "CRM user id '\(id)'") }
             for name in rep.crmNames { claim("crm_name", "crm_names", CRMNames.key(name), "CRM name '\(name)'") }
             claim("crm_name", "name", CRMNames.key(rep.name), "the name '\(rep.name)' (as a CRM display name)")
+            for badge in rep.badges { claim("badge", "badges", CRMNames.key(badge), "badge '\(badge)'") }
         }
         let ids = Set(config.reps.map(\.id))
         for rep in config.norms.reps.keys.sorted() where !ids.contains(rep) {
@@ -423,6 +478,9 @@ public enum ConfigLoader {
         let teams = Set(config.reps.map(\.team))
         for team in config.norms.teams.keys.sorted() where !teams.contains(team) {
             sink.add(file: teamFile, line: 0, path: "norms.teams.\(team)", "no rep is in this team")
+        }
+        for team in config.teamWorkdays.keys.sorted() where !teams.contains(team) {
+            sink.add(file: teamFile, line: 0, path: "teams.\(team)", "no rep is in this team")
         }
         for absence in config.absences where !ids.contains(absence.rep) {
             sink.add(file: absence.file, line: absence.line, path: "absences.rep", "no rep has the id '\(absence.rep)'")
@@ -544,7 +602,8 @@ public enum ConfigLoader {
             expect.finish()
         }
         if let columns = s.mapping("columns") {
-            let known = kind == .crm ? (s.string("entity") == "payments" ? mappedPaymentFields : mappedDealFields) : mappedCallFields
+            let known = kind == .worktime ? mappedAccessFields
+                : kind == .crm ? (s.string("entity") == "payments" ? mappedPaymentFields : mappedDealFields) : mappedCallFields
             for field in columns.allKeys() {
                 if !known.contains(field) {
                     columns.problem(field, "unknown field (known: \(known.joined(separator: ", ")))")
@@ -569,9 +628,13 @@ public enum ConfigLoader {
         }
         if type == "mapped_csv" {
             let required = kind == .telephony ? ["started_at", "src", "dst"]
+                : kind == .worktime ? ["person", "direction"]
                 : source.entity == "payments" ? ["id", "paid_at", "amount"] : ["id", "stage", "created_at"]
             for field in required where source.columns[field] == nil {
                 s.problem("columns", "mapped_csv needs a column for '\(field)'")
+            }
+            if kind == .worktime && source.columns["at"] == nil && (source.columns["date"] == nil || source.columns["time"] == nil) {
+                s.problem("columns", "mapped_csv of an access-control log needs the time: a column 'at', or 'date' and 'time'")
             }
         }
         if let mode = s.string("external_calls") {

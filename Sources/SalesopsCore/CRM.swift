@@ -29,6 +29,9 @@ public enum CRMRecord: Sendable, Equatable {
     case status(CRMStatus)
     case user(CRMUser)
     case payment(CRMPayment)
+    case workday(WorkdaySnapshot)
+    case calendarEvent(CalendarEvent)
+    case access(AccessEvent)
 
     public var position: SourcePosition {
         switch self {
@@ -40,6 +43,9 @@ public enum CRMRecord: Sendable, Equatable {
         case let .status(r): return r.position
         case let .user(r): return r.position
         case let .payment(r): return r.position
+        case let .workday(r): return r.position
+        case let .calendarEvent(r): return r.position
+        case let .access(r): return r.position
         }
     }
 
@@ -54,6 +60,9 @@ public enum CRMRecord: Sendable, Equatable {
         case let .status(r): return "status \(r.statusID)"
         case let .user(r): return "user \(r.id)"
         case let .payment(r): return "payment \(r.id)"
+        case let .workday(r): return "workday of user \(r.userID)"
+        case let .calendarEvent(r): return "calendar event \(r.id)"
+        case let .access(r): return "pass of \(r.person)"
         }
     }
 }

@@ -3,6 +3,8 @@ public enum SourceKind: String, Sendable, CaseIterable {
     case telephony
     case mail
     case crm
+    /// Time at work from an access-control (turnstile, door) log.
+    case worktime
 
     /// Extractor types a source of this kind may name.
     public var types: [String] {
@@ -10,6 +12,7 @@ public enum SourceKind: String, Sendable, CaseIterable {
         case .telephony: return ["asterisk_cdr", "freepbx_cdr", "mapped_csv", "bitrix24_rest"]
         case .mail: return ["mbox", "eml"]
         case .crm: return ["bitrix24_rest", "bitrix24_csv", "mapped_csv"]
+        case .worktime: return ["mapped_csv"]
         }
     }
 }
@@ -17,7 +20,7 @@ public enum SourceKind: String, Sendable, CaseIterable {
 /// The Bitrix24 REST methods whose saved responses a `bitrix24_rest` source may read.
 public enum BitrixMethods {
     public static let all = ["crm.lead.list", "crm.deal.list", "crm.stagehistory.list", "crm.activity.list",
-                             "crm.status.list", "user.get", "tasks.task.list"]
+                             "crm.status.list", "user.get", "tasks.task.list", "timeman.status", "calendar.event.get"]
     /// The method of Bitrix24's own telephony (a `telephony` source).
     public static let telephony = ["voximplant.statistic.get"]
 }

@@ -66,6 +66,15 @@ public struct PlausibleTimes: Sendable, Equatable {
             return .success(.task(r))
         case let .payment(r):
             return fail("paid_at", r.paidAt) ?? .success(record)
+        case let .workday(r):
+            return fail("TIME_START", r.start) ?? .success(.workday(WorkdaySnapshot(
+                userID: r.userID, status: r.status, start: r.start, startOffset: r.startOffset, finish: optional(r.finish),
+                breakSecs: r.breakSecs, position: r.position)))
+        case var .calendarEvent(r):
+            r.segments = r.segments.filter { contains(epoch: $0.occurrenceStart) && contains(epoch: $0.occurrenceEnd) }
+            return .success(.calendarEvent(r))
+        case let .access(r):
+            return fail("the time", r.at) ?? .success(record)
         case .status, .user:
             return .success(record)
         }

@@ -25,6 +25,8 @@ public struct CompanySettings: Sendable, Equatable {
     public var companyNumbers: [String]
     /// The dates every input timestamp must fall in (`plausible_dates`).
     public var plausibleTimes = PlausibleTimes()
+    /// The working hours of every rep unless a team or the rep has their own (`workday`).
+    public var workday = Workday()
 
     public init(name: String = "", timeZone: String = "Europe/Moscow", phoneCountry: String = "RU",
                 mailDomains: [String] = [], businessDays: Set<Int> = [1, 2, 3, 4, 5], holidays: Set<Int> = [],
@@ -65,6 +67,10 @@ public struct Rep: Sendable, Equatable {
     /// First and last active day (day numbers), inclusive; nil = open.
     public var activeFrom: Int?
     public var activeTo: Int?
+    /// Access-control badge ids (as the turnstile export names the person).
+    public var badges: [String] = []
+    /// The rep's own working hours, over the team's and the company's.
+    public var workday: Workday?
 
     public init(id: String, name: String, team: String, extensions: [String] = [], dids: [String] = [],
                 emails: [String] = [], crmUserIDs: [String] = [], crmNames: [String] = [],
@@ -85,6 +91,8 @@ public struct Rep: Sendable, Equatable {
 /// A `rep_daily` metric that can have a norm (SPEC "Norms"). The raw value is the metric's name in
 /// the config, in `rep_period.metric` and in the captions.
 public enum NormMetric: String, Sendable, CaseIterable {
+    case workMins = "work_mins"
+    case fieldMins = "field_mins"
     case callsOut = "calls_out"
     case callsIn = "calls_in"
     case callsEffective = "calls_effective"
@@ -240,6 +248,33 @@ public struct Funnel: Sendable, Equatable {
     }
 }
 
+/// Working hours of a day (`workday: {start: "09:00", end: "18:00"}`), in seconds after local midnight.
+public struct Workday: Sendable, Equatable {
+    public var start: Int
+    public var end: Int
+
+    public init(start: Int = 9 * 3600, end: Int = 18 * 3600) {
+        self.start = start
+        self.end = end
+    }
+}
+
+/// How calendar events are told apart (`worktime:`): fragments of an event's name (or location),
+/// compared case-insensitively, ё as е.
+public struct WorktimeSettings: Sendable, Equatable {
+    /// Vacation, sick leave: the rep's day is an absence (no norm, no activity alert), not field time.
+    public var absencePatterns = ["отпуск", "больничный", "vacation", "sick leave", "day off", "отгул"]
+    /// Business trips: field time.
+    public var tripPatterns = ["командировка", "business trip"]
+    /// Marketing events (exhibitions, conferences): field time.
+    public var marketingPatterns = ["выставка", "конференция", "форум", "семинар", "exhibition", "conference", "trade show"]
+    /// Locations inside the office (meeting rooms): a meeting there is not field time. Bitrix24 writes
+    /// a booked room as `calendar_<id>` or `ECMR_<id>`.
+    public var officeLocations = ["офис", "office", "переговорн", "calendar_", "ecmr_"]
+
+    public init() {}
+}
+
 /// Everything under `config/`.
 public struct ProjectConfig: Sendable, Equatable {
     public var company: CompanySettings
@@ -249,6 +284,16 @@ public struct ProjectConfig: Sendable, Equatable {
     public var thresholds: Thresholds
     public var mail: MailSettings
     public var funnels: [Funnel]
+    /// Working hours of a team (`teams: {<team>: {workday: …}}`), over the company's.
+    public var teamWorkdays: [String: Workday] = [:]
+    public var worktime = WorktimeSettings()
+
+    /// The working hours that apply to a rep and where they are set (`rep`, `team`, `company`).
+    public func workday(for rep: Rep) -> (Workday, scope: String) {
+        if let own = rep.workday { return (own, "rep") }
+        if let team = teamWorkdays[rep.team] { return (team, "team") }
+        return (company.workday, "company")
+    }
 
     public init(company: CompanySettings = CompanySettings(), reps: [Rep] = [], norms: Norms = Norms(),
                 absences: [Absence] = [], thresholds: Thresholds = Thresholds(), mail: MailSettings = MailSettings(),

@@ -4,6 +4,8 @@ public enum WarehouseCaptions {
     public static let table: [String: (ru: String, en: String)] = [
         "format.thousands": ("\u{00A0}", ","),
         "format.decimal": (",", "."),
+        "metric.work_mins": ("Рабочее время, мин", "Work time, min"),
+        "metric.field_mins": ("Вне офиса у клиентов, мин", "Out with clients, min"),
         "metric.calls_out": ("Исходящие звонки", "Outbound calls"),
         "metric.calls_in": ("Входящие звонки", "Inbound calls"),
         "metric.calls_effective": ("Эффективные звонки", "Effective calls"),

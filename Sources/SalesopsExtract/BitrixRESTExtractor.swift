@@ -10,17 +10,32 @@ import SalesopsJSON
 public struct BitrixRESTExtractor: CRMExtractor {
     public let method: String
     public let clock: ZoneClock
+    /// The last local date a recurring calendar event is expanded to (day number).
+    public let horizon: Int
 
-    public init(method: String, clock: ZoneClock) {
+    public init(method: String, clock: ZoneClock, horizon: Int = CivilTime.daysFromCivil(year: 2099, month: 12, day: 31)) {
         self.method = method
         self.clock = clock
+        self.horizon = horizon
     }
 
     struct Bad: Error { var reason: String }
+    /// A record that is read and deliberately not loaded (counted as filtered).
+    struct Skip: Error { var reason: String }
 
     public func extract(path: String, displayPath: String, into sink: CRMSink) throws -> ExtractResult {
-        try Self.readRecords(path: path, displayPath: displayPath, reject: sink.reject) { value, position in
-            try sink.accept(try map(value, position))
+        let fileName = String(displayPath.split(separator: "/").last ?? "")
+        return try Self.readRecords(path: path, displayPath: displayPath, reject: sink.reject) { value, position, page in
+            let record: CRMRecord
+            switch method {
+            case "timeman.status": record = try workday(value, position, page: page, fileName: fileName)
+            case "calendar.event.get":
+                do { record = try calendarEvent(value, position) } catch let skip as Skip {
+                    return sink.filter(reason: skip.reason, at: position)
+                }
+            default: record = try map(value, position)
+            }
+            try sink.accept(record)
         }
     }
 
@@ -28,15 +43,15 @@ public struct BitrixRESTExtractor: CRMExtractor {
     /// located reject; a file that is not strict JSON, or a saved error page, is one located reject from
     /// there on. Dumps are read whole; the end of what was read is the file's resume point.
     static func readRecords(path: String, displayPath: String, reject: (Reject) -> Void,
-                            _ body: (JSONValue, SourcePosition) throws -> Void) throws -> ExtractResult {
+                            _ body: (JSONValue, SourcePosition, [String: String]) throws -> Void) throws -> ExtractResult {
         var rows = 0
         var bytes: Int64 = 0
         do {
-            bytes = try BitrixRESTDump.forEachRecord(path: path) { value, line in
+            bytes = try BitrixRESTDump.forEachRecord(path: path) { value, line, page in
                 rows += 1
                 let position = SourcePosition(file: displayPath, line: line)
                 do {
-                    try body(value, position)
+                    try body(value, position, page)
                 } catch let bad as Bad {
                     reject(Reject(position: position, reason: bad.reason, raw: summary(value)))
                 }

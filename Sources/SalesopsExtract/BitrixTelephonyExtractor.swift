@@ -28,7 +28,7 @@ public struct BitrixTelephonyExtractor: CallLegExtractor {
     public static let crmUserPrefix = "crm-user:"
 
     public func extract(path: String, displayPath: String, resume: ResumePoint?, into sink: CallLegSink) throws -> ExtractResult {
-        try BitrixRESTExtractor.readRecords(path: path, displayPath: displayPath, reject: sink.reject) { value, position in
+        try BitrixRESTExtractor.readRecords(path: path, displayPath: displayPath, reject: sink.reject) { value, position, _ in
             do {
                 if let leg = try leg(value, position) { try sink.accept(leg) }
             } catch let filtered as Filtered {

@@ -24,7 +24,15 @@ public enum ExtractorRegistry {
 
     /// Builds the extractor for a CRM source, with timestamps without offset read in `clock`'s zone and
     /// display names mapped to ids with `names`.
-    public static func makeCRMExtractor(for source: SourceConfig, clock: ZoneClock, names: CRMNames) throws -> CRMExtractor {
+    /// Recurring calendar events are expanded up to `horizon` (a day number).
+    public static func makeCRMExtractor(for source: SourceConfig, clock: ZoneClock, names: CRMNames,
+                                        horizon: Int = CivilTime.daysFromCivil(year: 2099, month: 12, day: 31)) throws -> CRMExtractor {
+        if source.kind == .worktime {
+            guard source.type == "mapped_csv" else {
+                throw SalesopsError(.config, "unknown worktime extractor type '\(source.type)' for source '\(source.name)'")
+            }
+            return AccessLogExtractor(source: source, clock: clock)
+        }
         switch source.type {
         case "bitrix24_csv":
             guard let entity = source.entity.flatMap(BitrixCSVExtractor.Entity.init(rawValue:)) else {
@@ -37,7 +45,7 @@ public enum ExtractorRegistry {
             guard let method = source.method else {
                 throw SalesopsError(.config, "source '\(source.name)' needs the Bitrix24 method its dumps came from")
             }
-            return BitrixRESTExtractor(method: method, clock: clock)
+            return BitrixRESTExtractor(method: method, clock: clock, horizon: horizon)
         default:
             throw SalesopsError(.config, "unknown CRM extractor type '\(source.type)' for source '\(source.name)'")
         }

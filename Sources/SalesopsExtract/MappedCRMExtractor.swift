@@ -20,33 +20,9 @@ public struct MappedCRMExtractor: CRMExtractor {
     }
 
     public func extract(path: String, displayPath: String, into sink: CRMSink) throws -> ExtractResult {
-        let reader = try CSVReader(path: path, delimiter: source.format.delimiter)
-        defer { reader.close() }
-        var rows = 0
-        var columns: [String: Int]? = source.format.header ? nil : try mapping.resolve(header: nil)
-        let encoding = source.format.encoding
-        var held = HeldLastLine()
-        try reader.forEachRecord { record in
-            func text(_ i: Int) -> String { TextDecoding.decode(record.bytes(i), encoding: encoding).trimmingSpaces }
-            guard let col = columns else {
-                do { columns = try mapping.resolve(header: (0..<record.count).map(text)) } catch var error as SalesopsError {
-                    error.position = SourcePosition(file: displayPath, line: record.line)
-                    throw error
-                }
-                return
-            }
-            rows += 1
-            let position = SourcePosition(file: displayPath, line: record.line)
-            func field(_ name: String) -> String? {
-                guard let i = col[name], i < record.count else { return nil }
-                let value = text(i)
-                return value.isEmpty ? nil : value
-            }
-            func reject(_ reason: String) {
-                if held.holds(record, rows: &rows) { return }
-                sink.reject(Reject(position: position, reason: reason, raw: TextDecoding.decode(record.raw, encoding: encoding)))
-            }
-            if let reason = record.brokenReason { return reject(reason) }
+        try MappedCSVRows(source: source).read(path: path, displayPath: displayPath, reject: sink.reject) { row, reject in
+            let field = row.field
+            let position = row.position
             /// A timestamp field: `.empty` when the cell is empty, `.bad` when it does not follow the pattern.
             enum Stamp { case empty, bad, at(Int64) }
             func time(_ name: String) -> Stamp {
@@ -93,7 +69,5 @@ public struct MappedCRMExtractor: CRMExtractor {
                 currency: field("currency"), createdAt: created, closedDate: closedDate, leadID: field("lead_id"),
                 position: position)))
         }
-        return ExtractResult(rows: rows, resume: ResumePoint(offset: reader.resumeOffset, line: reader.resumeLine + 1),
-                             warnings: held.warnings)
     }
 }

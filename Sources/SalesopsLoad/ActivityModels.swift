@@ -7,6 +7,8 @@ enum ActivityModels {
     static func metricValue(_ row: String, metric: String = "m.metric") -> String {
         """
         CASE \(metric)
+                   WHEN 'work_mins' THEN \(row).work_mins
+                   WHEN 'field_mins' THEN \(row).field_mins
                    WHEN 'calls_out' THEN \(row).calls_out
                    WHEN 'calls_in' THEN \(row).calls_in
                    WHEN 'calls_effective' THEN \(row).calls_out_effective + \(row).calls_in_effective
@@ -27,22 +29,37 @@ enum ActivityModels {
 
     /// The daily figures of the reps and those of no rep (calls and mail), in `rep_daily`'s columns.
     static let dailyFigures = """
-            SELECT rep_id, local_date, calls_out, calls_in, calls_out_effective, calls_in_effective, talk_secs, missed_in,
-                   emails_out, proposals, meetings, meeting_mins, chats, leads_new, deals_won, revenue_won, payments_amount
+            SELECT rep_id, local_date, work_mins, field_mins, calls_out, calls_in, calls_out_effective, calls_in_effective,
+                   talk_secs, missed_in, emails_out, proposals, meetings, meeting_mins, chats, leads_new, deals_won, revenue_won,
+                   payments_amount
             FROM rep_daily
             UNION ALL
-            SELECT NULL, local_date, calls_out, calls_in, calls_out_effective, calls_in_effective, talk_secs, missed_in,
+            SELECT NULL, local_date, 0, 0, calls_out, calls_in, calls_out_effective, calls_in_effective, talk_secs, missed_in,
                    0, 0, 0, 0, 0, 0, 0, 0, 0
             FROM rep_daily_calls WHERE rep_id IS NULL
             UNION ALL
-            SELECT NULL, local_date, 0, 0, 0, 0, 0, 0, emails_out, proposals, 0, 0, 0, 0, 0, 0, 0
+            SELECT NULL, local_date, 0, 0, 0, 0, 0, 0, 0, 0, emails_out, proposals, 0, 0, 0, 0, 0, 0, 0
             FROM rep_daily_mail WHERE rep_id IS NULL
+        """
+
+    /// The periods of the as-of date (`ctx`, `periods`): the day, the week and month to date, the
+    /// previous week — for every relation reported per period.
+    static let periods = """
+        WITH ctx AS (
+            SELECT as_of, date(as_of, '-' || ((CAST(strftime('%w', as_of) AS INTEGER) + 6) % 7) || ' days') AS week_start
+            FROM as_of_context),
+        periods AS (
+            SELECT 'day' AS period, as_of AS period_start, as_of AS period_end FROM ctx
+            UNION ALL SELECT 'wtd', week_start, as_of FROM ctx
+            UNION ALL SELECT 'mtd', substr(as_of, 1, 8) || '01', as_of FROM ctx
+            UNION ALL SELECT 'prev_week', date(week_start, '-7 days'), date(week_start, '-1 days') FROM ctx)
         """
 
     /// The per-source daily tables, built first.
     static let sources: [Model] = [callsDaily, mailDaily]
     /// The daily and period models, built after the CRM's (`rep_daily_crm` reads the payments' reps).
-    static let daily: [Model] = [repDailyCRM, repDaily, repDays, repNorms, normDaily, repMetricDaily, repPeriod]
+    static let daily: [Model] = [repDailyCRM, repDays, WorktimeModels.worktimeDays] + WorktimeModels.periods
+        + [repDaily, repNorms, normDaily, repMetricDaily, repPeriod]
 
     static let callsDaily = Model("rep_daily_calls", .table,
                                   grain: "one row per rep (NULL: no rep) and local date with calls, for the dates in model_dates",
@@ -102,29 +119,34 @@ enum ActivityModels {
 
     static let repDaily = Model("rep_daily", .table,
                                 grain: "one row per rep and local date (every active rep on every business day, and any day with activity)",
-                                dependsOn: ["rep_daily_calls", "rep_daily_mail", "rep_daily_crm", "reps", "calendar", "model_dates"],
+                                dependsOn: ["rep_daily_calls", "rep_daily_mail", "rep_daily_crm", "worktime_days", "reps", "calendar",
+                                            "model_dates"],
                                 sql: """
         DELETE FROM rep_daily WHERE local_date IN (SELECT local_date FROM model_dates);
         INSERT INTO rep_daily(rep_id, local_date, calls_out, calls_in, calls_out_effective, calls_in_effective, talk_secs,
                               missed_in, emails_out, proposals, meetings, meeting_mins, chats, leads_new, leads_junk,
-                              deals_won, revenue_won, payments_amount)
+                              deals_won, revenue_won, payments_amount, work_mins, field_mins)
         SELECT rep_id, local_date, SUM(calls_out), SUM(calls_in), SUM(calls_out_effective), SUM(calls_in_effective),
                SUM(talk_secs), SUM(missed_in), SUM(emails_out), SUM(proposals), SUM(meetings), SUM(meeting_mins),
-               SUM(chats), SUM(leads_new), SUM(leads_junk), SUM(deals_won), SUM(revenue_won), SUM(payments_amount)
+               SUM(chats), SUM(leads_new), SUM(leads_junk), SUM(deals_won), SUM(revenue_won), SUM(payments_amount),
+               SUM(work_mins), SUM(field_mins)
         FROM (
             SELECT rep_id, local_date, calls_out, calls_in, calls_out_effective, calls_in_effective, talk_secs, missed_in,
                    0 AS emails_out, 0 AS proposals, 0 AS meetings, 0 AS meeting_mins, 0 AS chats, 0 AS leads_new,
-                   0 AS leads_junk, 0 AS deals_won, 0 AS revenue_won, 0 AS payments_amount
+                   0 AS leads_junk, 0 AS deals_won, 0 AS revenue_won, 0 AS payments_amount, 0 AS work_mins, 0 AS field_mins
             FROM rep_daily_calls WHERE rep_id IS NOT NULL AND local_date IN (SELECT local_date FROM model_dates)
             UNION ALL
-            SELECT rep_id, local_date, 0, 0, 0, 0, 0, 0, emails_out, proposals, 0, 0, 0, 0, 0, 0, 0, 0
+            SELECT rep_id, local_date, 0, 0, 0, 0, 0, 0, emails_out, proposals, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
             FROM rep_daily_mail WHERE rep_id IS NOT NULL AND local_date IN (SELECT local_date FROM model_dates)
             UNION ALL
             SELECT rep_id, local_date, 0, 0, 0, 0, 0, 0, 0, 0, meetings, meeting_mins, chats, leads_new, leads_junk,
-                   deals_won, revenue_won, payments_amount
+                   deals_won, revenue_won, payments_amount, 0, 0
             FROM rep_daily_crm WHERE rep_id IS NOT NULL AND local_date IN (SELECT local_date FROM model_dates)
             UNION ALL
-            SELECT r.rep_id, c.local_date, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+            SELECT rep_id, local_date, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, work_mins, field_mins
+            FROM worktime_days WHERE local_date IN (SELECT local_date FROM model_dates)
+            UNION ALL
+            SELECT r.rep_id, c.local_date, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
             FROM reps r JOIN calendar c ON c.is_business_day = 1
              AND (r.active_from IS NULL OR c.local_date >= r.active_from)
              AND (r.active_to IS NULL OR c.local_date <= r.active_to)
@@ -134,8 +156,9 @@ enum ActivityModels {
 
     static let repDays = Model("rep_days", .view,
                                grain: "one row per rep and business day of the calendar while the rep is active",
-                               dependsOn: ["reps", "calendar", "absences"], sql: """
-        -- working = 1 unless an absence (vacation, sick leave, training…) covers the day.
+                               dependsOn: ["reps", "calendar", "absences", "calendar_absences"], sql: """
+        -- working = 1 unless an absence (vacation, sick leave, training…) covers the day: configured, or
+        -- an absence event of the rep's calendar.
         SELECT r.rep_id, c.local_date,
                CASE WHEN a.kind IS NULL THEN 1 ELSE 0 END AS working,
                a.kind AS absence_kind
@@ -144,7 +167,9 @@ enum ActivityModels {
          AND (r.active_from IS NULL OR c.local_date >= r.active_from)
          AND (r.active_to IS NULL OR c.local_date <= r.active_to)
         LEFT JOIN (SELECT rep_id, local_date, MIN(kind) AS kind
-                   FROM absences JOIN calendar ON local_date BETWEEN from_date AND to_date
+                   FROM (SELECT rep_id, local_date, kind FROM absences JOIN calendar ON local_date BETWEEN from_date AND to_date
+                         UNION ALL
+                         SELECT rep_id, local_date, kind FROM calendar_absences)
                    GROUP BY rep_id, local_date) AS a
           ON a.rep_id = r.rep_id AND a.local_date = c.local_date
         """)
@@ -204,14 +229,7 @@ enum ActivityModels {
         DELETE FROM rep_period WHERE as_of = (SELECT as_of FROM as_of_context);
         INSERT INTO rep_period(as_of, period, period_start, period_end, scope, rep_id, metric, value, norm, pct_of_norm,
                                working_days)
-        WITH ctx AS (
-            SELECT as_of, date(as_of, '-' || ((CAST(strftime('%w', as_of) AS INTEGER) + 6) % 7) || ' days') AS week_start
-            FROM as_of_context),
-        periods AS (
-            SELECT 'day' AS period, as_of AS period_start, as_of AS period_end FROM ctx
-            UNION ALL SELECT 'wtd', week_start, as_of FROM ctx
-            UNION ALL SELECT 'mtd', substr(as_of, 1, 8) || '01', as_of FROM ctx
-            UNION ALL SELECT 'prev_week', date(week_start, '-7 days'), date(week_start, '-1 days') FROM ctx),
+        \(periods),
         shown_reps AS (
             -- every rep active on a day of the periods shown
             SELECT r.rep_id FROM reps r, ctx
@@ -219,7 +237,8 @@ enum ActivityModels {
               AND (r.active_to IS NULL OR r.active_to >= MIN(date(ctx.week_start, '-7 days'), substr(ctx.as_of, 1, 8) || '01'))),
         -- each period's sums of the daily columns (read through the index on local_date), then by metric
         sums AS (
-            SELECT p.period, d.rep_id, SUM(d.calls_out) AS calls_out, SUM(d.calls_in) AS calls_in,
+            SELECT p.period, d.rep_id, SUM(d.work_mins) AS work_mins, SUM(d.field_mins) AS field_mins,
+                   SUM(d.calls_out) AS calls_out, SUM(d.calls_in) AS calls_in,
                    SUM(d.calls_out_effective) AS calls_out_effective, SUM(d.calls_in_effective) AS calls_in_effective,
                    SUM(d.talk_secs) AS talk_secs, SUM(d.missed_in) AS missed_in, SUM(d.emails_out) AS emails_out,
                    SUM(d.proposals) AS proposals, SUM(d.meetings) AS meetings, SUM(d.meeting_mins) AS meeting_mins,

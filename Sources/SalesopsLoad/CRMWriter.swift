@@ -23,6 +23,11 @@ public final class CRMWriter {
     let status: SQLiteStatement
     let user: SQLiteStatement
     let payment: SQLiteStatement
+    let workday: SQLiteStatement
+    let event: SQLiteStatement
+    let clearSegments: SQLiteStatement
+    let segment: SQLiteStatement
+    let access: SQLiteStatement
 
     init(db: SQLiteDatabase, runID: Int64, clock: ZoneClock, runStarted: Int64) throws {
         self.runID = runID
@@ -67,6 +72,18 @@ public final class CRMWriter {
                                     "closed_at", "closed_epoch", "status"] + provenance, key: ["task_id"])
         status = try upsert("crm_statuses", ["entity_id", "status_id", "name", "sort", "semantics"], key: ["entity_id", "status_id"])
         user = try upsert("crm_users", ["user_id", "name", "email", "active"], key: ["user_id"])
+        workday = try upsert("workday_snapshots", ["crm_user_id", "local_date", "status", "start_epoch", "start_sec", "utc_offset",
+                                                   "finish_epoch", "break_secs"] + provenance, key: ["crm_user_id", "local_date"])
+        event = try upsert("calendar_events", ["event_id", "owner_user_id", "name", "name_folded", "all_day", "accessibility",
+                                               "location", "location_folded", "is_meeting", "deleted", "rrule", "crm_bindings"]
+                           + provenance, key: ["event_id"])
+        clearSegments = try db.prepare("DELETE FROM calendar_segments WHERE event_id = ?")
+        segment = try db.prepare("""
+            INSERT OR REPLACE INTO calendar_segments(event_id, local_date, start_sec, end_sec, occurrence_start, occurrence_end)
+            VALUES (?,?,?,?,?,?)
+            """)
+        access = try upsert("access_events", ["person", "person_key", "at_epoch", "local_date", "second", "direction", "door"]
+                            + provenance, key: ["person_key", "at_epoch", "direction", "door"])
         payment = try upsert("payments", ["payment_id", "deal_id", "rep_id", "paid_at", "paid_epoch", "local_date", "amount",
                                           "currency"] + provenance, key: ["payment_id"])
     }
@@ -129,15 +146,51 @@ public final class CRMWriter {
             try status.run([.text(s.entityID), .text(s.statusID), .text(s.name), .integer(Int64(s.sort)), semantics])
         case let .user(u):
             try user.run([.text(u.id), .text(u.name), text(u.email), .integer(u.active ? 1 : 0)])
+        case let .workday(w):
+            try workday.run([.text(w.userID), .text(CivilTime.dateString(days: w.localDay)), .text(w.status.rawValue),
+                             .integer(w.start), .integer(Int64(w.startSecond)), .integer(Int64(w.startOffset)), int(w.finish),
+                             .integer(Int64(w.breakSecs))] + provenance)
+        case let .calendarEvent(e):
+            // A dump holds the event whole: its occurrences are replaced; a deleted event keeps none.
+            try event.run([.text(e.id), .text(e.ownerID), .text(e.name), .text(CRMNames.key(e.name)), .integer(e.allDay ? 1 : 0),
+                           .text(e.accessibility), .text(e.location), .text(CRMNames.key(e.location)),
+                           .integer(e.isMeeting ? 1 : 0), .integer(e.deleted ? 1 : 0), .text(e.rule),
+                           .text(Self.jsonArray(e.crmBindings))] + provenance)
+            try clearSegments.run([.text(e.id)])
+            for g in e.segments where !e.deleted {
+                try segment.run([.text(e.id), .text(CivilTime.dateString(days: g.day)),
+                                 g.startSecond.map { .integer(Int64($0)) } ?? .null, g.endSecond.map { .integer(Int64($0)) } ?? .null,
+                                 .integer(g.occurrenceStart), .integer(g.occurrenceEnd)])
+            }
+        case let .access(a):
+            try access.run([.text(a.person), .text(CRMNames.key(a.person)), .integer(a.at), .text(CivilTime.dateString(days: a.day)),
+                            .integer(Int64(a.second)), .text(a.direction.rawValue), .text(a.door)] + provenance)
         case let .payment(pay):
             try payment.run([.text(pay.id), text(pay.dealID), rep, time(pay.paidAt), .integer(pay.paidAt),
                              .text(clock.localDateString(ofUTC: pay.paidAt)), .real(pay.amount), text(pay.currency)] + provenance)
         }
     }
 
+    /// Strings as a JSON array (`["CO_1","L_5"]`).
+    static func jsonArray(_ items: [String]) -> String {
+        func quoted(_ text: String) -> String {
+            var out = "\""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case _ where scalar.value < 0x20: out += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+        return "[" + items.map(quoted).joined(separator: ",") + "]"
+    }
+
     public func close() {
         for s in [lead, clearContacts, contact, deal, stage, derivedStage, dropDerived, knownDeal, leadStatus, activity, task,
-                  status, user, payment] {
+                  status, user, payment, workday, event, clearSegments, segment, access] {
             s.finalize()
         }
     }

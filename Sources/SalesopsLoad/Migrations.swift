@@ -17,6 +17,7 @@ public enum Migrations {
         ("011_lead_close_times", leadCloseTimes),
         ("012_models", models),
         ("013_models_complete", modelsComplete),
+        ("014_worktime", worktime),
     ]
 
     /// Repairs of warehouses made by early commits of main, whose migration 001 differed from the
@@ -199,6 +200,112 @@ public enum Migrations {
         planned              INTEGER NOT NULL CHECK (planned = 0 OR planned = 1),
         PRIMARY KEY (as_of, deal_id)
     );
+    """
+
+    /// Work time (SPEC "Work time"): `timeman.status` snapshots, user calendars, access-control passes,
+    /// what names a rep in them, schedules, and `worktime_days`; `rep_daily` gains `work_mins` and
+    /// `field_mins`.
+    static let worktime = """
+    -- one row per CRM user and local date: the last timeman.status snapshot read of that workday
+    CREATE TABLE workday_snapshots (
+        crm_user_id  TEXT NOT NULL,
+        local_date   TEXT NOT NULL,       -- the date the workday started, in its own zone
+        status       TEXT NOT NULL CHECK (status IN ('open', 'paused', 'closed', 'expired')),
+        start_epoch  INTEGER NOT NULL,
+        start_sec    INTEGER NOT NULL,    -- seconds after that local midnight
+        utc_offset   INTEGER NOT NULL,    -- seconds east of UTC the start was written with
+        finish_epoch INTEGER,
+        break_secs   INTEGER NOT NULL,    -- TIME_LEAKS
+        source_name  TEXT NOT NULL,
+        src_file     TEXT NOT NULL,
+        src_line     INTEGER NOT NULL,
+        run_id       INTEGER NOT NULL,
+        PRIMARY KEY (crm_user_id, local_date)
+    );
+    -- one row per user-calendar event (calendar.event.get), recurrence rule as given
+    CREATE TABLE calendar_events (
+        event_id        TEXT PRIMARY KEY,
+        owner_user_id   TEXT NOT NULL,
+        name            TEXT NOT NULL,
+        name_folded     TEXT NOT NULL,    -- lower case, ё as е: what calendar_patterns match
+        all_day         INTEGER NOT NULL CHECK (all_day IN (0, 1)),
+        accessibility   TEXT NOT NULL,    -- busy, free, quest, absent
+        location        TEXT NOT NULL,
+        location_folded TEXT NOT NULL,
+        is_meeting      INTEGER NOT NULL CHECK (is_meeting IN (0, 1)),
+        deleted         INTEGER NOT NULL CHECK (deleted IN (0, 1)),
+        rrule           TEXT NOT NULL,
+        crm_bindings    TEXT NOT NULL,    -- JSON array of UF_CRM_CAL_EVENT (CO_1, L_5, D_7…)
+        source_name     TEXT NOT NULL,
+        src_file        TEXT NOT NULL,
+        src_line        INTEGER NOT NULL,
+        run_id          INTEGER NOT NULL
+    );
+    -- one row per event occurrence and local date it covers (recurrences expanded, exceptions skipped)
+    CREATE TABLE calendar_segments (
+        event_id         TEXT NOT NULL,
+        local_date       TEXT NOT NULL,
+        start_sec        INTEGER,         -- seconds after local midnight; NULL: all day
+        end_sec          INTEGER,
+        occurrence_start INTEGER NOT NULL,
+        occurrence_end   INTEGER NOT NULL,
+        PRIMARY KEY (event_id, occurrence_start, local_date)
+    );
+    CREATE INDEX calendar_segments_date ON calendar_segments(local_date);
+    -- one row per pass through an access-control point
+    CREATE TABLE access_events (
+        person      TEXT NOT NULL,        -- as the export names them (badge id or name)
+        person_key  TEXT NOT NULL,        -- folded: what rep_keys match
+        at_epoch    INTEGER NOT NULL,
+        local_date  TEXT NOT NULL,
+        second      INTEGER NOT NULL,     -- seconds after local midnight
+        direction   TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+        door        TEXT NOT NULL,
+        source_name TEXT NOT NULL,
+        src_file    TEXT NOT NULL,
+        src_line    INTEGER NOT NULL,
+        run_id      INTEGER NOT NULL,
+        PRIMARY KEY (person_key, at_epoch, direction, door)
+    );
+    CREATE INDEX access_events_date ON access_events(local_date);
+    -- reference: what names a rep in the work-time sources (CRM user ids, badge ids, folded names)
+    CREATE TABLE rep_keys (
+        kind   TEXT NOT NULL CHECK (kind IN ('crm_user', 'badge', 'name')),
+        key    TEXT NOT NULL,
+        rep_id TEXT NOT NULL,
+        PRIMARY KEY (kind, key)
+    );
+    -- reference: each rep's working hours (company default, team or rep override)
+    CREATE TABLE rep_schedules (
+        rep_id    TEXT PRIMARY KEY,
+        start_sec INTEGER NOT NULL,
+        end_sec   INTEGER NOT NULL,
+        scope     TEXT NOT NULL CHECK (scope IN ('company', 'team', 'rep'))
+    );
+    -- reference: folded name (or location) fragments that classify calendar events
+    CREATE TABLE calendar_patterns (
+        category TEXT NOT NULL CHECK (category IN ('absence', 'trip', 'marketing', 'office')),
+        pattern  TEXT NOT NULL,
+        PRIMARY KEY (category, pattern)
+    );
+    -- one row per rep and local date with a workday
+    CREATE TABLE worktime_days (
+        rep_id      TEXT NOT NULL,
+        local_date  TEXT NOT NULL,
+        work_start  TEXT,                 -- local time of day, HH:MM
+        work_end    TEXT,
+        work_mins   INTEGER NOT NULL,
+        break_mins  INTEGER NOT NULL,
+        office_mins INTEGER NOT NULL,
+        field_mins  INTEGER NOT NULL,
+        late_mins   INTEGER,              -- NULL: not a working day, or no start in the office
+        status      TEXT NOT NULL,        -- closed, open, expired, no_exit, field
+        source      TEXT NOT NULL,        -- timeman, access, calendar
+        PRIMARY KEY (rep_id, local_date)
+    );
+    ALTER TABLE rep_daily ADD COLUMN work_mins INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE rep_daily ADD COLUMN field_mins INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE as_of_context ADD COLUMN as_of_time INTEGER;
     """
 
     static let unmatchedLegIdentity = """

@@ -33,8 +33,8 @@ public struct Model: Sendable {
 
 /// The models in dependency order: each reads only tables and the models before it.
 public enum Models {
-    public static let all: [Model] = ActivityModels.sources + ProcessModels.all + ConversionModels.all + ActivityModels.daily
-        + AlertModels.all
+    public static let all: [Model] = ActivityModels.sources + ProcessModels.all + ConversionModels.all + WorktimeModels.calendar
+        + ActivityModels.daily + AlertModels.all
 
     /// The models rebuilt for an as-of date (a `report --as-of` rebuilds them for its date).
     public static let asOfTables = ["funnel", "stuck_deals", "overdue_tasks", "lead_conversion", "untouched_deals", "rep_period",

@@ -1,3 +1,4 @@
+import Foundation
 import SalesopsCore
 import SalesopsSQLite
 
@@ -54,6 +55,19 @@ extension Warehouse {
                   AND NOT EXISTS (SELECT 1 FROM rep_daily_crm c WHERE c.rep_id = d.rep_id AND c.local_date = d.local_date);
                 """)
         }
+        // Work time is rebuilt whole (its snapshots update earlier days; an open day grows to the as-of time):
+        // the dates whose figures differ from what rep_daily holds.
+        try Models.build(["worktime_days"], db)
+        try db.execute("""
+            INSERT OR IGNORE INTO model_dates
+            SELECT w.local_date FROM worktime_days w
+            WHERE NOT EXISTS (SELECT 1 FROM rep_daily d WHERE d.rep_id = w.rep_id AND d.local_date = w.local_date
+                                 AND d.work_mins = w.work_mins AND d.field_mins = w.field_mins)
+            UNION
+            SELECT d.local_date FROM rep_daily d
+            WHERE (d.work_mins != 0 OR d.field_mins != 0)
+              AND NOT EXISTS (SELECT 1 FROM worktime_days w WHERE w.rep_id = d.rep_id AND w.local_date = d.local_date);
+            """)
         try Models.build(["rep_daily", "rep_period", "alerts"], db)
     }
 
@@ -71,6 +85,8 @@ extension Warehouse {
 
     /// Sets the as-of date the models are built for: the date, the end of that local day (UTC), and the
     /// previous working day and its end (alerts are "new" after it).
+    /// `as_of_time` is the end of that day, or now when it has not ended: a workday still open is
+    /// counted up to it.
     func setAsOf(_ asOf: Int, clock: ZoneClock) throws {
         let asOfText = CivilTime.dateString(days: asOf)
         let since = try db.scalar("SELECT MAX(local_date) FROM calendar WHERE is_business_day = 1 AND local_date < ?",
@@ -79,10 +95,11 @@ extension Warehouse {
         let sinceEnd = clock.utc(fromLocal: Int64(since + 1) * 86_400)
         try db.execute("DELETE FROM as_of_context")
         try db.run("""
-            INSERT INTO as_of_context(as_of, as_of_end, as_of_end_epoch, since_date, since_end, since_end_epoch)
-            VALUES (?,?,?,?,?,?)
+            INSERT INTO as_of_context(as_of, as_of_end, as_of_end_epoch, since_date, since_end, since_end_epoch, as_of_time)
+            VALUES (?,?,?,?,?,?,?)
             """, [.text(asOfText), .text(CivilTime.utcString(epoch: asOfEnd)), .integer(asOfEnd),
-                  .text(CivilTime.dateString(days: since)), .text(CivilTime.utcString(epoch: sinceEnd)), .integer(sinceEnd)])
+                  .text(CivilTime.dateString(days: since)), .text(CivilTime.utcString(epoch: sinceEnd)), .integer(sinceEnd),
+                  .integer(min(asOfEnd, Int64(Date().timeIntervalSince1970)))])
     }
 }
 

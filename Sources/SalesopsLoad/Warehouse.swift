@@ -154,6 +154,7 @@ public final class Warehouse {
             try absence.run([.text(a.rep), .text(CivilTime.dateString(days: a.from)), .text(CivilTime.dateString(days: a.to)),
                              .text(a.kind), .text("\(a.file):\(a.line)")])
         }
+        try refreshWorktimeReference(config)
         try refreshMetricsAndCaptions()
         let day = try db.prepare("""
             INSERT INTO calendar(local_date, iso_weekday, is_business_day) VALUES (?,?,?)
@@ -194,6 +195,29 @@ public final class Warehouse {
                 """)
         }
         return change
+    }
+
+    /// Writes what names a rep in the work-time sources (CRM user ids, badges, folded names), each rep's
+    /// working hours, and the patterns that classify calendar events. The work-time model reads them
+    /// whole each build, so a change applies to every loaded day.
+    func refreshWorktimeReference(_ config: ProjectConfig) throws {
+        try db.execute("DELETE FROM rep_keys; DELETE FROM rep_schedules; DELETE FROM calendar_patterns;")
+        let key = try db.prepare("INSERT OR IGNORE INTO rep_keys(kind, key, rep_id) VALUES (?,?,?)")
+        let schedule = try db.prepare("INSERT OR REPLACE INTO rep_schedules(rep_id, start_sec, end_sec, scope) VALUES (?,?,?,?)")
+        let pattern = try db.prepare("INSERT OR IGNORE INTO calendar_patterns(category, pattern) VALUES (?,?)")
+        defer { key.finalize(); schedule.finalize(); pattern.finalize() }
+        for rep in config.reps {
+            let keys = rep.crmUserIDs.map { ("crm_user", $0.trimmingSpaces) } + rep.badges.map { ("badge", CRMNames.key($0)) }
+                + ([rep.name] + rep.crmNames).map { ("name", CRMNames.key($0)) }
+            for (kind, value) in keys where !value.isEmpty { try key.run([.text(kind), .text(value), .text(rep.id)]) }
+            let (hours, scope) = config.workday(for: rep)
+            try schedule.run([.text(rep.id), .integer(Int64(hours.start)), .integer(Int64(hours.end)), .text(scope)])
+        }
+        let w = config.worktime
+        for (category, values) in [("absence", w.absencePatterns), ("trip", w.tripPatterns), ("marketing", w.marketingPatterns),
+                                   ("office", w.officeLocations)] {
+            for value in values { try pattern.run([.text(category), .text(CRMNames.key(value))]) }
+        }
     }
 
     /// Writes the reported metrics (in report order) and the captions the models' SQL uses.

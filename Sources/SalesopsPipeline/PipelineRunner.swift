@@ -280,10 +280,11 @@ public struct PipelineRunner {
         case .mail:
             return MailLoader(source: source.name, extractor: try ExtractorRegistry.makeMailExtractor(for: source),
                               resolver: EmailResolver(config: config), queue: queue, times: config.company.plausibleTimes)
-        case .crm:
+        case .crm, .worktime:
+            // Recurring calendar events are expanded to a month past the as-of date.
             return CRMLoader(source: source.name,
                              extractor: try ExtractorRegistry.makeCRMExtractor(for: source, clock: clock(for: source),
-                                                                               names: try names()),
+                                                                               names: try names(), horizon: asOf + 31),
                              resolver: CRMResolver(config: config), queue: queue, times: config.company.plausibleTimes,
                              collector: collector)
         }

@@ -50,6 +50,7 @@ public struct DepartmentReport {
             try AlertsSheet.write(book: book, context: context)
             try SummarySheet.write(book: book, context: context)
             try ToDoSheets.write(book: book, context: context)
+            try WorktimeSheet.write(book: book, context: context)
             try ActivitySheet.write(book: book, context: context)
             if try CRMSheets.hasData(context) { try CRMSheets.funnel(book: book, context: context) }
             try DataQualitySheet.write(book: book, context: context)
@@ -74,6 +75,7 @@ public struct DepartmentReport {
                 try AlertsSheet.write(book: book, context: own)
                 try SummarySheet.write(book: book, context: own)
                 try ToDoSheets.write(book: book, context: own)
+                try WorktimeSheet.write(book: book, context: own)
             }
             written.append(repPath)
         }

@@ -69,11 +69,14 @@ enum SummarySheet {
         let last = try TableWriter.write(sheet, context: c, columns: columns, table: table, headerRow: 2)
         sheet.freeze(rows: 3, cols: c.rep == nil ? 2 : 1)
         sheet.autofilter(firstRow: 2, firstCol: 0, lastRow: max(last, 3), lastCol: columns.count - 1)
-        try leadConversion(sheet, context: c, titleRow: max(last, 3) + 2)
+        let conversionEnd = try leadConversion(sheet, context: c, titleRow: max(last, 3) + 2)
+        try WorktimeSheet.summaryBlock(sheet, context: c, titleRow: conversionEnd + 2)
     }
 
-    /// The lead conversion block under the table: `lead_conversion` for the week and month to date.
-    static func leadConversion(_ sheet: XLSXSheet, context c: ReportContext, titleRow: Int) throws {
+    /// The lead conversion block under the table: `lead_conversion` for the week and month to date;
+    /// returns the last row written (the row before the title when there is none).
+    @discardableResult
+    static func leadConversion(_ sheet: XLSXSheet, context c: ReportContext, titleRow: Int) throws -> Int {
         let t = c.captions
         let table = try c.db.table("""
             SELECT CASE l.period WHEN 'wtd' THEN ?3 ELSE ?4 END AS period,
@@ -86,9 +89,9 @@ enum SummarySheet {
             ORDER BY l.period DESC, l.scope = 'department', r.team, r.name, l.rep_id
             """, [.text(c.asOfText), c.rep.map(SQLValue.text) ?? .null, .text(t("period.wtd")), .text(t("period.mtd")),
                   .text(t("total"))])
-        guard !table.rows.isEmpty else { return }
+        guard !table.rows.isEmpty else { return titleRow - 2 }
         sheet.write(titleRow, 0, t("title.lead_conversion"), ReportContext.title)
-        try TableWriter.write(sheet, context: c, columns: [
+        return try TableWriter.write(sheet, context: c, columns: [
             .init("period", t("period"), 22, .text), .init("rep", t("rep"), 22, .text),
             .init("created", t("leads_created"), 10, .count), .init("converted", t("leads_converted"), 10, .count),
             .init("junk", t("leads_junk"), 10, .count), .init("open", t("leads_open"), 10, .count),

@@ -30,6 +30,8 @@ public struct CRMResolver: Sendable {
         case let .task(t): user = t.responsible
         case let .payment(p): user = p.responsible
         case .stageEntry, .status, .user: user = nil
+        // Work time is matched to reps in the warehouse (`rep_keys`), so a roster change applies to it.
+        case .workday, .calendarEvent, .access: user = nil
         }
         return user.flatMap { reps[$0] ?? repsByName[CRMNames.key($0)] }
     }

@@ -14,7 +14,7 @@ final class ConfigTests: XCTestCase {
             "config/company.yml:7: company.report_language: expected ru or en, got 'de'",
             "config/company.yml:5: company.busines_days: unknown key",
             "config/team.yml:8: reps[1].extension: unknown key",
-            "config/team.yml:12: norms.per_day.callz_out: unknown metric (known: calls_out, calls_in, calls_effective, talk_mins, "
+            "config/team.yml:12: norms.per_day.callz_out: unknown metric (known: work_mins, field_mins, calls_out, calls_in, calls_effective, talk_mins, "
                 + "meetings, meeting_mins, proposals, emails_out, chats, leads_new, deals_won, revenue_won, payments_amount)",
             "config/team.yml:14: thresholds.effective_call_secs: expected a whole number from 0 to 3600, got 'thirty'",
             "pipelines/nightly.yml:5: sources[0].type: unknown telephony extractor type 'asterisk_csv' (known: asterisk_cdr, freepbx_cdr, mapped_csv, bitrix24_rest)",
@@ -52,7 +52,7 @@ final class ConfigTests: XCTestCase {
             "config/funnels.yml:3: funnels[0].stages: a stage is listed twice",
             "config/funnels.yml:9: funnels[1].stages: a funnel needs its stages in order",
             "config/funnels.yml:8: funnels[1].pipeline: pipeline '0' already has a funnel",
-            "pipelines/nightly.yml:3: sources[0].method: unknown Bitrix24 method 'crm.deals.get' (known: crm.lead.list, crm.deal.list, crm.stagehistory.list, crm.activity.list, crm.status.list, user.get, tasks.task.list)",
+            "pipelines/nightly.yml:3: sources[0].method: unknown Bitrix24 method 'crm.deals.get' (known: crm.lead.list, crm.deal.list, crm.stagehistory.list, crm.activity.list, crm.status.list, user.get, tasks.task.list, timeman.status, calendar.event.get)",
             "pipelines/nightly.yml:4: sources[1].entity: required key is missing",
             "pipelines/nightly.yml:5: sources[2].columns.stage: unknown field (known: id, deal_id, paid_at, amount, currency, responsible)",
             "pipelines/nightly.yml:5: sources[2].columns: mapped_csv needs a column for 'paid_at'",

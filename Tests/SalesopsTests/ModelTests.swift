@@ -148,9 +148,9 @@ final class ModelTests: XCTestCase {
         let tables = try built.rows("SELECT name FROM models WHERE kind = 'table' ORDER BY position").map { $0[0] }
         XCTAssertEqual(tables, ["rep_daily_calls", "rep_daily_mail", "missed_calls", "crm_owners", "lead_contact",
                                 "stage_violations", "funnel", "stuck_deals", "overdue_tasks", "lead_conversion", "untouched_deals",
-                                "rep_daily", "rep_period", "alerts"])
+                                "worktime_days", "rep_daily", "rep_period", "alerts"])
         let relations = ["rep_daily_calls", "missed_calls", "leads", "stage_violations", "funnel", "stuck_deals", "overdue_tasks",
-                         "lead_conversion", "untouched_deals", "rep_daily", "rep_period", "alerts"]
+                         "lead_conversion", "untouched_deals", "worktime_days", "rep_daily", "rep_period", "alerts"]
         func snapshot() throws -> [[[String]]] { try relations.map { try built.rows("SELECT * FROM \($0) ORDER BY 1, 2, 3") } }
         let before = try snapshot()
         for sql in try built.rows("SELECT sql FROM models WHERE kind = 'table' ORDER BY position").map({ $0[0] }) {

@@ -83,7 +83,7 @@ final class OperatorTests: XCTestCase {
             "pipelines/nightly.yml": "name: nightly\nsources:\n  - {name: pbx, kind: telefony, type: asterisk_cdr, path: \"input/*.csv\"}\n",
         ])
         XCTAssertEqual(problems, [
-            "pipelines/nightly.yml:3: sources[0].kind: unknown source kind 'telefony' (known: telephony, mail, crm)",
+            "pipelines/nightly.yml:3: sources[0].kind: unknown source kind 'telefony' (known: telephony, mail, crm, worktime)",
         ])
     }
 

@@ -44,9 +44,10 @@ struct TestProject {
             // `mapped_csv_crm` stands for a mapped_csv source of kind crm, `bitrix24_rest_telephony` for a
             // bitrix24_rest source of kind telephony (Bitrix24's own telephony).
             let kind = source.type == "mbox" || source.type == "eml" ? "mail"
+                : source.type == "mapped_csv_worktime" ? "worktime"
                 : source.type == "bitrix24_rest_telephony" ? "telephony"
                 : source.type.hasPrefix("bitrix24") || source.type == "mapped_csv_crm" ? "crm" : "telephony"
-            let type = source.type == "mapped_csv_crm" ? "mapped_csv" : source.type == "bitrix24_rest_telephony" ? "bitrix24_rest" : source.type
+            let type = source.type == "mapped_csv_crm" || source.type == "mapped_csv_worktime" ? "mapped_csv" : source.type == "bitrix24_rest_telephony" ? "bitrix24_rest" : source.type
             for file in source.files {
                 let from = kind == "telephony" ? Fixtures.telephony(file) : Fixtures.root.appendingPathComponent("\(kind)/\(file)").path
                 try fm.copyItem(atPath: from, toPath: folder.appendingPathComponent((file as NSString).lastPathComponent).path)
