@@ -990,6 +990,115 @@ def scaled_crm(args):
     print("crm bench project written under", base, "(%d leads, %d deals, %d stage entries)" % (len(leads), len(deals), len(history)))
 
 
+# ---------------------------------------------------------------------------------------------------
+# Work time: Bitrix24 timeman.status snapshots (Moscow), user calendars, the SPb office's turnstile log.
+# Written by hand-set rules (no random draw), so nothing else in the demo moves.
+
+def worktime_demo(base):
+    def ts(day, hh, mm):
+        return str(int(at(day, hh, mm).timestamp()))
+
+    def status(state, start, finish=None, leaks="00:00:00"):
+        return {"STATUS": state, "TIME_START": start.isoformat(), "TIME_FINISH": finish.isoformat() if finish else None,
+                "DURATION": "00:00:00" if finish is None else str(finish - start - dt.timedelta(
+                    hours=int(leaks[:2]), minutes=int(leaks[3:5]))).zfill(8),
+                "TIME_LEAKS": leaks, "ACTIVE": state in ("OPENED", "PAUSED"), "IP_OPEN": "10.10.0.21",
+                "IP_CLOSE": "10.10.0.21" if finish else "", "LAT_OPEN": 55.7558, "LON_OPEN": 37.6173,
+                "LAT_CLOSE": None, "LON_CLOSE": None, "TZ_OFFSET": 10800}
+
+    folder = os.path.join(base, "input/crm/bitrix/timeman")
+    os.makedirs(folder, exist_ok=True)
+    week = BUSINESS[5:]
+    snapshots = []   # (file name, body)
+    for i, day in enumerate(week):
+        # Anna (11): a late start on Tuesday; Thursday seen open at the 21:00 save and closed by 23:30.
+        start = at(day, 9, 52) if i == 1 else at(day, 8, 55 - i)
+        finish = at(day, 18, 5 + 3 * i)
+        if i == 3:
+            snapshots.append(("timeman_11_%s_2100.json" % day, {"result": status("OPENED", start)}))
+        snapshots.append(("timeman_11_%s_2330.json" % day, {"result": status("CLOSED", start, finish, "00:5%d:00" % i)}))
+        # Boris (12): Wednesday never closed; Thursday morning's save says EXPIRED.
+        start = at(day, 9, 2 + i)
+        if i == 2:
+            snapshots.append(("timeman_12_%s_0700.json" % week[3], {"result": status("EXPIRED", start)}))
+        else:
+            snapshots.append(("timeman_12_%s_2330.json" % day, {"result": status("CLOSED", start, at(day, 18, 20), "01:00:00")}))
+        # Vera (13, the user in a wrapper): still open at Friday night's save.
+        start = at(day, 10, 1 + 2 * i)
+        body = status("OPENED", start) if i == 4 else status("CLOSED", start, at(day, 19, 10), "00:45:00")
+        snapshots.append(("timeman-v.popova-%s.json" % day, {"USER_ID": "13", "result": body, "time": {"start": 1}}))
+    for name, body in snapshots:
+        with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
+            json.dump(body, f, ensure_ascii=False, indent=1)
+
+    def event(eid, owner, name, start, end, location="", accessibility="busy", meeting=False, rrule="", exdate="",
+              all_day=None, crm=False):
+        e = {"ID": eid, "PARENT_ID": eid, "DELETED": "N", "CAL_TYPE": "user", "OWNER_ID": owner, "NAME": name,
+             "DATE_FROM": "", "DATE_TO": "", "TZ_FROM": "Europe/Moscow", "TZ_TO": "Europe/Moscow", "TZ_OFFSET_FROM": "10800",
+             "DATE_FROM_TS_UTC": "", "DATE_TO_TS_UTC": "", "DT_SKIP_TIME": "N", "DT_LENGTH": 0,
+             "ACCESSIBILITY": accessibility, "IMPORTANCE": "normal", "IS_MEETING": meeting, "MEETING_HOST": owner,
+             "MEETING_STATUS": "Y", "LOCATION": location, "RRULE": rrule, "EXDATE": exdate, "RECURRENCE_ID": None,
+             "ATTENDEE_LIST": [{"id": int(owner), "entryId": eid, "status": "Y"}], "UF_CRM_CAL_EVENT": crm}
+        if all_day:
+            first, last = all_day
+            e.update({"DATE_FROM": first.strftime("%d.%m.%Y"), "DATE_TO": last.strftime("%d.%m.%Y"), "DT_SKIP_TIME": "Y",
+                      "TZ_FROM": "", "TZ_TO": "", "TZ_OFFSET_FROM": "0", "DT_LENGTH": 86400 * ((last - first).days + 1),
+                      "DATE_FROM_TS_UTC": str(int(dt.datetime(first.year, first.month, first.day, tzinfo=MSK).timestamp())),
+                      "DATE_TO_TS_UTC": str(int(dt.datetime(last.year, last.month, last.day, tzinfo=MSK).timestamp()))})
+        else:
+            e.update({"DATE_FROM": start.strftime("%d.%m.%Y %H:%M:%S"), "DATE_TO": end.strftime("%d.%m.%Y %H:%M:%S"),
+                      "DATE_FROM_TS_UTC": str(int(start.timestamp())), "DATE_TO_TS_UTC": str(int(end.timestamp())),
+                      "DT_LENGTH": int((end - start).total_seconds())})
+        return e
+
+    nov = lambda d: dt.date(2026, 11, d)
+    calendars = {
+        # Anna: a weekly client meeting on Tuesdays and Thursdays since 3 November, 12 November excepted.
+        "11": [event("5101", "11", "Встреча с ООО «Вектор»", at(nov(3), 15, 0), at(nov(3), 16, 30),
+                     "ООО «Вектор», Тверская 1", meeting=True,
+                     rrule={"FREQ": "WEEKLY", "INTERVAL": "1", "BYDAY": {"TU": "TU", "TH": "TH"}, "UNTIL": "01/01/2038"},
+                     exdate="11/12/2026", crm=["CO_3", "D_101"])],
+        # Boris: a business trip to Tver on the 16th with a client meeting inside it (counted once).
+        "12": [event("5201", "12", "Командировка в Тверь", at(nov(16), 11, 0), at(nov(16), 19, 0), accessibility="absent"),
+               event("5202", "12", "Встреча с АО «Север»", at(nov(16), 14, 0), at(nov(16), 15, 30), "Тверь, Советская 12",
+                     meeting=True, crm=["CO_5"])],
+        # Vera: the Monday stand-up in a meeting room (office time), an exhibition all day on the 12th.
+        "13": [event("5301", "13", "Планёрка", at(nov(16), 10, 0), at(nov(16), 10, 30), "calendar_2", meeting=True,
+                     rrule={"FREQ": "WEEKLY", "INTERVAL": "1", "BYDAY": {"MO": "MO"}, "UNTIL": "01/01/2038"}),
+               event("5302", "13", "Выставка «Мебель-2026»", None, None, "Крокус Экспо", all_day=(nov(12), nov(12)))],
+        # Gleb: two client visits in St Petersburg.
+        "14": [event("5401", "14", "Презентация для ООО «Гранит»", at(nov(17), 11, 0), at(nov(17), 13, 0),
+                     "Санкт-Петербург, Невский 28", meeting=True, crm=["CO_9"]),
+               event("5402", "14", "Встреча с ИП Петров", at(nov(19), 15, 0), at(nov(19), 16, 30), "Пулковское ш. 40")],
+        # Darya: a vacation on the 10th and 11th.
+        "15": [event("5501", "15", "Отпуск", None, None, accessibility="absent", all_day=(nov(10), nov(11)))],
+    }
+    folder = os.path.join(base, "input/crm/bitrix/calendar")
+    os.makedirs(folder, exist_ok=True)
+    for owner, events in calendars.items():
+        with open(os.path.join(folder, "calendar_user_%s.json" % owner), "w", encoding="utf-8") as f:
+            json.dump({"result": events, "total": len(events), "time": {"start": 1}}, f, ensure_ascii=False, indent=1)
+
+    # The SPb office's turnstiles (windows-1251, Russian headers): in, out for lunch, back, out.
+    rows = []
+    for i, day in enumerate(BUSINESS):
+        for badge, name in (("1004", "Соколов Глеб"), ("1005", "Лебедева Дарья")):
+            if badge == "1005" and day in (nov(10), nov(11)):
+                continue
+            late = badge == "1005" and day == nov(17)
+            passes = [((9, 27) if late else (8, 50 + i % 5), "Вход", "Турникет 1"),
+                      ((13, 5), "Выход", "Турникет 1"), ((13, 52), "Вход", "Турникет 2"),
+                      ((18, 10 + i % 7), "Выход", "Турникет 1")]
+            if badge == "1004" and day == nov(18):
+                passes = passes[:3]   # left through the car park gate, which has no reader
+            for (hh, mm), direction, door in passes:
+                rows.append((day.strftime("%d.%m.%Y"), "%02d:%02d:%02d" % (hh, mm, (i * 7) % 60), name, badge, direction, door))
+    os.makedirs(os.path.join(base, "input/worktime"), exist_ok=True)
+    with open(os.path.join(base, "input/worktime/spb_turnstiles.csv"), "wb") as f:
+        lines = ["Дата;Время;Сотрудник;Пропуск;Направление;Точка прохода"] + [";".join(r) for r in rows]
+        f.write(("\r\n".join(lines) + "\r\n").encode("cp1251"))
+
+
 def archive(rng, path):
     """The Moscow office's older log, rotated and compressed by logrotate: the outbound calls of the two
     weeks before the demo's (26 Oct - 6 Nov, 4 Nov a holiday), so that each Moscow rep has the 15
@@ -1125,6 +1234,7 @@ def main():
     crm.build(mail.outbound)
     crm.write(base)
     archive(random.Random(args.seed + 4), os.path.join(base, "input/telephony/asterisk/Master.csv-20261109.gz"))
+    worktime_demo(base)
     print("demo written under", os.path.join(base, "input"))
 
 

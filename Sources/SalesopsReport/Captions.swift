@@ -207,7 +207,7 @@ struct Captions {
         "worktime.status.open": ("Не закрыт (до отчёта)", "Still open (to the report)"),
         "worktime.status.expired": ("Закрыт системой", "Closed by the system"),
         "worktime.status.no_exit": ("Нет выхода", "No exit"),
-        "worktime.status.field": ("Вне офиса весь день", "Out all day"),
+        "worktime.status.field": ("Только вне офиса", "Out of the office only"),
         "worktime.status.absent": ("Отсутствие", "Absent"),
         "worktime.status.missing": ("Нет отметки", "No record"),
         "title.lead_conversion": ("Конверсия лидов (созданных в периоде)", "Lead conversion (leads created in the period)"),

@@ -326,6 +326,43 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try rows("SELECT message FROM alerts WHERE alert_id = 'decline:r02:calls_out'"),
                        [["Исходящие звонки: 13,4 в день за последние 5 раб. дн. против 24,2 за 14 раб. дн. до того (−45%)"]])
         XCTAssertEqual(try rows("SELECT evidence FROM alerts WHERE alert_id = 'stage_skip:r06:medium'"), [["[\"228\"]"]])
+        // Work time: the Moscow office's CRM worktime (a late start, a day closed by the system, one still
+        // open), the reps' calendars (a trip with a meeting inside it, a weekly meeting with an exception,
+        // an all-day exhibition, a vacation), the St Petersburg turnstiles (a missing exit).
+        XCTAssertEqual(try rows("""
+            SELECT rep_id, local_date, work_start, work_end, work_mins, break_mins, office_mins, field_mins, late_mins, status, source
+            FROM worktime_days WHERE (rep_id, local_date) IN (VALUES ('r01', '2026-11-17'), ('r01', '2026-11-12'),
+                ('r02', '2026-11-16'), ('r02', '2026-11-18'), ('r03', '2026-11-12'), ('r03', '2026-11-20'), ('r04', '2026-11-18'),
+                ('r05', '2026-11-10'), ('r05', '2026-11-17'))
+            ORDER BY rep_id, local_date
+            """), [
+            ["r01", "2026-11-17", "09:52", "18:08", "445", "51", "355", "90", "52", "closed", "timeman"],
+            ["r02", "2026-11-16", "09:02", "18:20", "498", "60", "58", "480", "2", "closed", "timeman"],
+            ["r02", "2026-11-18", "09:04", "18:00", "536", "0", "536", "0", "4", "expired", "timeman"],
+            ["r03", "2026-11-12", "10:00", "19:00", "540", "0", "0", "540", "NULL", "field", "calendar"],
+            ["r03", "2026-11-20", "10:09", "24:00", "831", "0", "831", "0", "9", "open", "timeman"],
+            ["r04", "2026-11-18", "08:52", "13:52", "253", "47", "253", "0", "0", "no_exit", "access"],
+            ["r05", "2026-11-17", "09:27", "18:16", "482", "47", "482", "0", "27", "closed", "access"],
+        ])
+        XCTAssertEqual(try rows("SELECT working, absence_kind FROM rep_days WHERE rep_id = 'r05' AND local_date = '2026-11-10'"),
+                       [["0", "Отпуск"]])
+        let worktime = try XCTUnwrap(sheets.first { $0.title == "Рабочее время" })
+        func day(_ rep: String, _ date: String) -> [String?] {
+            let row: [Cell] = worktime.rows.first { $0[0].text == rep && $0[1].text == date + "T00:00:00" } ?? []
+            return row.map { cell -> String? in cell.text ?? cell.number.map { String($0) } }
+        }
+        XCTAssertEqual(day("Борис Кузнецов", "2026-11-18")[9], "Закрыт системой")
+        XCTAssertEqual(day("Вера Попова", "2026-11-20")[9], "Не закрыт (до отчёта)")
+        XCTAssertEqual(day("Глеб Соколов", "2026-11-18")[9], "Нет выхода")
+        XCTAssertEqual(day("Дарья Лебедева", "2026-11-10")[9...10], ["Отсутствие", "Отпуск"])
+        XCTAssertEqual(day("Дарья Лебедева", "2026-11-17")[8], "27.0")
+        // The Summary's Work time block reads worktime_period: the department's day.
+        let summaryRows: [[Cell]] = sheets[1].rows
+        let block = try XCTUnwrap(summaryRows.firstIndex { $0.first?.text == "Рабочее время (часы)" })
+        let dayTotal: [Cell] = try XCTUnwrap(summaryRows[block...].first { $0[0].text == "День" && $0[1].text == "Итого по отделу" })
+        XCTAssertEqual(dayTotal[2].number, 5)
+        XCTAssertEqual(dayTotal[3].number.map { ($0 * 60).rounded() },
+                       Double(try rows("SELECT SUM(work_mins) FROM worktime_days WHERE local_date = '2026-11-20'")[0][0]))
         // The Alerts sheet shows the warehouse's alerts, grouped by rep, most severe first.
         let alerts = sheets[0]
         XCTAssertEqual(alerts.title, "Сигналы")
@@ -387,7 +424,13 @@ final class CLITests: XCTestCase {
         // Boris's own workbook: his alerts, his figures, his lists; no other rep's name.
         let own = try dump(dir.appendingPathComponent("output/reports/2026-11-20/rep-r02.xlsx").path)
         XCTAssertEqual(own.map(\.title), ["Сигналы", "Сводка", "Пропущенные", "Лиды без контакта", "Просроченные задачи",
-                                          "Зависшие сделки", "Сделки без внимания", "Пропуск стадий"])
+                                          "Зависшие сделки", "Сделки без внимания", "Пропуск стадий", "Рабочее время"])
+        // His working days of the month, those with a workday and those without.
+        let ownDays: [String] = own[8].rows[3...].compactMap { $0[0].text }
+        XCTAssertEqual(ownDays, try rows("""
+            SELECT local_date || 'T00:00:00' FROM rep_days WHERE rep_id = 'r02' AND local_date BETWEEN '2026-11-01' AND '2026-11-20'
+            ORDER BY local_date
+            """).map { $0[0] })
         XCTAssertEqual(Set(own[0].rows[3...].compactMap { $0[0].text == nil ? nil : $0[3].text }),
                        Set(try rows("SELECT message FROM alerts WHERE as_of = '2026-11-20' AND rep_id = 'r02'").map { $0[0] }))
         let ownEffective = try XCTUnwrap(own[1].rows.first { $0[0].text == "Эффективные звонки" })
