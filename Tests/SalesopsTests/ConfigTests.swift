@@ -60,6 +60,39 @@ final class ConfigTests: XCTestCase {
         ])
     }
 
+    func testWorktimeSchedulesBadgesAndSourcesAreChecked() throws {
+        let team = """
+            reps:
+              - {id: r01, name: Anna, team: A, badges: ["0417"], workday: {start: "09:75", end: "18:00"}}
+              - {id: r02, name: Boris, team: A, badges: ["0417"], workday: {start: "18:00", end: "09:00"}}
+            teams:
+              A: {workday: {start: "25:00", end: "18:00"}}
+              Z: {workday: {start: "10:00", end: "19:00"}}
+            worktime:
+              trip_patterns: [командировка]
+              vacation_patterns: [отпуск]
+            """
+        let pipeline = """
+            name: nightly
+            sources:
+              - {name: gate, kind: worktime, type: mapped_csv, path: "input/*.csv", columns: {person: A, direction: B, badge: C}}
+              - {name: gate2, kind: worktime, type: asterisk_cdr, path: "input/*.csv"}
+              - {name: tm, kind: crm, type: bitrix24_rest, method: timeman.status, path: "input/*.json"}
+            """
+        let problems = try configProblems(["config/team.yml": team, "pipelines/nightly.yml": pipeline])
+        XCTAssertEqual(problems, [
+            "config/team.yml:2: reps[0].workday.start: expected a time as HH:MM, got '09:75'",
+            "config/team.yml:3: reps[1].workday.end: must be after start",
+            "config/team.yml:5: teams.A.workday.start: expected a time as HH:MM, got '25:00'",
+            "config/team.yml:9: worktime.vacation_patterns: unknown key",
+            "config/team.yml:3: reps[1].badges: badge '0417' also belongs to rep 'r01' (config/team.yml:2): its records would go to one of them at random",
+            "config/team.yml:0: teams.Z: no rep is in this team",
+            "pipelines/nightly.yml:3: sources[0].columns.badge: unknown field (known: person, at, date, time, direction, door)",
+            "pipelines/nightly.yml:3: sources[0].columns: mapped_csv of an access-control log needs the time: a column 'at', or 'date' and 'time'",
+            "pipelines/nightly.yml:4: sources[1].type: unknown worktime extractor type 'asterisk_cdr' (known: mapped_csv)",
+        ])
+    }
+
     func testYAMLSyntaxErrorIsLocated() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID())")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("config"), withIntermediateDirectories: true)
