@@ -56,7 +56,8 @@ public enum BitrixRESTDump {
                                 try record(try reader.value(), line, members)
                             }
                         } else {
-                            held = (try reader.value(), reader.line)
+                            let line = reader.line
+                            held = (try reader.value(), line)
                         }
                     case "error", "error_description":
                         let value = try reader.value().text ?? ""

@@ -1,4 +1,5 @@
 import SalesopsCore
+import SalesopsExtract
 import XCTest
 
 /// Work time through the whole run (SPEC "Work time", FORMATS §3.7a): Bitrix24 `timeman.status`
@@ -99,6 +100,24 @@ final class WorktimeTests: XCTestCase {
                        [["09:05", "18:00", "475", "closed"]])
         XCTAssertEqual(try project.rows("SELECT work_mins FROM rep_daily WHERE rep_id = 'r01' AND local_date = '2026-11-18'"),
                        [["475"]])
+    }
+
+    /// A wrapper's members reach the record whether they come before or after `result`; the record keeps
+    /// the line its `result` starts on.
+    func testAPageWrapperNamesTheUserOfASingleRecord() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("wrapper-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try """
+            {
+             "result": {
+              "STATUS": "CLOSED"
+             },
+             "USER_ID": "7"
+            }
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        var seen: [(String?, Int, String?)] = []
+        try BitrixRESTDump.forEachRecord(path: path) { value, line, page in seen.append((value["STATUS"]?.text, line, page["USER_ID"])) }
+        XCTAssertEqual(seen.map { "\($0.0 ?? "-") \($0.1) \($0.2 ?? "-")" }, ["CLOSED 2 7"])
     }
 
     func testRecurrenceRulesExpandOnTheEventsWallClock() throws {
