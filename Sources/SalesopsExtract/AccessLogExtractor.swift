@@ -9,7 +9,8 @@ public struct AccessLogExtractor: CRMExtractor {
     public let source: SourceConfig
     public let clock: ZoneClock
     let pattern: TimestampPattern
-    let mapping: ColumnMapping
+    let rows: MappedCSVRows
+    var mapping: ColumnMapping { rows.mapping }
 
     /// The usual words for the two directions, beside the pipeline's own `values.direction`.
     static let directions: [String: AccessEvent.Direction] = [
@@ -21,11 +22,11 @@ public struct AccessLogExtractor: CRMExtractor {
         self.source = source
         self.clock = clock
         pattern = TimestampPattern(source.format.dateFormat)
-        mapping = ColumnMapping(source: source)
+        rows = MappedCSVRows(source: source)
     }
 
     public func extract(path: String, displayPath: String, into sink: CRMSink) throws -> ExtractResult {
-        try MappedCSVRows(source: source).read(path: path, displayPath: displayPath, reject: sink.reject) { row, reject in
+        try rows.read(path: path, displayPath: displayPath, reject: sink.reject) { row, reject in
             let field = row.field
             guard let person = field("person") else { return reject("no person") }
             let stamp = field("at") ?? [field("date"), field("time")].compactMap { $0 }.joined(separator: " ")

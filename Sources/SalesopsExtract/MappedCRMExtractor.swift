@@ -10,17 +10,18 @@ public struct MappedCRMExtractor: CRMExtractor {
     public let source: SourceConfig
     public let clock: ZoneClock
     let pattern: TimestampPattern
-    let mapping: ColumnMapping
+    let rows: MappedCSVRows
+    var mapping: ColumnMapping { rows.mapping }
 
     public init(source: SourceConfig, clock: ZoneClock) {
         self.source = source
         self.clock = clock
         pattern = TimestampPattern(source.format.dateFormat)
-        mapping = ColumnMapping(source: source)
+        rows = MappedCSVRows(source: source)
     }
 
     public func extract(path: String, displayPath: String, into sink: CRMSink) throws -> ExtractResult {
-        try MappedCSVRows(source: source).read(path: path, displayPath: displayPath, reject: sink.reject) { row, reject in
+        try rows.read(path: path, displayPath: displayPath, reject: sink.reject) { row, reject in
             let field = row.field
             let position = row.position
             /// A timestamp field: `.empty` when the cell is empty, `.bad` when it does not follow the pattern.

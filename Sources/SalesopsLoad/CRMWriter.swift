@@ -28,6 +28,8 @@ public final class CRMWriter {
     let clearSegments: SQLiteStatement
     let segment: SQLiteStatement
     let access: SQLiteStatement
+    /// Where a JSON value is written before it is bound.
+    private let json = CallLegsJSON.Buffer(capacity: 256)
 
     init(db: SQLiteDatabase, runID: Int64, clock: ZoneClock, runStarted: Int64) throws {
         self.runID = runID
@@ -155,7 +157,7 @@ public final class CRMWriter {
             try event.run([.text(e.id), .text(e.ownerID), .text(e.name), .text(CRMNames.key(e.name)), .integer(e.allDay ? 1 : 0),
                            .text(e.accessibility), .text(e.location), .text(CRMNames.key(e.location)),
                            .integer(e.isMeeting ? 1 : 0), .integer(e.deleted ? 1 : 0), .text(e.rule),
-                           .text(Self.jsonArray(e.crmBindings))] + provenance)
+                           .text(jsonArray(e.crmBindings))] + provenance)
             try clearSegments.run([.text(e.id)])
             for g in e.segments where !e.deleted {
                 try segment.run([.text(e.id), .text(CivilTime.dateString(days: g.day)),
@@ -171,21 +173,16 @@ public final class CRMWriter {
         }
     }
 
-    /// Strings as a JSON array (`["CO_1","L_5"]`).
-    static func jsonArray(_ items: [String]) -> String {
-        func quoted(_ text: String) -> String {
-            var out = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case _ where scalar.value < 0x20: out += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-            return out + "\""
+    /// Strings as a JSON array (`["CO_1","L_5"]`), escaped as the call legs' JSON is.
+    func jsonArray(_ items: [String]) -> String {
+        json.reset()
+        json.append(UInt8(ascii: "["))
+        for (i, item) in items.enumerated() {
+            if i > 0 { json.append(UInt8(ascii: ",")) }
+            json.append(jsonString: item)
         }
-        return "[" + items.map(quoted).joined(separator: ",") + "]"
+        json.append(UInt8(ascii: "]"))
+        return String(decoding: json.bytes, as: UTF8.self)
     }
 
     public func close() {
