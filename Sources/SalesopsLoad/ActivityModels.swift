@@ -27,20 +27,23 @@ enum ActivityModels {
         """
     }
 
-    /// The daily figures of the reps and those of no rep (calls and mail), in `rep_daily`'s columns.
-    static let dailyFigures = """
+    /// The daily figures of the reps and those of no rep (calls and mail), in `rep_daily`'s columns;
+    /// with `dates`, a condition on `local_date`, only those days (read through the date indexes).
+    static func dailyFigures(dates: String = "1") -> String {
+        """
             SELECT rep_id, local_date, work_mins, field_mins, calls_out, calls_in, calls_out_effective, calls_in_effective,
                    talk_secs, missed_in, emails_out, proposals, meetings, meeting_mins, chats, leads_new, deals_won, revenue_won,
                    payments_amount
-            FROM rep_daily
+            FROM rep_daily WHERE \(dates)
             UNION ALL
             SELECT NULL, local_date, 0, 0, calls_out, calls_in, calls_out_effective, calls_in_effective, talk_secs, missed_in,
                    0, 0, 0, 0, 0, 0, 0, 0, 0
-            FROM rep_daily_calls WHERE rep_id IS NULL
+            FROM rep_daily_calls WHERE rep_id IS NULL AND \(dates)
             UNION ALL
             SELECT NULL, local_date, 0, 0, 0, 0, 0, 0, 0, 0, emails_out, proposals, 0, 0, 0, 0, 0, 0, 0
-            FROM rep_daily_mail WHERE rep_id IS NULL
+            FROM rep_daily_mail WHERE rep_id IS NULL AND \(dates)
         """
+    }
 
     /// The periods of the as-of date (`ctx`, `periods`): the day, the week and month to date, the
     /// previous week — for every relation reported per period.
@@ -79,7 +82,7 @@ enum ActivityModels {
         FROM calls c
         CROSS JOIN (SELECT CAST(value AS INTEGER) AS secs FROM settings WHERE key = 'effective_call_secs') AS t
         WHERE c.direction != 'internal' AND c.local_date IN (SELECT local_date FROM model_dates)
-        GROUP BY c.rep_id, c.local_date;
+        GROUP BY c.local_date, c.rep_id;   -- the order of calls_daily: no sort
         """)
 
     static let mailDaily = Model("rep_daily_mail", .table,
@@ -194,18 +197,16 @@ enum ActivityModels {
         -- A working day's share of the rep's norm: a norm per day as is; a week's or a month's divided by
         -- the business days of that week or month. A period's norm is the sum over the rep's working
         -- days in it, so a rep who started mid-month, left, or was absent gets a smaller one.
-        WITH days AS (
-            SELECT local_date, date(local_date, '-' || (iso_weekday - 1) || ' days') AS week_start,
-                   substr(local_date, 1, 7) AS month
-            FROM calendar WHERE is_business_day = 1),
-        week_days AS (SELECT week_start, COUNT(*) AS n FROM days GROUP BY week_start),
-        month_days AS (SELECT month, COUNT(*) AS n FROM days GROUP BY month)
+        -- (days is materialised once and joined after rep_days, so a filter on local_date reaches rep_days)
+        WITH days AS MATERIALIZED (
+            SELECT local_date, COUNT(*) OVER (PARTITION BY week_start) AS week_n, COUNT(*) OVER (PARTITION BY month) AS month_n
+            FROM (SELECT local_date, date(local_date, '-' || (iso_weekday - 1) || ' days') AS week_start,
+                         substr(local_date, 1, 7) AS month
+                  FROM calendar WHERE is_business_day = 1))
         SELECT d.rep_id, d.local_date, n.metric,
-               CASE n.per WHEN 'day' THEN n.value WHEN 'week' THEN n.value / w.n ELSE n.value / m.n END AS norm
+               CASE n.per WHEN 'day' THEN n.value WHEN 'week' THEN n.value / c.week_n ELSE n.value / c.month_n END AS norm
         FROM rep_days d
-        JOIN days c ON c.local_date = d.local_date
-        JOIN week_days w ON w.week_start = c.week_start
-        JOIN month_days m ON m.month = c.month
+        CROSS JOIN days c ON c.local_date = d.local_date
         JOIN rep_norms n ON n.rep_id = d.rep_id
         WHERE d.working = 1
         """)
@@ -217,7 +218,7 @@ enum ActivityModels {
         -- The calls and mail no rep is credited with (answered by someone who is not a rep, missed on
         -- lines no rep owns, sent from company addresses of no rep) have rep_id NULL.
         SELECT d.rep_id, d.local_date, m.metric, \(metricValue("d")) AS value
-        FROM (\(dailyFigures)) AS d
+        FROM (\(dailyFigures())) AS d
         CROSS JOIN metrics m
         """)
 
@@ -244,7 +245,9 @@ enum ActivityModels {
                    SUM(d.proposals) AS proposals, SUM(d.meetings) AS meetings, SUM(d.meeting_mins) AS meeting_mins,
                    SUM(d.chats) AS chats, SUM(d.leads_new) AS leads_new, SUM(d.deals_won) AS deals_won,
                    SUM(d.revenue_won) AS revenue_won, SUM(d.payments_amount) AS payments_amount
-            FROM periods p JOIN (\(dailyFigures)) AS d ON d.local_date BETWEEN p.period_start AND p.period_end
+            FROM periods p
+            JOIN (\(dailyFigures(dates: "local_date BETWEEN (SELECT MIN(period_start) FROM periods) AND (SELECT MAX(period_end) FROM periods)")))
+                AS d ON d.local_date BETWEEN p.period_start AND p.period_end
             GROUP BY p.period, d.rep_id),
         done AS (
             SELECT s.period, s.rep_id, m.metric, \(metricValue("s")) AS value

@@ -1,3 +1,4 @@
+import Dispatch
 import SalesopsSQLite
 
 /// One derived relation of the warehouse, defined once in SQL with its grain (as a dbt model is): a
@@ -63,10 +64,13 @@ public enum Models {
         }
     }
 
-    /// Runs the statements of the named table models, in dependency order.
-    public static func build(_ names: [String], _ db: SQLiteDatabase) throws {
+    /// Runs the statements of the named table models, in dependency order; `timed` hears each one's
+    /// wall seconds.
+    public static func build(_ names: [String], _ db: SQLiteDatabase, timed: (String, Double) -> Void = { _, _ in }) throws {
         for model in all where model.kind == .table && names.contains(model.name) {
+            let start = DispatchTime.now().uptimeNanoseconds
             try db.execute(model.sql)
+            timed(model.name, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
     }
 }

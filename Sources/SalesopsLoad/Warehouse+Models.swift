@@ -8,6 +8,8 @@ extension Warehouse {
     /// numbers of `runID`'s calls (every number when `allDates`), the CRM's models when it holds CRM
     /// data, `rep_daily`, then `rep_period` and `alerts`.
     public func buildModels(asOf: Int, clock: ZoneClock, allDates: Bool, runID: Int64) throws {
+        modelSeconds = []
+        func build(_ names: [String]) throws { try Models.build(names, db) { modelSeconds.append(($0, $1)) } }
         try Models.install(db)
         try setAsOf(asOf, clock: clock)
         try db.execute("DELETE FROM model_dates; DELETE FROM model_phones;")
@@ -33,9 +35,9 @@ extension Warehouse {
                 UNION SELECT ''
                 """, [.integer(runID)])
         }
-        try Models.build(["rep_daily_calls", "rep_daily_mail", "missed_calls"], db)
+        try build(["rep_daily_calls", "rep_daily_mail", "missed_calls"])
         if try hasCRMData() {
-            try Models.build(ProcessModels.crm, db)
+            try build(ProcessModels.crm)
             // The CRM is read whole each run: the dates whose CRM figures differ from what rep_daily holds.
             try db.execute("""
                 INSERT OR IGNORE INTO model_dates
@@ -57,7 +59,7 @@ extension Warehouse {
         }
         // Work time is rebuilt whole (its snapshots update earlier days; an open day grows to the as-of time):
         // the dates whose figures differ from what rep_daily holds.
-        try Models.build(["worktime_days"], db)
+        try build(["worktime_days"])
         try db.execute("""
             INSERT OR IGNORE INTO model_dates
             SELECT w.local_date FROM worktime_days w
@@ -68,7 +70,7 @@ extension Warehouse {
             WHERE (d.work_mins != 0 OR d.field_mins != 0)
               AND NOT EXISTS (SELECT 1 FROM worktime_days w WHERE w.rep_id = d.rep_id AND w.local_date = d.local_date);
             """)
-        try Models.build(["rep_daily", "rep_period", "alerts"], db)
+        try build(["rep_daily", "rep_period", "alerts"])
     }
 
     /// Before a report: the models as this version defines them, and, for another date than the last

@@ -14,6 +14,8 @@ public enum ReferenceChange: Int, Comparable, Sendable {
 
 public final class Warehouse {
     public let db: SQLiteDatabase
+    /// Each table model the last ``buildModels(asOf:clock:allDates:runID:)`` ran, with its wall seconds.
+    public internal(set) var modelSeconds: [(model: String, secs: Double)] = []
 
     /// Opens or creates the warehouse at `path` and applies pending migrations.
     ///

@@ -541,6 +541,9 @@ public struct PipelineRunner {
                 }
                 try warehouse.buildModels(asOf: asOf, clock: ZoneClock(identifier: config.company.timeZone)!,
                                           allDates: change != .none || bulk, runID: runID)
+                for (model, secs) in warehouse.modelSeconds {
+                    logger.debug("model built", metadata: ["model": "\(model)", "secs": "\(String(format: "%.3f", secs))"])
+                }
                 clock.done("models")
                 let kinds = Dictionary(pipeline.sources.map { ($0.name, $0.kind.rawValue) }, uniquingKeysWith: { a, _ in a })
                 try warehouse.finishRun(runID, stats: stats, kinds: kinds,
