@@ -25,9 +25,13 @@ public final class CSVReader {
     private let chunkSize: Int
 
     // Record assembly, written by the libcsv callbacks.
-    fileprivate var fieldBytes: [UInt8] = []
-    fileprivate var fieldEnds: [Int] = []
+    fileprivate let fieldBytes = GrowableBuffer<UInt8>(capacity: 4096)
+    fileprivate let fieldEnds = GrowableBuffer<Int>(capacity: 64)
+    /// The earlier lines of a record that spans lines, each followed by LF (a one-line record's bytes
+    /// are read where they lie, in ``lineInParse``).
     fileprivate var rawLine: [UInt8] = []
+    /// The content of the line libcsv is parsing (valid only during its `csv_parse`).
+    fileprivate var lineInParse: UnsafeBufferPointer<UInt8>?
     /// The current record's lines: content length (in ``rawLine``), length with its terminator, and
     /// whether it ended with LF — enough to rebuild the lines' bytes and read them again after a broken
     /// quote, without copying every line a second time.
@@ -84,8 +88,6 @@ public final class CSVReader {
         linesRead = firstLine - 1
         resumeOffset = offset
         resumeLine = firstLine - 1
-        fieldBytes.reserveCapacity(4096)
-        fieldEnds.reserveCapacity(64)
     }
 
     deinit { close() }
@@ -214,9 +216,13 @@ public final class CSVReader {
             rawLine.append(0x0A)
         }
         recordLineLengths.append((content, line.count, lineTerminated))
-        rawLine.append(contentsOf: UnsafeBufferPointer(rebasing: line[0..<content]))
+        let contentBytes = UnsafeBufferPointer(rebasing: line[0..<content])
+        lineInParse = contentBytes
         let parsed = csv_parse(&parser, line.baseAddress, line.count, fieldCallback, rowCallback,
                                Unmanaged.passUnretained(self).toOpaque())
+        lineInParse = nil
+        // A record going on past this line keeps the line's bytes for its raw text.
+        if inRecord { rawLine.append(contentsOf: contentBytes) }
         if let failure { throw failure }
         if parsed != line.count {
             throw CSVError(path: path, message: "line \(linesRead): \(String(cString: csv_strerror(csv_error(&parser))))")
@@ -273,8 +279,8 @@ public final class CSVReader {
         let terminated = recordLineLengths[0].terminated
         let (line, offset) = (recordLine, recordOffset)
         csv_fini(&parser, nil, nil, nil)   // resets the parser, delivering nothing
-        fieldBytes.removeAll(keepingCapacity: true)
-        fieldEnds.removeAll(keepingCapacity: true)
+        fieldBytes.removeAll()
+        fieldEnds.removeAll()
         inRecord = false
         recordLineLengths.removeAll(keepingCapacity: true)
         if let body {
@@ -308,35 +314,35 @@ public final class CSVReader {
 
     fileprivate func endRecord() {
         defer {
-            fieldBytes.removeAll(keepingCapacity: true)
-            fieldEnds.removeAll(keepingCapacity: true)
+            fieldBytes.removeAll()
+            fieldEnds.removeAll()
             recordLineLengths.removeAll(keepingCapacity: true)
             inRecord = false
         }
         guard failure == nil, let body else { return }
         recordCount += 1
-        fieldBytes.withUnsafeBufferPointer { storage in
-            fieldEnds.withUnsafeBufferPointer { ends in
-                rawLine.withUnsafeBufferPointer { raw in
-                    do {
-                        var record = CSVRecord(line: recordLine, offset: recordOffset, storage: storage, ends: ends,
-                                               rawBytes: raw)
-                        record.isUnterminated = !lineTerminated
-                        try body(record)
-                    } catch {
-                        failure = error
-                    }
-                }
+        func deliver(_ raw: UnsafeBufferPointer<UInt8>) {
+            do {
+                var record = CSVRecord(line: recordLine, offset: recordOffset, storage: fieldBytes.bytes, ends: fieldEnds.bytes,
+                                       rawBytes: raw)
+                record.isUnterminated = !lineTerminated
+                try body(record)
+            } catch {
+                failure = error
             }
         }
+        if let line = lineInParse {
+            if recordLineLengths.count == 1 { return deliver(line) }   // the common case: no copy
+            rawLine.append(contentsOf: line)
+        }
+        rawLine.withUnsafeBufferPointer(deliver)
     }
 }
 
 private func fieldCallback(_ data: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
     let reader = Unmanaged<CSVReader>.fromOpaque(context!).takeUnretainedValue()
     if let data, length > 0 {
-        // Typed buffer: Array takes its memcpy path (a raw buffer would be appended byte by byte).
-        reader.fieldBytes.append(contentsOf: UnsafeBufferPointer(start: data.assumingMemoryBound(to: UInt8.self), count: length))
+        reader.fieldBytes.append(UnsafeBufferPointer(start: data.assumingMemoryBound(to: UInt8.self), count: length))
     }
     reader.fieldEnds.append(reader.fieldBytes.count)
 }
@@ -344,4 +350,49 @@ private func fieldCallback(_ data: UnsafeMutableRawPointer?, _ length: Int, _ co
 private func rowCallback(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
     let reader = Unmanaged<CSVReader>.fromOpaque(context!).takeUnretainedValue()
     reader.endRecord()
+}
+
+/// A growable buffer of plain values that the libcsv callbacks append to many million times: no
+/// uniqueness check or copy-on-write on the way, as an `Array` would do per append.
+final class GrowableBuffer<Element> {
+    private var base: UnsafeMutablePointer<Element>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The elements appended since the last ``removeAll()``, valid until the next append.
+    var bytes: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
+
+    func removeAll() { count = 0 }
+
+    private func grow(to needed: Int) {
+        var grown = capacity * 2
+        while grown < needed { grown *= 2 }
+        let new = UnsafeMutablePointer<Element>.allocate(capacity: grown)
+        new.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = new
+        capacity = grown
+    }
+
+    @inline(__always)
+    func append(_ element: Element) {
+        if count == capacity { grow(to: count + 1) }
+        (base + count).initialize(to: element)
+        count += 1
+    }
+
+    @inline(__always)
+    func append(_ elements: UnsafeBufferPointer<Element>) {
+        guard let source = elements.baseAddress else { return }
+        if count + elements.count > capacity { grow(to: count + elements.count) }
+        (base + count).initialize(from: source, count: elements.count)
+        count += elements.count
+    }
 }
