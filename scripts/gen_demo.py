@@ -783,10 +783,15 @@ def scaled(args):
         f.write(SCALE_PIPELINE)
     end = dt.date.fromisoformat(args.end)
     days = [end - dt.timedelta(days=i) for i in range(args.days)][::-1]
-    per_day = max(1, args.scale // len(days))
+    write_master(os.path.join(folder, "Master.csv"), rng, exts, days, max(1, args.scale // len(days)))
+    print("bench project written under", base)
+
+
+def write_master(path, rng, exts, days, per_day):
+    """A cdr_csv Master.csv of per_day rows a day: outbound calls (70 %) and inbound ring groups of four."""
     q = lambda v: '"' + v + '"'
     counter = 0
-    with open(os.path.join(folder, "Master.csv"), "w", encoding="utf-8", newline="\n") as f:
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
         for day in days:
             midnight = int(dt.datetime(day.year, day.month, day.day, tzinfo=MSK).timestamp())
             rows = []
@@ -826,7 +831,6 @@ def scaled(args):
             rows.sort(key=lambda r: r[0])
             f.write("\n".join(r[1] for r in rows))
             f.write("\n")
-    print("bench project written under", base)
 
 
 MAIL_PIPELINE = """name: nightly
@@ -857,18 +861,23 @@ def scaled_mbox(args):
                     % (i, i, i // 20, 1000 + i, i))
     with open(os.path.join(base, "pipelines", "nightly.yml"), "w") as f:
         f.write(MAIL_PIPELINE)
+    n, written = write_mbox(os.path.join(base, "input", "mail", "archive.mbox"), rng, args.reps, args.days,
+                            dt.date.fromisoformat(args.end), args.mbox_mb * 1_000_000)
+    print("mbox bench project written under", base, "(%d messages, %d bytes)" % (n, written))
+
+
+def write_mbox(path, rng, reps, days, end, target):
+    """A Takeout-style mbox of about target bytes; returns (messages, bytes)."""
     blob = base64.b64encode(rng.randbytes(3 * 1024 * 1024)).decode()
     lines = [blob[i:i + 76] for i in range(0, len(blob), 76)]
-    end = dt.date.fromisoformat(args.end)
-    target = args.mbox_mb * 1_000_000
     written = 0
     n = 0
-    with open(os.path.join(base, "input", "mail", "archive.mbox"), "wb") as f:
+    with open(path, "wb") as f:
         while written < target:
             n += 1
-            day = end - dt.timedelta(days=rng.randrange(args.days))
+            day = end - dt.timedelta(days=rng.randrange(days))
             when = dt.datetime(day.year, day.month, day.day, 9 + rng.randrange(10), rng.randrange(60), tzinfo=MSK)
-            rep = rng.randrange(args.reps)
+            rep = rng.randrange(reps)
             client = rng.choice(CLIENTS)
             outbound = rng.random() < 0.6
             sender = "%s <rep%d@romashka.ru>" % (b_word("Rep %d" % rep), rep) if outbound else '"%s" <%s>' % client
@@ -900,7 +909,7 @@ def scaled_mbox(args):
             data = text.encode("utf-8")
             f.write(data)
             written += len(data)
-    print("mbox bench project written under", base, "(%d messages, %d bytes)" % (n, written))
+    return n, written
 
 
 CRM_PIPELINE = """name: nightly
@@ -924,18 +933,34 @@ def scaled_crm(args):
         os.makedirs(os.path.join(base, sub), exist_ok=True)
     with open(os.path.join(base, "config", "company.yml"), "w") as f:
         f.write(SCALE_COMPANY)
-    stages = ["NEW", "PREPARATION", "PREPAYMENT_INVOICE", "EXECUTING", "FINAL_INVOICE", "WON", "LOSE"]
     with open(os.path.join(base, "config", "team.yml"), "w") as f:
         f.write("reps:\n")
         for i in range(args.reps):
             f.write('  - {id: r%04d, name: "Rep %d", team: "T%d", crm_user_ids: ["%d"]}\n' % (i, i, i // 20, 100 + i))
-        f.write("funnels:\n  - pipeline: \"0\"\n    name: General\n    stages:\n")
-        for st in stages:
-            extra = "final: won" if st == "WON" else "final: lost" if st == "LOSE" else "required: %s, max_days: 7" % (
-                "true" if st in ("NEW", "PREPARATION", "EXECUTING") else "false")
-            f.write("      - {id: %s, %s}\n" % (st, extra))
+        f.write(crm_funnel_yaml())
     with open(os.path.join(base, "pipelines", "nightly.yml"), "w") as f:
         f.write(CRM_PIPELINE)
+    counts = write_crm(os.path.join(base, "input", "crm"), rng, args)
+    print("crm bench project written under", base, "(%d leads, %d deals, %d stage entries)" % counts)
+
+
+CRM_STAGES = ["NEW", "PREPARATION", "PREPAYMENT_INVOICE", "EXECUTING", "FINAL_INVOICE", "WON", "LOSE"]
+
+
+def crm_funnel_yaml():
+    """The funnel of the CRM bench dumps' deal pipeline, as team.yml writes it."""
+    text = "funnels:\n  - pipeline: \"0\"\n    name: General\n    stages:\n"
+    for st in CRM_STAGES:
+        extra = "final: won" if st == "WON" else "final: lost" if st == "LOSE" else "required: %s, max_days: 7" % (
+            "true" if st in ("NEW", "PREPARATION", "EXECUTING") else "false")
+        text += "      - {id: %s, %s}\n" % (st, extra)
+    return text
+
+
+def write_crm(folder, rng, args):
+    """Bitrix24 REST dumps in folder: args.crm_leads leads, args.crm_deals deals, about args.crm_history
+    stage entries, owned by CRM users 100 … 100 + args.reps - 1; returns the three counts."""
+    stages = CRM_STAGES
     end = dt.datetime.fromisoformat(args.end + "T18:00:00+03:00")
     def when(days_back):
         return (end - dt.timedelta(days=days_back, minutes=rng.randrange(600))).strftime("%Y-%m-%dT%H:%M:%S+03:00")
@@ -950,7 +975,7 @@ def scaled_crm(args):
                 f.write(json.dumps(head, ensure_ascii=False) + "\n")
     statuses = [{"ID": str(i), "ENTITY_ID": "DEAL_STAGE", "STATUS_ID": st, "NAME": st.title(), "SORT": str(10 * i),
                  "SEMANTICS": "S" if st == "WON" else "F" if st == "LOSE" else None} for i, st in enumerate(stages)]
-    pages(os.path.join(base, "input", "crm", "statuses.json"), statuses)
+    pages(os.path.join(folder, "statuses.json"), statuses)
     leads = []
     for i in range(args.crm_leads):
         status = rng.choice(["NEW", "IN_PROCESS", "PROCESSED", "CONVERTED", "JUNK"])
@@ -961,7 +986,7 @@ def scaled_crm(args):
                       "PHONE": [{"ID": str(i), "VALUE_TYPE": "WORK", "VALUE": "+7 9%02d %03d-%02d-%02d" % (
                           rng.randrange(100), rng.randrange(1000), rng.randrange(100), rng.randrange(100)), "TYPE_ID": "PHONE"}],
                       "EMAIL": [], "OPPORTUNITY": "0.00", "CURRENCY_ID": "RUB", "OPENED": "Y"})
-    pages(os.path.join(base, "input", "crm", "leads.json"), leads)
+    pages(os.path.join(folder, "leads.json"), leads)
     deals, history = [], []
     per_deal = max(1, args.crm_history // max(1, args.crm_deals))
     for i in range(args.crm_deals):
@@ -985,9 +1010,43 @@ def scaled_crm(args):
                       "ASSIGNED_BY_ID": str(100 + rng.randrange(args.reps)), "DATE_CREATE": when(back),
                       "CLOSED": "Y" if path[-1] in ("WON", "LOSE") else "N",
                       "CLOSEDATE": when(max(0, back - len(path))) if path[-1] in ("WON", "LOSE") else ""})
-    pages(os.path.join(base, "input", "crm", "deals.json"), deals)
-    pages(os.path.join(base, "input", "crm", "stagehistory.json"), history, nested="items")
-    print("crm bench project written under", base, "(%d leads, %d deals, %d stage entries)" % (len(leads), len(deals), len(history)))
+    pages(os.path.join(folder, "deals.json"), deals)
+    pages(os.path.join(folder, "stagehistory.json"), history, nested="items")
+    return len(leads), len(deals), len(history)
+
+
+# The CRM bench's sources with the PBX and the mailbox before them.
+YEAR_PIPELINE = CRM_PIPELINE.replace("sources:\n", """sources:
+  - {name: pbx, kind: telephony, type: asterisk_cdr, path: "input/telephony/asterisk/Master.csv*", time_zone: Europe/Moscow}
+  - {name: archive, kind: mail, type: mbox, path: input/mail/*.mbox}
+""", 1)
+
+
+def year_project(args):
+    """A warehouse-scale project: args.reps reps (300) over args.days days (365) up to args.end with
+    about args.scale CDR rows (23M: about 12M calls), an mbox of args.mbox_mb MB and the CRM dumps."""
+    base = os.path.abspath(args.out)
+    for sub in ("config", "pipelines", "input/telephony/asterisk", "input/mail", "input/crm"):
+        os.makedirs(os.path.join(base, sub), exist_ok=True)
+    with open(os.path.join(base, "config", "company.yml"), "w") as f:
+        f.write(SCALE_COMPANY.replace("  company_numbers:", "  mail_domains: [romashka.ru]\n  company_numbers:"))
+    exts = [str(1000 + i) for i in range(args.reps)]
+    with open(os.path.join(base, "config", "team.yml"), "w") as f:
+        f.write("reps:\n")
+        for i, ext in enumerate(exts):
+            f.write('  - {id: r%04d, name: "Rep %d", team: "T%d", extensions: ["%s"], emails: [rep%d@romashka.ru], '
+                    'crm_user_ids: ["%d"]}\n' % (i, i, i // 20, ext, i, 100 + i))
+        f.write(crm_funnel_yaml())
+    with open(os.path.join(base, "pipelines", "nightly.yml"), "w") as f:
+        f.write(YEAR_PIPELINE)
+    end = dt.date.fromisoformat(args.end)
+    days = [end - dt.timedelta(days=i) for i in range(args.days)][::-1]
+    write_master(os.path.join(base, "input/telephony/asterisk/Master.csv"), random.Random(args.seed), exts, days,
+                 max(1, args.scale // len(days)))
+    messages, size = write_mbox(os.path.join(base, "input/mail/archive.mbox"), random.Random(args.seed + 1), args.reps,
+                                args.days, end, args.mbox_mb * 1_000_000)
+    counts = write_crm(os.path.join(base, "input/crm"), random.Random(args.seed + 2), args)
+    print("year project written under", base, "(%d messages, %d leads, %d deals, %d stage entries)" % ((messages,) + counts))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1129,7 +1188,16 @@ def main():
     ap.add_argument("--crm-leads", type=int, default=100_000)
     ap.add_argument("--crm-deals", type=int, default=50_000)
     ap.add_argument("--crm-history", type=int, default=500_000)
+    ap.add_argument("--year", action="store_true",
+                    help="write a warehouse-scale project: 300 reps, 365 days, about 12M calls (23M CDR rows), "
+                         "a 1 GB mbox and the CRM dumps (--reps, --days, --scale, --mbox-mb change it)")
     args = ap.parse_args()
+    if args.year:
+        args.reps = 300 if args.reps == 200 else args.reps
+        args.days = 365 if args.days == 250 else args.days
+        args.scale = args.scale or 23_000_000
+        args.mbox_mb = args.mbox_mb or 1024
+        return year_project(args)
     if args.crm:
         return scaled_crm(args)
     if args.mbox_mb:

@@ -2,10 +2,16 @@
 public protocol CallLegSink: AnyObject {
     /// A well-formed leg.
     func accept(_ leg: CallLeg) throws
+    /// A well-formed leg as the bytes its extractor read (by default made a ``CallLeg``).
+    func accept(bytes leg: CallLegBytes) throws
     /// A row that could not be read; the run goes on.
     func reject(_ reject: Reject)
     /// A row dropped on purpose, counted by reason.
     func filter(reason: String, at position: SourcePosition)
+}
+
+extension CallLegSink {
+    public func accept(bytes leg: CallLegBytes) throws { try accept(CallLeg(leg)) }
 }
 
 /// Where to continue reading a file that an appending writer (Asterisk's Master.csv) has grown.

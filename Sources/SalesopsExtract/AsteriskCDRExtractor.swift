@@ -160,22 +160,21 @@ public struct AsteriskCDRExtractor: CallLegExtractor {
                 lastExpected = clock.offset(atUTC: start)
                 zoneCheck.add(localNaive: startLocal, epoch: epoch, expected: lastExpected)
             }
-            let dst = record.string(2)
-            if dst == "h" { return sink.filter(reason: "hangup_extension", at: position) }
+            let dst = record.bytes(2)
+            if dst.count == 1 && dst[0] == UInt8(ascii: "h") { return sink.filter(reason: "hangup_extension", at: position) }
             let amaflags = record.bytes(15)
             if amaflags.elementsEqual("OMIT".utf8) { return sink.filter(reason: "amaflags_omit", at: position) }
             var sequence: Int?
             if let s = layout.sequence { sequence = ByteParsing.integer(record.bytes(s)) }
-            let leg = CallLeg(
+            let none = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+            try sink.accept(bytes: CallLegBytes(
                 position: position, source: sourceName,
-                uniqueID: layout.uniqueID.map { record.string($0) } ?? "",
-                linkedID: layout.linkedID.map { record.string($0) } ?? "",
-                sequence: sequence, src: record.string(1), dst: dst, dcontext: record.string(3),
-                clid: TextDecoding.decodeLenient(record.bytes(4)), channel: record.string(5),
-                dstChannel: record.string(6), lastApp: record.string(7),
+                uniqueID: layout.uniqueID.map { record.bytes($0) } ?? none,
+                linkedID: layout.linkedID.map { record.bytes($0) } ?? none,
+                sequence: sequence, src: record.bytes(1), dst: dst, dcontext: record.bytes(3),
+                channel: record.bytes(5), dstChannel: record.bytes(6), lastApp: record.bytes(7),
                 start: start, answer: answer, duration: duration, billsec: billsec,
-                disposition: LegDisposition(asterisk: record.bytes(14)))
-            try sink.accept(leg)
+                disposition: LegDisposition(asterisk: record.bytes(14)), clid: .raw(record.bytes(4))))
         }
         let warning = zoneCheck.warning(zone: clock.timeZone.identifier, expected: lastExpected)
         return ExtractResult(rows: rows, resume: ResumePoint(offset: reader.resumeOffset, line: reader.resumeLine + 1),

@@ -12,6 +12,8 @@ public final class CallWriter {
     let runID: Int64
     /// Local dates of the calls written, flushed to `temp.touched_dates` by ``flushTouchedDates()``.
     private var touched = Set<String>()
+    /// The date last added to `touched`: calls come in time order, so most add none.
+    private var lastTouched = ""
 
     static let columns = """
         call_id, started_at, start_epoch, local_date, direction, rep_id, client_phone, raw_number, disposition,
@@ -68,7 +70,7 @@ public final class CallWriter {
         try bind(insert, call, legs: legs, source: source)
         while try insert.step() {}
         if insert.changes > 0 {
-            touched.insert(call.localDate)
+            noteTouched(call.localDate)
             return true
         }
         defer { setAside.reset() }
@@ -85,7 +87,13 @@ public final class CallWriter {
         defer { upsert.reset() }
         try bind(upsert, call, legs: legs, source: source)
         while try upsert.step() {}
-        touched.insert(call.localDate)
+        noteTouched(call.localDate)
+    }
+
+    private func noteTouched(_ date: String) {
+        guard date != lastTouched else { return }
+        touched.insert(date)
+        lastTouched = date
     }
 
     /// Records a leg whose company-side extension matched no rep (the `unmatched_numbers` view).
@@ -99,6 +107,7 @@ public final class CallWriter {
     public func flushTouchedDates() throws {
         for date in touched.sorted() { try touch.run([.text(date)]) }
         touched.removeAll()
+        lastTouched = ""
     }
 
     public func close() {

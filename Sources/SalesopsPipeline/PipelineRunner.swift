@@ -59,16 +59,15 @@ public final class CallLegLoader: CallLegSink, SourceLoader {
         try extractor.extract(path: path, displayPath: displayPath, resume: resume, into: self)
     }
 
-    public func accept(_ leg: CallLeg) throws {
+    public func accept(_ leg: CallLeg) throws { try leg.withBytes { try accept(bytes: $0) } }
+
+    public func accept(bytes leg: CallLegBytes) throws {
         guard times.contains(epoch: leg.start) else {
+            let text = CallLegBytes.text
             return reject(Reject(position: leg.position, reason: times.problem("the start time", epoch: leg.start) ?? "",
-                                 raw: "uniqueid \(leg.uniqueID), src \(leg.src), dst \(leg.dst)"))
+                                 raw: "uniqueid \(text(leg.uniqueID)), src \(text(leg.src)), dst \(text(leg.dst))"))
         }
-        if let answer = leg.answer, !times.contains(epoch: answer) {
-            var plausible = leg   // an implausible answer time is no answer time (copied only then)
-            plausible.answer = nil
-            return try accept(plausible)
-        }
+        // (an implausible answer time would be no answer time: no fact reads it)
         var facts = resolver.resolve(leg).facts
         if let store {
             facts.runID = store.runID

@@ -10,17 +10,20 @@ public struct CallGrouper: Sendable {
         self.clock = clock
     }
 
-    /// Orders legs as the PBX created them: by `sequence`, else start, else file line.
+    /// Orders legs as the PBX created them: by `sequence`, else start, else file line. Legs that
+    /// arrive in that order (most calls) are returned as they are, without a sorted copy.
     public static func ordered(_ legs: [CallLegFacts]) -> [CallLegFacts] {
-        legs.sorted {
-            switch ($0.sequence, $1.sequence) {
+        func before(_ x: CallLegFacts, _ y: CallLegFacts) -> Bool {
+            switch (x.sequence, y.sequence) {
             case let (a?, b?) where a != b: return a < b
             default:
-                if $0.start != $1.start { return $0.start < $1.start }
-                if $0.position.file != $1.position.file { return $0.position.file < $1.position.file }
-                return $0.position.line < $1.position.line
+                if x.start != y.start { return x.start < y.start }
+                if x.position.file != y.position.file { return x.position.file < y.position.file }
+                return x.position.line < y.position.line
             }
         }
+        if !legs.indices.dropFirst().contains(where: { before(legs[$0], legs[$0 - 1]) }) { return legs }
+        return legs.sorted(by: before)
     }
 
     /// The call made of `legs` (all with the same call key; at least one). The answer is the first leg,

@@ -58,76 +58,80 @@ public struct CallLegResolver: Sendable {
     /// `Local/101@from-queue-00000001;1` → `101`.
     public static func peer(ofChannel channel: String) -> String {
         var utf8 = channel
-        return utf8.withUTF8 { bytes in
-            guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")) else { return channel }
-            var end = bytes.count
-            if let at = bytes[(slash + 1)...].firstIndex(of: UInt8(ascii: "@")) {
-                end = at
-            } else {
-                if let semi = bytes[(slash + 1)...].lastIndex(of: UInt8(ascii: ";")) { end = semi }
-                if let dash = bytes[(slash + 1)..<end].lastIndex(of: UInt8(ascii: "-")) { end = dash }
-            }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[(slash + 1)..<end]), as: UTF8.self)
+        return utf8.withUTF8 { CallLegBytes.text(peer(ofChannel: $0)) }
+    }
+
+    /// The bytes of a channel's peer name (a slice of `channel`).
+    static func peer(ofChannel bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")) else { return bytes }
+        var end = bytes.count
+        if let at = bytes[(slash + 1)...].firstIndex(of: UInt8(ascii: "@")) {
+            end = at
+        } else {
+            if let semi = bytes[(slash + 1)...].lastIndex(of: UInt8(ascii: ";")) { end = semi }
+            if let dash = bytes[(slash + 1)..<end].lastIndex(of: UInt8(ascii: "-")) { end = dash }
         }
+        return UnsafeBufferPointer(rebasing: bytes[(slash + 1)..<end])
     }
 
     /// Dialplan contexts that carry calls from outside (`from-pstn`, `from-trunk`, …).
     static let inboundContexts: [[UInt8]] = ["from-pstn", "from-trunk", "from-external", "from-did", "incoming"]
         .map { Array($0.utf8) }
 
-    static func isInboundContext(_ context: String) -> Bool {
-        var context = context
-        return context.withUTF8 { bytes in
-            inboundContexts.contains { needle in
-                guard needle.count <= bytes.count else { return false }
-                for i in 0...(bytes.count - needle.count) where bytes[i] == needle[0] {
-                    var j = 1
-                    while j < needle.count && bytes[i + j] == needle[j] { j += 1 }
-                    if j == needle.count { return true }
-                }
-                return false
+    static func isInboundContext(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        inboundContexts.contains { needle in
+            guard needle.count <= bytes.count else { return false }
+            for i in 0...(bytes.count - needle.count) where bytes[i] == needle[0] {
+                var j = 1
+                while j < needle.count && bytes[i + j] == needle[j] { j += 1 }
+                if j == needle.count { return true }
             }
+            return false
         }
     }
 
-    func party(number: String, channel: String) -> Party {
-        let peer = channel.isEmpty ? "" : Self.peer(ofChannel: channel)
+    static let noBytes = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+
+    func party(number: UnsafeBufferPointer<UInt8>, channel: UnsafeBufferPointer<UInt8>) -> Party {
+        let peer = channel.isEmpty ? "" : CallLegBytes.text(Self.peer(ofChannel: channel))
         if let rep = extensions[peer] {
             return Party(kind: .rep, repID: rep, raw: peer, e164: nil, unmatchedExtension: false)
         }
-        if let rep = extensions[number] {
-            return Party(kind: .rep, repID: rep, raw: number, e164: nil, unmatchedExtension: false)
+        let text = CallLegBytes.text(number)
+        if let rep = extensions[text] {
+            return Party(kind: .rep, repID: rep, raw: text, e164: nil, unmatchedExtension: false)
         }
-        let parsed = normalizer.normalize(number)
+        // (text that is not ASCII is normalised as decoded, invalid bytes repaired, as an owned leg's)
+        let parsed = TextDecoding.isASCII(number) ? normalizer.normalize(utf8: number) : normalizer.normalize(text)
         switch parsed {
         case let .extension(ext):
             return Party(kind: .company, repID: nil, raw: ext, e164: nil, unmatchedExtension: true)
         case let .e164(e164):
-            if let rep = dids[number] ?? dids[e164] {
-                return Party(kind: .rep, repID: rep, raw: number, e164: e164, unmatchedExtension: false)
+            if let rep = dids[text] ?? dids[e164] {
+                return Party(kind: .rep, repID: rep, raw: text, e164: e164, unmatchedExtension: false)
             }
-            if companyNumbers.contains(number) || companyNumbers.contains(e164) {
-                return Party(kind: .company, repID: nil, raw: number, e164: e164, unmatchedExtension: false)
+            if companyNumbers.contains(text) || companyNumbers.contains(e164) {
+                return Party(kind: .company, repID: nil, raw: text, e164: e164, unmatchedExtension: false)
             }
-            return Party(kind: .external, repID: nil, raw: number, e164: e164, unmatchedExtension: false)
+            return Party(kind: .external, repID: nil, raw: text, e164: e164, unmatchedExtension: false)
         case .local, .unknown:
-            if let rep = dids[number] {
-                return Party(kind: .rep, repID: rep, raw: number, e164: nil, unmatchedExtension: false)
+            if let rep = dids[text] {
+                return Party(kind: .rep, repID: rep, raw: text, e164: nil, unmatchedExtension: false)
             }
-            if companyNumbers.contains(number) {
-                return Party(kind: .company, repID: nil, raw: number, e164: nil, unmatchedExtension: false)
+            if companyNumbers.contains(text) {
+                return Party(kind: .company, repID: nil, raw: text, e164: nil, unmatchedExtension: false)
             }
-            if case .unknown = parsed, number.isEmpty || number.utf8.contains(where: { $0 > 0x39 }) {
+            if case .unknown = parsed, number.isEmpty || number.contains(where: { $0 > 0x39 }) {
                 // `s`, `anonymous`, IVR names: a dialplan target inside the company, or a hidden caller.
-                return Party(kind: .company, repID: nil, raw: number, e164: nil, unmatchedExtension: false)
+                return Party(kind: .company, repID: nil, raw: text, e164: nil, unmatchedExtension: false)
             }
-            return Party(kind: .external, repID: nil, raw: number, e164: nil, unmatchedExtension: false)
+            return Party(kind: .external, repID: nil, raw: text, e164: nil, unmatchedExtension: false)
         }
     }
 
     /// Whether a channel is a `Local/` channel: the PBX dialling on someone's behalf (a queue, a ring
     /// group, follow-me), not a person.
-    static func isLocal(_ channel: String) -> Bool { channel.utf8.starts(with: "Local/".utf8) }
+    static func isLocal(_ channel: UnsafeBufferPointer<UInt8>) -> Bool { channel.starts(with: "Local/".utf8) }
 
     /// Whether the PBX connected the leg to a person: it has a `dstchannel` (a phone, a SIP peer, a
     /// trunk, or the `Local/<member>` half of a queue or ring group, answered only when the member
@@ -135,25 +139,28 @@ public struct CallLegResolver: Sendable {
     /// with a calling channel and no `dstchannel` was answered by an application (voicemail,
     /// playback, an IVR, a post-dial `Hangup`); a source that gives no channels at all (an exported
     /// list of calls) is taken at its word.
-    static func reachesPerson(_ leg: CallLeg) -> Bool {
+    static func reachesPerson(_ leg: CallLegBytes) -> Bool {
         if leg.channel.isEmpty && leg.dstChannel.isEmpty { return true }
         return !leg.dstChannel.isEmpty
     }
 
+    /// ``resolve(_:)-(CallLegBytes)`` for an owned leg.
+    public func resolve(_ leg: CallLeg) -> Resolved { leg.withBytes { resolve($0) } }
+
     /// Resolves a leg. A hidden or non-numeric caller on an inbound context is treated as external.
     /// In a row whose calling channel is `Local/` (a queue or ring-group member being rung, the
     /// `;2` half), the caller is `src` — the member is the callee, in `dstchannel`.
-    public func resolve(_ leg: CallLeg) -> Resolved {
-        var caller = party(number: leg.src, channel: Self.isLocal(leg.channel) ? "" : leg.channel)
+    public func resolve(_ leg: CallLegBytes) -> Resolved {
+        var caller = party(number: leg.src, channel: Self.isLocal(leg.channel) ? Self.noBytes : leg.channel)
         var callee: Party
-        if !leg.answeredBy.isEmpty, let rep = extensions[leg.answeredBy] {
-            callee = Party(kind: .rep, repID: rep, raw: leg.answeredBy, e164: nil, unmatchedExtension: false)
+        if !leg.answeredBy.isEmpty, let rep = extensions[CallLegBytes.text(leg.answeredBy)] {
+            callee = Party(kind: .rep, repID: rep, raw: CallLegBytes.text(leg.answeredBy), e164: nil, unmatchedExtension: false)
         } else if !leg.did.isEmpty && leg.dstChannel.isEmpty {
-            callee = party(number: leg.did, channel: "")
+            callee = party(number: leg.did, channel: Self.noBytes)
         } else {
             callee = party(number: leg.dst, channel: leg.dstChannel)
             if callee.kind != .rep && !leg.did.isEmpty {
-                let byDID = party(number: leg.did, channel: "")
+                let byDID = party(number: leg.did, channel: Self.noBytes)
                 if byDID.kind == .rep { callee = byDID }
             }
         }
@@ -166,12 +173,12 @@ public struct CallLegResolver: Sendable {
             direction = declared
             switch declared {
             case .inbound:
-                if caller.kind != .external { caller = Party(kind: .external, repID: nil, raw: leg.src,
-                                                             e164: normalizer.normalize(leg.src).e164,
+                if caller.kind != .external { caller = Party(kind: .external, repID: nil, raw: CallLegBytes.text(leg.src),
+                                                             e164: normalizer.normalize(CallLegBytes.text(leg.src)).e164,
                                                              unmatchedExtension: false) }
             case .outbound:
-                if callee.kind != .external { callee = Party(kind: .external, repID: nil, raw: leg.dst,
-                                                             e164: normalizer.normalize(leg.dst).e164,
+                if callee.kind != .external { callee = Party(kind: .external, repID: nil, raw: CallLegBytes.text(leg.dst),
+                                                             e164: normalizer.normalize(CallLegBytes.text(leg.dst)).e164,
                                                              unmatchedExtension: false) }
             case .internal: break
             }
