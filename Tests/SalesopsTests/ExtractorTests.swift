@@ -31,6 +31,28 @@ final class AsteriskCDRExtractorTests: XCTestCase {
         XCTAssertEqual(leg.position, SourcePosition(file: "input/cdr_csv_16_columns.csv", line: 1))
     }
 
+    /// The identity hash is stored (`leg_hash`): a row read again, by any path, must hash as before.
+    /// The values are the FNV-1a of the fields' text as the first warehouses stored them.
+    func testIdentityHashIsTheStoredOneFromBytesAndFromText() throws {
+        let (byChannel, _) = try extract("cdr_csv_16_columns.csv")
+        XCTAssertEqual(byChannel.legs.first?.identityHash, -659_250_139_012_419_330)
+        let (byLinkedID, _) = try extract("cdr_csv_21_columns.csv")
+        XCTAssertEqual(byLinkedID.legs.first?.identityHash, -8_333_884_221_716_570_868)
+        // A byte that is not UTF-8 hashes as the text a CallLeg holds (repaired to U+FFFD).
+        let src: [UInt8] = [0x38, 0xC0, 0x39]
+        let dst: [UInt8] = Array("101".utf8)
+        try src.withUnsafeBufferPointer { src in
+            try dst.withUnsafeBufferPointer { dst in
+                let bytes = CallLegBytes(position: SourcePosition(file: "f", line: 1), source: "pbx", src: src, dst: dst,
+                                         start: start, duration: 10, billsec: 5, disposition: .answered)
+                XCTAssertEqual(bytes.callKey, "8\u{FFFD}9@\(start)")
+                XCTAssertEqual(bytes.identityHash, -7_922_119_229_033_911_154)
+                XCTAssertEqual(CallLeg(bytes).identityHash, bytes.identityHash)
+                XCTAssertEqual(try XCTUnwrap(CallLeg(bytes).src), "8\u{FFFD}9")
+            }
+        }
+    }
+
     func testEighteenColumnsCarryUniqueIDAndUserfield() throws {
         let (sink, _) = try extract("cdr_csv_18_columns.csv")
         let leg = try XCTUnwrap(sink.legs.first)
