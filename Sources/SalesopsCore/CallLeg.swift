@@ -193,40 +193,59 @@ public struct CallLegBytes {
     /// uniqueid, sequence, channels, start, numbers, duration and billsec (of each text as `CallLeg`
     /// holds it: invalid UTF-8 hashes as its repaired text, so both forms hash alike).
     public var identityHash: Int64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mixBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
-            for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
-        }
-        func mix(_ bytes: UnsafeBufferPointer<UInt8>, end: Bool = true) {
-            if TextDecoding.isASCII(bytes) {
-                mixBytes(bytes)
-            } else {
-                var repaired = Self.text(bytes)
-                repaired.withUTF8(mixBytes)
-            }
-            if end { h = (h ^ 0x1F) &* 0x0000_0100_0000_01b3 }
-        }
-        func mix(_ value: Int64) {
-            var v = UInt64(bitPattern: value)
-            for _ in 0..<8 {
-                h = (h ^ (v & 0xFF)) &* 0x0000_0100_0000_01b3
-                v >>= 8
-            }
-        }
+        var h = FNV1a()
         if !linkedID.isEmpty {
-            mix(linkedID)
+            h.mix(text: linkedID)
         } else if !uniqueID.isEmpty {
-            mix(uniqueID)
+            h.mix(text: uniqueID)
         } else {
             // "<channel or src>@<start>"
-            mix(channel.isEmpty ? src : channel, end: false)
+            h.mix(text: channel.isEmpty ? src : channel, end: false)
             var key = "@\(start)"
-            key.withUTF8(mixBytes)
-            h = (h ^ 0x1F) &* 0x0000_0100_0000_01b3
+            key.withUTF8 { h.mix(bytes: $0) }
+            h.endField()
         }
-        mix(uniqueID); mix(Int64(sequence ?? -1)); mix(channel); mix(dstChannel)
-        mix(start); mix(src); mix(dst); mix(Int64(duration)); mix(Int64(billsec))
-        return Int64(bitPattern: h)
+        h.mix(text: uniqueID); h.mix(Int64(sequence ?? -1)); h.mix(text: channel); h.mix(text: dstChannel)
+        h.mix(start); h.mix(text: src); h.mix(text: dst); h.mix(Int64(duration)); h.mix(Int64(billsec))
+        return Int64(bitPattern: h.value)
+    }
+}
+
+/// 64-bit FNV-1a over a row's fields: text as `CallLeg` holds it (invalid UTF-8 repaired) followed by
+/// 0x1F, integers as 8 little-endian bytes. (A struct, not a captured variable: no run-time
+/// exclusivity check per field.)
+struct FNV1a {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    @inline(__always)
+    mutating func mix(bytes: UnsafeBufferPointer<UInt8>) {
+        var h = value
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        value = h
+    }
+
+    @inline(__always)
+    mutating func endField() { value = (value ^ 0x1F) &* 0x0000_0100_0000_01b3 }
+
+    mutating func mix(text bytes: UnsafeBufferPointer<UInt8>, end: Bool = true) {
+        if TextDecoding.isASCII(bytes) {
+            mix(bytes: bytes)
+        } else {
+            var repaired = CallLegBytes.text(bytes)
+            repaired.withUTF8 { mix(bytes: $0) }
+        }
+        if end { endField() }
+    }
+
+    @inline(__always)
+    mutating func mix(_ integer: Int64) {
+        var h = value
+        var v = UInt64(bitPattern: integer)
+        for _ in 0..<8 {
+            h = (h ^ (v & 0xFF)) &* 0x0000_0100_0000_01b3
+            v >>= 8
+        }
+        value = h
     }
 }
 

@@ -155,10 +155,35 @@ public enum CallLegsJSON {
     /// `source`, replacing the contents of `out`.
     public static func encode(_ legs: [CallLegFacts], file: String, source: String, into out: Buffer) {
         out.reset()
-        // Within one leg's array: values written so far, and `null`s held back until a value follows.
+        out.append(UInt8(ascii: "["))
+        for (i, leg) in legs.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "["))
+            var fields = LegFields(out: out)
+            fields.int(Int64(leg.position.line)); fields.int(leg.runID); fields.int(leg.legHash)
+            fields.int(leg.sequence.map(Int64.init)); fields.int(leg.start); fields.int(Int64(leg.duration))
+            fields.int(Int64(leg.billsec))
+            fields.code(leg.disposition.json); fields.code(leg.direction.json)
+            fields.code(leg.callerKind.json); fields.code(leg.calleeKind.json)
+            fields.text(leg.callerRep); fields.text(leg.calleeRep); fields.text(leg.externalRaw); fields.text(leg.externalE164)
+            fields.text(leg.position.file == file ? nil : leg.position.file)
+            fields.text(leg.source == source ? nil : leg.source)
+            fields.text(leg.unmatched)
+            fields.int(leg.reachesPerson ? nil : 1)   // absent (legs stored before it existed, too): reaches a person
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// One leg's array being written: values so far, and `null`s held back until a value follows
+    /// (trailing `null`s are left out). A struct, not captured variables: no run-time exclusivity
+    /// check per field.
+    struct LegFields {
+        let out: Buffer
         var count = 0
         var heldNulls = 0
-        func separate() {
+
+        mutating func separate() {
             for _ in 0..<heldNulls {
                 if count > 0 { out.append(UInt8(ascii: ",")) }
                 out.append("null")
@@ -168,38 +193,23 @@ public enum CallLegsJSON {
             if count > 0 { out.append(UInt8(ascii: ",")) }
             count += 1
         }
-        func int(_ value: Int64?) {
+
+        mutating func int(_ value: Int64?) {
             guard let value else { heldNulls += 1; return }
             separate()
             out.append(decimal: value)
         }
-        func text(_ value: String?) {
+
+        mutating func text(_ value: String?) {
             guard let value else { heldNulls += 1; return }
             separate()
             out.append(jsonString: value)
         }
-        func code(_ literal: StaticString) {
+
+        mutating func code(_ literal: StaticString) {
             separate()
             out.append(literal)
         }
-        out.append(UInt8(ascii: "["))
-        for (i, leg) in legs.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "["))
-            count = 0
-            heldNulls = 0
-            int(Int64(leg.position.line)); int(leg.runID); int(leg.legHash); int(leg.sequence.map(Int64.init))
-            int(leg.start); int(Int64(leg.duration)); int(Int64(leg.billsec))
-            code(leg.disposition.json); code(leg.direction.json)
-            code(leg.callerKind.json); code(leg.calleeKind.json)
-            text(leg.callerRep); text(leg.calleeRep); text(leg.externalRaw); text(leg.externalE164)
-            text(leg.position.file == file ? nil : leg.position.file)
-            text(leg.source == source ? nil : leg.source)
-            text(leg.unmatched)
-            int(leg.reachesPerson ? nil : 1)   // absent (legs stored before it existed, too): reaches a person
-            out.append(UInt8(ascii: "]"))
-        }
-        out.append(UInt8(ascii: "]"))
     }
 
     static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

@@ -5,11 +5,11 @@ import SalesopsCore
 public struct CallLegResolver: Sendable {
     let normalizer: PhoneNormalizer
     /// Extension or SIP peer name → rep id.
-    let extensions: [String: String]
+    let extensions: ByteKeyMap
     /// DID (as written and in E.164) → rep id.
-    let dids: [String: String]
-    /// Company numbers owned by no rep (as written and in E.164).
-    let companyNumbers: Set<String>
+    let dids: ByteKeyMap
+    /// Company numbers owned by no rep (as written and in E.164), each mapped to itself.
+    let companyNumbers: ByteKeyMap
 
     public init(config: ProjectConfig) {
         let normalizer = PhoneNormalizer(maxExtensionDigits: config.company.maxExtensionDigits)
@@ -25,14 +25,14 @@ public struct CallLegResolver: Sendable {
                 if let e164 = normalizer.normalize(did).e164 { dids[e164] = rep.id }
             }
         }
-        self.extensions = extensions
-        self.dids = dids
-        var company = Set<String>()
+        self.extensions = ByteKeyMap(extensions)
+        self.dids = ByteKeyMap(dids)
+        var company: [String: String] = [:]
         for number in config.company.companyNumbers {
-            company.insert(number)
-            if let e164 = normalizer.normalize(number).e164 { company.insert(e164) }
+            company[number] = number
+            if let e164 = normalizer.normalize(number).e164 { company[e164] = e164 }
         }
-        companyNumbers = company
+        companyNumbers = ByteKeyMap(company)
     }
 
     /// One end of a leg after resolution.
@@ -93,32 +93,32 @@ public struct CallLegResolver: Sendable {
     static let noBytes = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
 
     func party(number: UnsafeBufferPointer<UInt8>, channel: UnsafeBufferPointer<UInt8>) -> Party {
-        let peer = channel.isEmpty ? "" : CallLegBytes.text(Self.peer(ofChannel: channel))
-        if let rep = extensions[peer] {
-            return Party(kind: .rep, repID: rep, raw: peer, e164: nil, unmatchedExtension: false)
+        let peer = channel.isEmpty ? Self.noBytes : Self.peer(ofChannel: channel)
+        if let rep = extensions[bytes: peer] {
+            return Party(kind: .rep, repID: rep, raw: CallLegBytes.text(peer), e164: nil, unmatchedExtension: false)
+        }
+        if let rep = extensions[bytes: number] {
+            return Party(kind: .rep, repID: rep, raw: CallLegBytes.text(number), e164: nil, unmatchedExtension: false)
         }
         let text = CallLegBytes.text(number)
-        if let rep = extensions[text] {
-            return Party(kind: .rep, repID: rep, raw: text, e164: nil, unmatchedExtension: false)
-        }
         // (text that is not ASCII is normalised as decoded, invalid bytes repaired, as an owned leg's)
         let parsed = TextDecoding.isASCII(number) ? normalizer.normalize(utf8: number) : normalizer.normalize(text)
         switch parsed {
         case let .extension(ext):
             return Party(kind: .company, repID: nil, raw: ext, e164: nil, unmatchedExtension: true)
         case let .e164(e164):
-            if let rep = dids[text] ?? dids[e164] {
+            if let rep = dids[bytes: number] ?? dids[e164] {
                 return Party(kind: .rep, repID: rep, raw: text, e164: e164, unmatchedExtension: false)
             }
-            if companyNumbers.contains(text) || companyNumbers.contains(e164) {
+            if companyNumbers[bytes: number] != nil || companyNumbers[e164] != nil {
                 return Party(kind: .company, repID: nil, raw: text, e164: e164, unmatchedExtension: false)
             }
             return Party(kind: .external, repID: nil, raw: text, e164: e164, unmatchedExtension: false)
         case .local, .unknown:
-            if let rep = dids[text] {
+            if let rep = dids[bytes: number] {
                 return Party(kind: .rep, repID: rep, raw: text, e164: nil, unmatchedExtension: false)
             }
-            if companyNumbers.contains(text) {
+            if companyNumbers[bytes: number] != nil {
                 return Party(kind: .company, repID: nil, raw: text, e164: nil, unmatchedExtension: false)
             }
             if case .unknown = parsed, number.isEmpty || number.contains(where: { $0 > 0x39 }) {
@@ -153,7 +153,7 @@ public struct CallLegResolver: Sendable {
     public func resolve(_ leg: CallLegBytes) -> Resolved {
         var caller = party(number: leg.src, channel: Self.isLocal(leg.channel) ? Self.noBytes : leg.channel)
         var callee: Party
-        if !leg.answeredBy.isEmpty, let rep = extensions[CallLegBytes.text(leg.answeredBy)] {
+        if !leg.answeredBy.isEmpty, let rep = extensions[bytes: leg.answeredBy] {
             callee = Party(kind: .rep, repID: rep, raw: CallLegBytes.text(leg.answeredBy), e164: nil, unmatchedExtension: false)
         } else if !leg.did.isEmpty && leg.dstChannel.isEmpty {
             callee = party(number: leg.did, channel: Self.noBytes)
