@@ -890,6 +890,5 @@ public enum Migrations {
     /// built after it.
     public static let bulkIndexes = [
         ("calls_client", "CREATE INDEX IF NOT EXISTS calls_client ON calls(client_phone, start_epoch)"),
-        ("calls_daily", "CREATE INDEX IF NOT EXISTS calls_daily ON calls(local_date, rep_id, direction, disposition, is_effective, talk_secs)"),
     ]
 }
