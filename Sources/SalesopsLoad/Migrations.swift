@@ -18,6 +18,7 @@ public enum Migrations {
         ("012_models", models),
         ("013_models_complete", modelsComplete),
         ("014_worktime", worktime),
+        ("015_missed_call_indexes", missedCallIndexes),
     ]
 
     /// Repairs of warehouses made by early commits of main, whose migration 001 differed from the
@@ -304,6 +305,14 @@ public enum Migrations {
     ALTER TABLE rep_daily ADD COLUMN work_mins INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE rep_daily ADD COLUMN field_mins INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE as_of_context ADD COLUMN as_of_time INTEGER;
+    """
+
+    /// Missed calls are rebuilt per client number: the calls that may be missed ones and the missed
+    /// calls are found by number, not by scanning every call (a year of calls is 12 million rows).
+    static let missedCallIndexes = """
+    CREATE INDEX IF NOT EXISTS calls_missed ON calls(client_phone, start_epoch)
+        WHERE direction = 'inbound' AND disposition != 'answered';
+    CREATE INDEX IF NOT EXISTS missed_calls_phone ON missed_calls(client_phone);
     """
 
     /// Facts are history: a file read whole again (rewritten, truncated, a new log under the old name)
@@ -890,5 +899,9 @@ public enum Migrations {
     /// built after it.
     public static let bulkIndexes = [
         ("calls_client", "CREATE INDEX IF NOT EXISTS calls_client ON calls(client_phone, start_epoch)"),
+        ("calls_missed", """
+            CREATE INDEX IF NOT EXISTS calls_missed ON calls(client_phone, start_epoch)
+                WHERE direction = 'inbound' AND disposition != 'answered'
+            """),
     ]
 }

@@ -24,27 +24,35 @@ enum ProcessModels {
     static let missedCalls = Model("missed_calls", .table,
                                    grain: "one row per missed inbound call, with its first callback",
                                    dependsOn: ["calls", "settings", "model_phones"], sql: """
-        -- Rebuilt for the client numbers in model_phones ('' stands for calls without a number). The
-        -- callback is the first later outbound call to the number (any outcome) or answered inbound call
-        -- from it; the window is compared in seconds (60 min 0 s is in time, 60 min 1 s is not);
-        -- callback_mins is floored, for display only.
-        DELETE FROM missed_calls WHERE COALESCE(client_phone, '') IN (SELECT phone FROM model_phones)
-            OR NOT EXISTS (SELECT 1 FROM calls c WHERE c.call_id = missed_calls.call_id);
+        -- Rebuilt for the client numbers in model_phones ('' stands for calls without a number), read
+        -- by number through the indexes (the calls of the numbers, not every call). The callback is the
+        -- first later outbound call to the number (any outcome) or answered inbound call from it; the
+        -- window is compared in seconds (60 min 0 s is in time, 60 min 1 s is not); callback_mins is
+        -- floored, for display only. The row of a call whose number changed goes with the call's new
+        -- number; a call that is deleted (regrouping) takes its row with it.
+        DELETE FROM missed_calls WHERE client_phone IN (SELECT phone FROM model_phones)
+            OR (client_phone IS NULL AND EXISTS (SELECT 1 FROM model_phones WHERE phone = ''))
+            OR call_id IN (SELECT c.call_id FROM model_phones p CROSS JOIN calls c ON c.client_phone = p.phone);
         INSERT INTO missed_calls(call_id, rep_id, client_phone, raw_number, missed_at, local_date,
             callback_call_id, callback_at, callback_mins, within_window, src_file, src_line)
+        WITH missed AS (
+            SELECT m.* FROM model_phones p CROSS JOIN calls m ON m.client_phone = p.phone
+            WHERE m.direction = 'inbound' AND m.disposition != 'answered'
+            UNION ALL
+            SELECT m.* FROM calls m
+            WHERE m.client_phone IS NULL AND m.direction = 'inbound' AND m.disposition != 'answered'
+              AND EXISTS (SELECT 1 FROM model_phones WHERE phone = ''))
         SELECT m.call_id, m.rep_id, m.client_phone, m.raw_number, m.started_at, m.local_date,
                cb.call_id, cb.started_at, (cb.start_epoch - m.start_epoch) / 60,
                COALESCE(cb.start_epoch - m.start_epoch
                         <= (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'callback_window_mins') * 60, 0),
                m.src_file, m.src_line
-        FROM calls m
+        FROM missed m
         LEFT JOIN calls cb ON cb.call_id = (
             SELECT c.call_id FROM calls c
             WHERE c.client_phone = m.client_phone AND c.start_epoch > m.start_epoch
               AND (c.direction = 'outbound' OR (c.direction = 'inbound' AND c.disposition = 'answered'))
-            ORDER BY c.start_epoch, c.call_id LIMIT 1)
-        WHERE m.direction = 'inbound' AND m.disposition != 'answered'
-          AND COALESCE(m.client_phone, '') IN (SELECT phone FROM model_phones);
+            ORDER BY c.start_epoch, c.call_id LIMIT 1);
         """)
 
     static let crmOwners = Model("crm_owners", .table,
