@@ -67,7 +67,7 @@ public final class CallLegLoader: CallLegSink, SourceLoader {
             return reject(Reject(position: leg.position, reason: times.problem("the start time", epoch: leg.start) ?? "",
                                  raw: "uniqueid \(text(leg.uniqueID)), src \(text(leg.src)), dst \(text(leg.dst))"))
         }
-        // (an implausible answer time would be no answer time: no fact reads it)
+        // An implausible answer time needs no repair here: no fact reads the answer time.
         var facts = resolver.resolve(leg).facts
         if let store {
             facts.runID = store.runID
