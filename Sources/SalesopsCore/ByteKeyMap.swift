@@ -31,13 +31,12 @@ public struct ByteKeyMap: Sendable {
         }
     }
 
-    public var count: Int { entries.count }
-
+    /// FNV-1a of the bytes, its high bits folded into the low ones the slots are chosen by.
     @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
-        return h ^ (h >> 29)
+        var h = FNV1a()
+        h.mix(bytes: bytes)
+        return h.value ^ (h.value >> 29)
     }
 
     /// The value of the key whose UTF-8 bytes are `bytes`.

@@ -32,8 +32,8 @@ extension Warehouse {
     public func createBulkIndexes() throws {
         // Each sorting thread keeps up to the page cache's size in memory: half of it keeps the build
         // within the run's memory (it spills to a temporary file beyond that).
-        try db.execute("PRAGMA cache_size = -4096")
-        defer { try? db.execute("PRAGMA cache_size = -8192") }
+        try db.execute("PRAGMA cache_size = -\(Self.pageCacheKiB / 2)")
+        defer { try? db.execute("PRAGMA cache_size = -\(Self.pageCacheKiB)") }
         for (_, sql) in Migrations.bulkIndexes { try db.execute(sql) }
     }
 
