@@ -19,6 +19,7 @@ public enum Migrations {
         ("013_models_complete", modelsComplete),
         ("014_worktime", worktime),
         ("015_lookup_indexes", lookupIndexes),
+        ("016_file_stat", fileStat),
     ]
 
     /// Repairs of warehouses made by early commits of main, whose migration 001 differed from the
@@ -318,6 +319,15 @@ public enum Migrations {
         WHERE direction = 'inbound' AND disposition != 'answered';
     CREATE INDEX IF NOT EXISTS missed_calls_phone ON missed_calls(client_phone);
     CREATE INDEX IF NOT EXISTS deals_lead ON deals(lead_id);
+    """
+
+    /// What lets a night know its files without reading them again: a file whose stat is as recorded
+    /// is the version loaded, and a log grown past its resume offset — its first and last 64 KiB
+    /// before that offset unchanged — is hashed on from the SHA-256 state saved there.
+    static let fileStat = """
+    ALTER TABLE etl_files ADD COLUMN stat_key TEXT;              -- device:inode:size:mtime_ns:ctime_ns when hashed (device:inode only if just written)
+    ALTER TABLE etl_files ADD COLUMN resume_state TEXT;          -- SHA-256 state after the first resume_offset bytes (hex)
+    ALTER TABLE etl_files ADD COLUMN resume_sample_sha256 TEXT;  -- SHA-256 of the first and the last 64 KiB before resume_offset
     """
 
     static let unmatchedLegIdentity = """

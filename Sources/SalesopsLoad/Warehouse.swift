@@ -266,6 +266,24 @@ public final class Warehouse {
         public var resume: ResumePoint?
         /// SHA-256 of the bytes before the resume offset.
         public var resumeSHA256: String?
+        /// The file's stat key when it was hashed (`InputFiles.FileStat.key`), if recorded.
+        public var statKey: String? = nil
+        /// The SHA-256 state after the bytes before the resume offset (hex), and the hash of the first
+        /// and last 64 KiB before it: a file grown from this version is hashed on from there.
+        public var resumeState: String? = nil
+        public var resumeSample: String? = nil
+
+        public init(path: String, sha256: String, bytes: Int64, resume: ResumePoint? = nil, resumeSHA256: String? = nil,
+                    statKey: String? = nil, resumeState: String? = nil, resumeSample: String? = nil) {
+            self.path = path
+            self.sha256 = sha256
+            self.bytes = bytes
+            self.resume = resume
+            self.resumeSHA256 = resumeSHA256
+            self.statKey = statKey
+            self.resumeState = resumeState
+            self.resumeSample = resumeSample
+        }
     }
 
     /// The newest version of `path` loaded, if any.
@@ -282,35 +300,46 @@ public final class Warehouse {
     /// rotated and compressed after more lines were appended to it continues its last loaded version).
     public func resumableVersions(source: String) throws -> [FileVersion] {
         try db.query("""
-            SELECT path, sha256, bytes, resume_offset, resume_line, resume_sha256 FROM etl_files f
+            SELECT \(Self.versionColumns) FROM etl_files f
             WHERE source = ?1 AND resume_offset IS NOT NULL AND resume_sha256 IS NOT NULL
               AND rowid = (SELECT g.rowid FROM etl_files g WHERE g.path = f.path ORDER BY g.run_id DESC, g.rowid DESC LIMIT 1)
             ORDER BY path
-            """, [.text(source)]).map { r in
-            FileVersion(path: r[0].string ?? "", sha256: r[1].string ?? "", bytes: Int64(r[2].int ?? 0),
-                        resume: ResumePoint(offset: Int64(r[3].int ?? 0), line: r[4].int ?? 0), resumeSHA256: r[5].string)
-        }
+            """, [.text(source)]).map(Self.fileVersion)
     }
 
-    private func version(_ filter: String, _ args: [SQLValue]) throws -> FileVersion? {
-        guard let r = try db.query("""
-            SELECT path, sha256, bytes, resume_offset, resume_line, resume_sha256 FROM etl_files \(filter)
-            """, args).first else { return nil }
+    private static let versionColumns =
+        "path, sha256, bytes, resume_offset, resume_line, resume_sha256, stat_key, resume_state, resume_sample_sha256"
+
+    private static func fileVersion(_ r: [SQLValue]) -> FileVersion {
         var resume: ResumePoint?
         if let offset = r[3].int, let line = r[4].int { resume = ResumePoint(offset: Int64(offset), line: line) }
         return FileVersion(path: r[0].string ?? "", sha256: r[1].string ?? "", bytes: Int64(r[2].int ?? 0),
-                           resume: resume, resumeSHA256: r[5].string)
+                           resume: resume, resumeSHA256: r[5].string, statKey: r[6].string, resumeState: r[7].string,
+                           resumeSample: r[8].string)
+    }
+
+    private func version(_ filter: String, _ args: [SQLValue]) throws -> FileVersion? {
+        try db.query("SELECT \(Self.versionColumns) FROM etl_files \(filter)", args).first.map(Self.fileVersion)
     }
 
     /// Records a loaded file version and where a grown version of it may be read on from.
-    public func recordFile(path: String, sha256: String, bytes: Int64, rows: Int, source: String, runID: Int64,
-                           resume: ResumePoint?, resumeSHA256: String?) throws {
+    public func recordFile(_ version: FileVersion, rows: Int, source: String, runID: Int64) throws {
+        func text(_ value: String?) -> SQLValue { value.map(SQLValue.text) ?? .null }
         try db.run("""
             INSERT OR REPLACE INTO etl_files(path, sha256, bytes, rows, source, run_id, resume_offset, resume_line,
-                                             resume_sha256) VALUES (?,?,?,?,?,?,?,?,?)
-            """, [.text(path), .text(sha256), .integer(bytes), .integer(Int64(rows)), .text(source), .integer(runID),
-                  resume.map { .integer($0.offset) } ?? .null, resume.map { .integer(Int64($0.line)) } ?? .null,
-                  resumeSHA256.map(SQLValue.text) ?? .null])
+                                             resume_sha256, stat_key, resume_state, resume_sample_sha256)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+            """, [.text(version.path), .text(version.sha256), .integer(version.bytes), .integer(Int64(rows)), .text(source),
+                  .integer(runID), version.resume.map { .integer($0.offset) } ?? .null,
+                  version.resume.map { .integer(Int64($0.line)) } ?? .null, text(version.resumeSHA256),
+                  text(version.statKey), text(version.resumeState), text(version.resumeSample)])
+    }
+
+    /// Notes the stat key of a loaded version hashed again and found unchanged (its times changed, say
+    /// by `touch`), so the next night knows it without reading it.
+    public func noteStatKey(path: String, sha256: String, statKey: String) throws {
+        try db.run("UPDATE etl_files SET stat_key = ?3 WHERE path = ?1 AND sha256 = ?2 AND stat_key IS NOT ?3",
+                   [.text(path), .text(sha256), .text(statKey)])
     }
 
     /// Records a finding about an input file.

@@ -20,6 +20,12 @@ struct FileLedger {
         try warehouse.lastVersion(path: path)
     }
 
+    /// What fingerprinting may take from a path's last loaded version instead of reading the file.
+    static func known(_ v: Warehouse.FileVersion?) -> InputFiles.KnownVersion? {
+        v.map { InputFiles.KnownVersion(sha256: $0.sha256, bytes: $0.bytes, statKey: $0.statKey, resumeOffset: $0.resume?.offset,
+                                        resumeSHA256: $0.resumeSHA256, resumeState: $0.resumeState, resumeSample: $0.resumeSample) }
+    }
+
     /// The prefix lengths to hash while fingerprinting a file of a source: where its own last version
     /// and every other resumable version of the source may be read on from.
     static func prefixLengths(previous: Warehouse.FileVersion?, others: [Warehouse.FileVersion]) -> Set<Int64> {
@@ -61,11 +67,17 @@ struct FileLedger {
     /// natural keys; nothing it gave before is forgotten (only `run --forget FILE` does that).
     func prepareRead(_ file: InputFile, source: String, previous: Warehouse.FileVersion?,
                      others: [Warehouse.FileVersion], canResume: Bool) throws -> FilePlan {
-        if try warehouse.isLoaded(path: file.displayPath, sha256: file.sha256) { return .skip("already loaded") }
+        if try warehouse.isLoaded(path: file.displayPath, sha256: file.sha256) {
+            if file.hashing == .unchanged { return .skip("already loaded (unchanged since)") }
+            if let key = file.statKey { try warehouse.noteStatKey(path: file.displayPath, sha256: file.sha256, statKey: key) }
+            return .skip("already loaded")
+        }
         if let other = try warehouse.version(withContent: file.sha256) {
             // A rotated log: the same bytes were loaded under another name. Remember this name too.
-            try warehouse.recordFile(path: file.displayPath, sha256: file.sha256, bytes: file.bytes, rows: 0,
-                                     source: source, runID: runID, resume: other.resume, resumeSHA256: other.resumeSHA256)
+            var copy = other
+            copy.path = file.displayPath
+            copy.statKey = file.statKey
+            try warehouse.recordFile(copy, rows: 0, source: source, runID: runID)
             return .skip("same content already loaded from \(other.path)")
         }
         if canResume, let from = Self.grownFrom(file, previous: previous, others: others), let point = from.resume {
@@ -77,10 +89,13 @@ struct FileLedger {
     func record(_ file: InputFile, source: String, result: ExtractResult) throws {
         // Normally the file ends with a complete line and the resume point is its end; a file whose last
         // line is still being written resumes at that line, so it is read again once complete.
-        let resumeSHA = result.resume.offset == file.bytes ? file.sha256
-            : try InputFiles.sha256(path: file.path, length: result.resume.offset)
-        try warehouse.recordFile(path: file.displayPath, sha256: file.sha256, bytes: file.bytes, rows: result.rows,
-                                 source: source, runID: runID, resume: result.resume, resumeSHA256: resumeSHA)
+        // The hash state there lets the next night hash only what is appended.
+        let prefix = try InputFiles.prefix(of: file, length: result.resume.offset)
+        let sample = try InputFiles.sampleSHA256(path: file.path, length: result.resume.offset)
+        try warehouse.recordFile(Warehouse.FileVersion(path: file.displayPath, sha256: file.sha256, bytes: file.bytes,
+                                                       resume: result.resume, resumeSHA256: prefix.sha256, statKey: file.statKey,
+                                                       resumeState: prefix.state, resumeSample: sample),
+                                 rows: result.rows, source: source, runID: runID)
         for warning in result.warnings {
             try warehouse.recordNote(runID: runID, source: source, file: file.displayPath, message: warning)
         }

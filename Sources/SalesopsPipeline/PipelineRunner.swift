@@ -325,7 +325,8 @@ public struct PipelineRunner {
                 let previous = try ledger?.lastVersion(path: display)
                 let cuts = sink.supportsResume ? FileLedger.prefixLengths(previous: previous, others: resumable) : []
                 do {
-                    files.append((try InputFiles.fingerprint(path: path, projectDir: projectDir, prefixLengths: cuts), previous))
+                    files.append((try InputFiles.fingerprint(path: path, projectDir: projectDir, prefixLengths: cuts,
+                                                              known: FileLedger.known(previous)), previous))
                 } catch let error as SalesopsError where error.code == .input {
                     // One unreadable file (a damaged .gz, an I/O error) is a finding, not a failed night.
                     try unreadable(display, error.description, source: source.name, sink: sink, ledger: ledger)

@@ -72,6 +72,98 @@ final class FileHistoryTests: XCTestCase {
         XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM rejects"), [["0"]])
     }
 
+    /// What the ledger holds of the last loaded version of `path`, as the night's fingerprint reads it.
+    func known(_ project: TestProject, _ path: String = "input/pbx/Master.csv") throws -> InputFiles.KnownVersion {
+        let r = try XCTUnwrap(try project.rows("""
+            SELECT sha256, bytes, stat_key, resume_offset, resume_sha256, resume_state, resume_sample_sha256
+            FROM etl_files WHERE path = '\(path)' ORDER BY run_id DESC LIMIT 1
+            """).first)
+        func text(_ i: Int) -> String? { r[i] == "NULL" ? nil : r[i] }
+        return InputFiles.KnownVersion(sha256: r[0], bytes: Int64(r[1])!, statKey: text(2), resumeOffset: text(3).flatMap { Int64($0) },
+                                       resumeSHA256: text(4), resumeState: text(5), resumeSample: text(6))
+    }
+
+    /// A log the PBX appended to is the loaded version with lines after it: its first and last 64 KiB
+    /// before the resume offset are as they were, so its hash goes on from the state saved there (the
+    /// nightly run reads the new bytes only) and equals the hash of every byte; the night reads the new row.
+    func testALogAppendedToIsHashedOnFromTheStateSavedAtItsResumeOffset() throws {
+        let (project, master) = try masterProject()
+        defer { project.remove() }
+        try project.run()
+        let loaded = try known(project)
+        XCTAssertEqual(loaded.resumeOffset, loaded.bytes)
+        XCTAssertEqual(loaded.resumeSHA256, loaded.sha256)
+        XCTAssertEqual(loaded.statKey, FileStat(path: master.path)?.identity, "written just now: its times are not trusted")
+        try append(laterRow, to: master)
+        let grown = try InputFiles.fingerprint(path: master.path, projectDir: project.dir, prefixLengths: [loaded.bytes], known: loaded)
+        let whole = try InputFiles.fingerprint(path: master.path, projectDir: project.dir, prefixLengths: [loaded.bytes])
+        XCTAssertEqual(grown.hashing, .grown(offset: loaded.bytes, state: loaded.resumeState!))
+        XCTAssertEqual(whole.hashing, .read)
+        XCTAssertEqual(grown.sha256, whole.sha256)
+        XCTAssertEqual(grown.bytes, whole.bytes)
+        XCTAssertEqual(grown.prefixSHA256, whole.prefixSHA256)
+        XCTAssertEqual(grown.finalState, whole.finalState)
+
+        let night = try project.run()
+        XCTAssertEqual(night.stats.map(\.rowsRead), [1])
+        XCTAssertEqual(try project.rows("SELECT COUNT(*), SUM(is_effective) FROM calls"), [["3", "2"]])
+        let after = try known(project)
+        XCTAssertEqual(after.sha256, whole.sha256)
+        XCTAssertEqual(after.resumeState, whole.finalState)
+        XCTAssertEqual(after.resumeSample, try InputFiles.sampleSHA256(path: master.path, length: whole.bytes))
+    }
+
+    /// `copytruncate` empties the log in place (same inode) and the PBX fills it past the old resume
+    /// offset: its bytes before that offset are others, so it is hashed whole and read whole.
+    func testALogTruncatedInPlaceAndRefilledPastItsResumeOffsetIsReadWhole() throws {
+        let (project, master) = try masterProject()
+        defer { project.remove() }
+        try project.run()
+        let loaded = try known(project)
+        let inode = FileStat(path: master.path)?.inode
+        let refill = String(repeating: laterRow, count: 3)
+            .replacingOccurrences(of: "1762780200.52", with: "1762780500.60")
+        XCTAssertGreaterThan(Int64(refill.utf8.count), loaded.bytes)
+        try write(refill, to: master)
+        XCTAssertEqual(FileStat(path: master.path)?.inode, inode)
+        let file = try InputFiles.fingerprint(path: master.path, projectDir: project.dir, prefixLengths: [loaded.bytes], known: loaded)
+        XCTAssertEqual(file.hashing, .read)
+        XCTAssertNotEqual(file.prefixSHA256[loaded.bytes], loaded.resumeSHA256)
+        let night = try project.run()
+        XCTAssertEqual(night.stats.map(\.rowsRead), [3])
+        XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM calls"), [["3"]])
+    }
+
+    /// A file whose device, inode, size and times are those recorded when it was hashed — and was not
+    /// being written then — is the version loaded: known without reading a byte. A `touch` changes its
+    /// times: it is hashed again, found loaded, and its new key recorded.
+    func testAFileWhoseStatIsAsRecordedIsKnownWithoutReadingIt() throws {
+        let (project, master) = try masterProject()
+        defer { project.remove() }
+        try project.run()
+        let stat = try XCTUnwrap(FileStat(path: master.path))
+        let later = max(stat.modified, stat.changed) + 3_000_000_000   // hashed 3 s after the last write
+        var loaded = try known(project)
+        loaded.statKey = stat.key(hashedAt: later)
+        XCTAssertEqual(loaded.statKey, "\(stat.identity):\(stat.size):\(stat.modified):\(stat.changed)")
+        XCTAssertEqual(stat.key(hashedAt: later - 1_500_000_000), stat.identity, "written 1.5 s before: not trusted")
+        loaded.sha256 = String(repeating: "0", count: 64)   // what the ledger says, not what the bytes hash to
+        let same = try InputFiles.fingerprint(path: master.path, projectDir: project.dir, known: loaded, hashedAt: later)
+        XCTAssertEqual(same.hashing, .unchanged)
+        XCTAssertEqual(same.sha256, loaded.sha256)
+        XCTAssertEqual(same.bytes, loaded.bytes)
+
+        var times = [timespec(tv_sec: 1_700_000_000, tv_nsec: 0), timespec(tv_sec: 1_700_000_000, tv_nsec: 0)]
+        XCTAssertEqual(utimensat(AT_FDCWD, master.path, &times, 0), 0)
+        let touched = try InputFiles.fingerprint(path: master.path, projectDir: project.dir, known: loaded, hashedAt: later)
+        XCTAssertEqual(touched.hashing, .read)
+        XCTAssertNotEqual(touched.sha256, loaded.sha256)
+        let night = try project.run()
+        XCTAssertEqual(night.stats.map(\.rowsRead), [0])
+        XCTAssertEqual(night.stats.map(\.filesSkipped), [1])
+        XCTAssertEqual(try known(project).statKey, FileStat(path: master.path)?.identity, "touched just now: identity only")
+    }
+
     func testDeletedMasterCsvKeepsItsCalls() throws {
         let (project, master) = try masterProject()
         defer { project.remove() }
