@@ -59,9 +59,12 @@ enum AlertModels {
           AND (m.callback_at IS NULL OR m.callback_at > ctx.as_of_end)
         UNION ALL
         -- missed calls since the previous working day called back, but later than the window: medium
+        -- (found by their local dates, which the times imply, through the date index: the unary +
+        -- keeps SQLite from building a throw-away index on within_window each night instead)
         SELECT 'missed_no_callback', m.rep_id, 'medium', m.call_id, m.missed_at, NULL
         FROM missed_calls m, ctx
-        WHERE m.missed_at > ctx.since_end AND m.missed_at <= ctx.as_of_end AND m.within_window = 0
+        WHERE m.local_date > ctx.since_date AND m.local_date <= ctx.as_of
+          AND m.missed_at > ctx.since_end AND m.missed_at <= ctx.as_of_end AND +m.within_window = 0
           AND m.callback_at <= ctx.as_of_end
         UNION ALL
         -- stage skips entered since the previous working day

@@ -4,12 +4,15 @@ import SalesopsSQLite
 /// The derived call relations: `calls` (grouped while streaming, each with its legs; regrouped when
 /// a call's legs span runs or files), then the models (``Models``) in SQL.
 extension Warehouse {
-    /// Creates the run's scratch tables: dates whose daily rows must be rebuilt, calls to regroup, and
+    /// Creates the run's scratch tables: dates whose daily rows must be rebuilt, client numbers whose
+    /// missed calls must be, calls to regroup, and
     /// the later legs of calls already stored (set aside by ``CallWriter/insertNew(_:legs:source:)``).
     public func beginScratch() throws {
         try db.execute("""
             DROP TABLE IF EXISTS temp.touched_dates;
             CREATE TEMP TABLE touched_dates(local_date TEXT PRIMARY KEY);
+            DROP TABLE IF EXISTS temp.touched_phones;
+            CREATE TEMP TABLE touched_phones(client_phone TEXT PRIMARY KEY);
             DROP TABLE IF EXISTS temp.regroup_calls;
             CREATE TEMP TABLE regroup_calls(call_id TEXT PRIMARY KEY);
             DROP TABLE IF EXISTS temp.pending_calls;

@@ -9,11 +9,17 @@ public final class CallWriter {
     let setAside: SQLiteStatement
     let unmatched: SQLiteStatement
     let touch: SQLiteStatement
+    let touchPhone: SQLiteStatement
     let runID: Int64
     /// Local dates of the calls written, flushed to `temp.touched_dates` by ``flushTouchedDates()``.
     private var touched = Set<String>()
     /// The date last added to `touched`: calls come in time order, so most add none.
     private var lastTouched = ""
+    /// Whether the client numbers of the calls written are noted in `temp.touched_phones` (their missed
+    /// calls are rebuilt); not during a first load, which rebuilds every number's.
+    public var notesClientPhones = true
+    /// Client numbers of the calls written ('' for none), flushed to `temp.touched_phones` in batches.
+    private var phones = Set<String>()
 
     static let columns = """
         call_id, started_at, start_epoch, local_date, direction, rep_id, client_phone, raw_number, disposition,
@@ -39,6 +45,7 @@ public final class CallWriter {
             SELECT ?,?,?,?,?,?,?7 WHERE NOT EXISTS (SELECT 1 FROM unmatched_legs WHERE leg_hash = ?7)
             """)
         touch = try db.prepare("INSERT OR IGNORE INTO temp.touched_dates(local_date) VALUES (?)")
+        touchPhone = try db.prepare("INSERT OR IGNORE INTO temp.touched_phones(client_phone) VALUES (?)")
     }
 
     private func bind(_ s: SQLiteStatement, _ call: Call, legs: UnsafeBufferPointer<UInt8>, source: String) throws {
@@ -70,7 +77,7 @@ public final class CallWriter {
         try bind(insert, call, legs: legs, source: source)
         while try insert.step() {}
         if insert.changes > 0 {
-            noteTouched(call.localDate)
+            try noteTouched(call)
             return true
         }
         defer { setAside.reset() }
@@ -87,13 +94,22 @@ public final class CallWriter {
         defer { upsert.reset() }
         try bind(upsert, call, legs: legs, source: source)
         while try upsert.step() {}
-        noteTouched(call.localDate)
+        try noteTouched(call)
     }
 
-    private func noteTouched(_ date: String) {
-        guard date != lastTouched else { return }
-        touched.insert(date)
-        lastTouched = date
+    private func noteTouched(_ call: Call) throws {
+        if notesClientPhones {
+            phones.insert(call.clientPhone ?? "")
+            if phones.count >= 4096 { try flushPhones() }
+        }
+        guard call.localDate != lastTouched else { return }
+        touched.insert(call.localDate)
+        lastTouched = call.localDate
+    }
+
+    private func flushPhones() throws {
+        for phone in phones.sorted() { try touchPhone.run([.text(phone)]) }
+        phones.removeAll(keepingCapacity: true)
     }
 
     /// Records a leg whose company-side extension matched no rep (the `unmatched_numbers` view).
@@ -103,8 +119,10 @@ public final class CallWriter {
                            .integer(runID), .text(number), .integer(leg.start), .integer(leg.legHash)])
     }
 
-    /// Writes the local dates of the calls written so far to `temp.touched_dates`.
+    /// Writes the local dates and client numbers of the calls written so far to `temp.touched_dates`
+    /// and `temp.touched_phones`.
     public func flushTouchedDates() throws {
+        try flushPhones()
         for date in touched.sorted() { try touch.run([.text(date)]) }
         touched.removeAll()
         lastTouched = ""
@@ -116,5 +134,6 @@ public final class CallWriter {
         setAside.finalize()
         unmatched.finalize()
         touch.finalize()
+        touchPhone.finalize()
     }
 }

@@ -5,12 +5,18 @@ import SalesopsSQLite
 extension Warehouse {
     /// Builds the models after a load, in dependency order, for the as-of date: the per-source daily
     /// tables for the dates the run touched (every date when `allDates`), missed calls for the client
-    /// numbers of `runID`'s calls (every number when `allDates`), the CRM's models when it holds CRM
+    /// numbers of the calls it wrote (every number when `allDates`), the CRM's models when it holds CRM
     /// data, `rep_daily`, then `rep_period` and `alerts`.
-    public func buildModels(asOf: Int, clock: ZoneClock, allDates: Bool, runID: Int64) throws {
+    public func buildModels(asOf: Int, clock: ZoneClock, allDates: Bool) throws {
         modelSeconds = []
         func build(_ names: [String]) throws { try Models.build(names, db) { modelSeconds.append(($0, $1)) } }
-        try Models.install(db)
+        /// A step of the build that is not a model, timed like one (`run -v` lists both).
+        func step(_ name: String, _ body: () throws -> Void) throws {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            modelSeconds.append((name, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+        }
+        try step("(install views)") { try Models.install(db) }
         try setAsOf(asOf, clock: clock)
         try db.execute("DELETE FROM model_dates; DELETE FROM model_phones;")
         // A warehouse upgraded to the models has facts but no daily rows of them yet.
@@ -18,28 +24,27 @@ extension Warehouse {
             SELECT NOT EXISTS (SELECT 1 FROM rep_daily_calls) AND EXISTS (SELECT 1 FROM calls)
                 OR NOT EXISTS (SELECT 1 FROM rep_daily_mail) AND EXISTS (SELECT 1 FROM emails)
             """)?.int == 1
-        if allDates || unbuilt {
-            try db.execute("""
-                INSERT OR IGNORE INTO model_dates
-                SELECT local_date FROM rep_daily UNION SELECT local_date FROM calls UNION SELECT local_date FROM emails;
-                INSERT OR IGNORE INTO model_phones
-                SELECT COALESCE(client_phone, '') FROM calls WHERE direction = 'inbound' AND disposition != 'answered'
-                UNION SELECT COALESCE(client_phone, '') FROM missed_calls;
-                """)
-        } else {
-            try db.execute("INSERT OR IGNORE INTO model_dates SELECT local_date FROM temp.touched_dates")
-            // A new call may be the callback of an earlier miss of its number; calls without a number
-            // ('') are few and rebuilt each time.
-            try db.run("""
-                INSERT OR IGNORE INTO model_phones SELECT COALESCE(client_phone, '') FROM calls WHERE run_id = ?
-                UNION SELECT ''
-                """, [.integer(runID)])
+        try step("(dates to build)") {
+            if allDates || unbuilt {
+                try db.execute("""
+                    INSERT OR IGNORE INTO model_dates
+                    SELECT local_date FROM rep_daily UNION SELECT local_date FROM calls UNION SELECT local_date FROM emails;
+                    INSERT OR IGNORE INTO model_phones
+                    SELECT COALESCE(client_phone, '') FROM calls WHERE direction = 'inbound' AND disposition != 'answered'
+                    UNION SELECT COALESCE(client_phone, '') FROM missed_calls;
+                    """)
+            } else {
+                try db.execute("INSERT OR IGNORE INTO model_dates SELECT local_date FROM temp.touched_dates")
+                // A new call may be the callback of an earlier miss of its number; calls without a number
+                // ('') are few and rebuilt each time.
+                try db.execute("INSERT OR IGNORE INTO model_phones SELECT client_phone FROM temp.touched_phones UNION SELECT ''")
+            }
         }
         try build(["rep_daily_calls", "rep_daily_mail", "missed_calls"])
         if try hasCRMData() {
             try build(ProcessModels.crm)
             // The CRM is read whole each run: the dates whose CRM figures differ from what rep_daily holds.
-            try db.execute("""
+            try step("(CRM dates)") { try db.execute("""
                 INSERT OR IGNORE INTO model_dates
                 SELECT c.local_date FROM rep_daily_crm c
                 WHERE c.rep_id IS NOT NULL AND c.local_date IS NOT NULL
@@ -55,12 +60,12 @@ extension Warehouse {
                 WHERE d.meetings + d.meeting_mins + d.chats + d.leads_new + d.leads_junk + d.deals_won + d.revenue_won
                       + d.payments_amount != 0
                   AND NOT EXISTS (SELECT 1 FROM rep_daily_crm c WHERE c.rep_id = d.rep_id AND c.local_date = d.local_date);
-                """)
+                """) }
         }
         // Work time is rebuilt whole (its snapshots update earlier days; an open day grows to the as-of time):
         // the dates whose figures differ from what rep_daily holds.
         try build(["worktime_days"])
-        try db.execute("""
+        try step("(work time dates)") { try db.execute("""
             INSERT OR IGNORE INTO model_dates
             SELECT w.local_date FROM worktime_days w
             WHERE NOT EXISTS (SELECT 1 FROM rep_daily d WHERE d.rep_id = w.rep_id AND d.local_date = w.local_date
@@ -69,7 +74,7 @@ extension Warehouse {
             SELECT d.local_date FROM rep_daily d
             WHERE (d.work_mins != 0 OR d.field_mins != 0)
               AND NOT EXISTS (SELECT 1 FROM worktime_days w WHERE w.rep_id = d.rep_id AND w.local_date = d.local_date);
-            """)
+            """) }
         try build(["rep_daily", "rep_period", "alerts"])
     }
 

@@ -16,7 +16,7 @@ public final class Warehouse {
     public let db: SQLiteDatabase
     /// SQLite's page cache, in KiB (a night's peak RSS stays under 64 MB with it).
     static let pageCacheKiB = 8192
-    /// Each table model the last ``buildModels(asOf:clock:allDates:runID:)`` ran, with its wall seconds.
+    /// Each table model the last ``buildModels(asOf:clock:allDates:)`` ran, with its wall seconds.
     public internal(set) var modelSeconds: [(model: String, secs: Double)] = []
 
     /// Opens or creates the warehouse at `path` and applies pending migrations.

@@ -501,6 +501,7 @@ public struct PipelineRunner {
                 if bulk { try warehouse.dropBulkIndexes() }
                 let rejects = try warehouse.makeRejectWriter(runID: runID)
                 let calls = try warehouse.makeCallWriter(runID: runID)
+                calls.notesClientPhones = !bulk
                 let emails = try warehouse.makeEmailWriter(runID: runID)
                 let crm = try warehouse.makeCRMWriter(runID: runID, clock: ZoneClock(identifier: config.company.timeZone)!,
                                                       runStarted: Int64(Date().timeIntervalSince1970))
@@ -540,7 +541,7 @@ public struct PipelineRunner {
                     try warehouse.refreshReference(config: config, calendar: day...(asOf + 31))
                 }
                 try warehouse.buildModels(asOf: asOf, clock: ZoneClock(identifier: config.company.timeZone)!,
-                                          allDates: change != .none || bulk, runID: runID)
+                                          allDates: change != .none || bulk)
                 for (model, secs) in warehouse.modelSeconds {
                     logger.debug("model built", metadata: ["model": "\(model)", "secs": "\(String(format: "%.3f", secs))"])
                 }

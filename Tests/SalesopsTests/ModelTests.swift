@@ -36,7 +36,7 @@ final class ModelTests: XCTestCase {
             try warehouse.refreshFunnels(config.funnels)
             try warehouse.db.execute(String(contentsOf: fixture.appendingPathComponent("facts.sql"), encoding: .utf8))
             try warehouse.beginScratch()
-            try warehouse.buildModels(asOf: day, clock: clock, allDates: true, runID: 1)
+            try warehouse.buildModels(asOf: day, clock: clock, allDates: true)
         }
         return Built(warehouse: warehouse, dir: dir)
     }

@@ -190,6 +190,25 @@ final class CallPipelineTests: XCTestCase {
         XCTAssertEqual(try project.rows("SELECT rows, resume_line FROM etl_files ORDER BY run_id"), [["2", "3"], ["1", "4"]])
     }
 
+    /// A callback the PBX logs a night after the miss: the next run rebuilds the missed calls of the
+    /// numbers it wrote calls for, so the earlier miss gets its callback; another number's miss stays.
+    func testACallbackLoggedTheNextNightClosesTheEarlierMiss() throws {
+        let project = try TestProject.asterisk("callback_window.csv")
+        defer { project.remove() }
+        let file = project.dir.appendingPathComponent("input/pbx/callback_window.csv")
+        let lines = try Fixtures.telephonyText("callback_window.csv").split(separator: "\n").map { $0 + "\n" }
+        try (lines[0] + lines[2]).write(to: file, atomically: false, encoding: .utf8)   // two misses
+        try project.run()
+        let misses = "SELECT call_id, client_phone, callback_call_id, callback_mins, within_window FROM missed_calls ORDER BY missed_at"
+        XCTAssertEqual(try project.rows(misses), [["1762758000.1", "+79160000001", "NULL", "NULL", "0"],
+                                                  ["1762765200.3", "+79160000002", "NULL", "NULL", "0"]])
+        try append(String(lines[1]), to: file)                                           // the first one's callback
+        let second = try project.run()
+        XCTAssertEqual(second.stats.map(\.rowsRead), [1])
+        XCTAssertEqual(try project.rows(misses), [["1762758000.1", "+79160000001", "1762760700.2", "45", "1"],
+                                                  ["1762765200.3", "+79160000002", "NULL", "NULL", "0"]])
+    }
+
     func testALineStillBeingWrittenIsReadAgainOnceComplete() throws {
         let project = try TestProject.asterisk("billsec_30_vs_31.csv")
         defer { project.remove() }
