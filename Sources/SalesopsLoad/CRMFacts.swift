@@ -13,7 +13,10 @@ extension Warehouse {
     }
 
     /// Writes the configured funnels to `funnel_stages`.
-    public func refreshFunnels(_ funnels: [Funnel]) throws {
+    /// Replaces the configured funnels; returns whether they differ from the ones stored.
+    @discardableResult
+    public func refreshFunnels(_ funnels: [Funnel]) throws -> Bool {
+        let before = try funnelSignature()
         try db.execute("DELETE FROM funnel_stages; DELETE FROM pipelines;")
         for funnel in funnels {
             try db.run("INSERT INTO pipelines(pipeline, name) VALUES (?,?)", [.text(funnel.pipeline), .text(funnel.name)])
@@ -30,5 +33,11 @@ extension Warehouse {
                                 stage.maxDays.map { .integer(Int64($0)) } ?? .null])
             }
         }
+        return try funnelSignature() != before
+    }
+
+    private func funnelSignature() throws -> [[SQLValue]] {
+        try db.query("SELECT * FROM pipelines ORDER BY pipeline")
+            + db.query("SELECT * FROM funnel_stages ORDER BY pipeline, stage_order, stage_id")
     }
 }

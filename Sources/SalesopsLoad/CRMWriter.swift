@@ -214,9 +214,11 @@ extension Warehouse {
     }
 
     /// What a status or stage means: the CRM's status lists (`crm_statuses`), then the configured
-    /// funnels' final stages, decide the semantics of leads and deals that have them.
-    public func applyCRMStatusSemantics(funnels: [Funnel]) throws {
-        try refreshFunnels(funnels)
+    /// funnels' final stages, decide the semantics of leads and deals that have them. Returns whether
+    /// the configured funnels changed.
+    @discardableResult
+    public func applyCRMStatusSemantics(funnels: [Funnel]) throws -> Bool {
+        let changed = try refreshFunnels(funnels)
         try db.execute("""
             UPDATE leads SET status_semantic = CASE s.semantics WHEN 'S' THEN 'converted' WHEN 'F' THEN 'junk' ELSE 'open' END,
                              junk_reason = CASE WHEN s.semantics = 'F' THEN leads.status_description END
@@ -228,5 +230,6 @@ extension Warehouse {
             UPDATE deals SET stage_semantic = CASE WHEN f.final IS NULL THEN 'open' ELSE f.final END
             FROM funnel_stages f WHERE f.pipeline = deals.pipeline AND f.stage_id = deals.stage_id;
             """)
+        return changed
     }
 }

@@ -41,8 +41,10 @@ public enum Models {
     public static let asOfTables = ["funnel", "stuck_deals", "overdue_tasks", "lead_conversion", "untouched_deals", "rep_period",
                                     "alerts"]
 
-    /// Creates or replaces every view whose definition changed and records the definitions in `models`.
-    public static func install(_ db: SQLiteDatabase) throws {
+    /// Creates or replaces every view whose definition changed and records the definitions in `models`;
+    /// returns whether any definition changed (a new version of salesops).
+    @discardableResult
+    public static func install(_ db: SQLiteDatabase) throws -> Bool {
         let stored = Dictionary(try db.query("SELECT name, sql FROM sqlite_master WHERE type = 'view'").compactMap { row in
             row[0].string.map { ($0, row[1].string ?? "") }
         }, uniquingKeysWith: { a, _ in a })
@@ -55,13 +57,14 @@ public enum Models {
         let rows = all.map { [$0.name, $0.kind.rawValue, $0.grain, $0.dependsOn.joined(separator: ", "), $0.sql] }
         let current = try db.query("SELECT name, kind, grain, depends_on, sql FROM models ORDER BY position")
             .map { $0.map { $0.string ?? "" } }
-        guard current != rows else { return }
+        guard current != rows else { return false }
         try db.execute("DELETE FROM models")
         let insert = try db.prepare("INSERT INTO models(name, position, kind, grain, depends_on, sql) VALUES (?,?,?,?,?,?)")
         defer { insert.finalize() }
         for (i, row) in rows.enumerated() {
             try insert.run([.text(row[0]), .integer(Int64(i + 1)), .text(row[1]), .text(row[2]), .text(row[3]), .text(row[4])])
         }
+        return true
     }
 
     /// Runs the statements of the named table models, in dependency order; `timed` hears each one's

@@ -20,6 +20,8 @@ enum ProcessModels {
     /// The models of the CRM, in build order.
     static let crm = ["crm_owners", "lead_contact", "stage_violations", "funnel", "stuck_deals", "overdue_tasks",
                       "lead_conversion", "untouched_deals"]
+    /// The CRM models that read nothing but CRM facts and the funnels (no calls, mail or as-of date).
+    static let crmFactsOnly = ["crm_owners", "stage_violations"]
 
     static let missedCalls = Model("missed_calls", .table,
                                    grain: "one row per missed inbound call, with its first callback",

@@ -6,8 +6,11 @@ extension Warehouse {
     /// Builds the models after a load, in dependency order, for the as-of date: the per-source daily
     /// tables for the dates the run touched (every date when `allDates`), missed calls for the client
     /// numbers of the calls it wrote (every number when `allDates`), the CRM's models when it holds CRM
-    /// data, `rep_daily`, then `rep_period` and `alerts`.
-    public func buildModels(asOf: Int, clock: ZoneClock, allDates: Bool) throws {
+    /// data, `rep_daily`, then `rep_period` and `alerts`. With `crmChanged` false (the run wrote no CRM
+    /// record and the funnels are as configured before), the CRM models that read only CRM facts and
+    /// funnels — `crm_owners`, `stage_violations`, the CRM figures of `rep_daily` — stay as they are,
+    /// unless this version defines some model differently.
+    public func buildModels(asOf: Int, clock: ZoneClock, allDates: Bool, crmChanged: Bool = true) throws {
         modelSeconds = []
         func build(_ names: [String]) throws { try Models.build(names, db) { modelSeconds.append(($0, $1)) } }
         /// A step of the build that is not a model, timed like one (`run -v` lists both).
@@ -16,7 +19,9 @@ extension Warehouse {
             try body()
             modelSeconds.append((name, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
         }
-        try step("(install views)") { try Models.install(db) }
+        var redefined = false
+        try step("(install views)") { redefined = try Models.install(db) }
+        let crmChanged = crmChanged || allDates || redefined
         try setAsOf(asOf, clock: clock)
         try db.execute("DELETE FROM model_dates; DELETE FROM model_phones;")
         // A warehouse upgraded to the models has facts but no daily rows of them yet.
@@ -42,25 +47,9 @@ extension Warehouse {
         }
         try build(["rep_daily_calls", "rep_daily_mail", "missed_calls"])
         if try hasCRMData() {
-            try build(ProcessModels.crm)
-            // The CRM is read whole each run: the dates whose CRM figures differ from what rep_daily holds.
-            try step("(CRM dates)") { try db.execute("""
-                INSERT OR IGNORE INTO model_dates
-                SELECT c.local_date FROM rep_daily_crm c
-                WHERE c.rep_id IS NOT NULL AND c.local_date IS NOT NULL
-                  AND c.meetings + c.meeting_mins + c.chats + c.leads_new + c.leads_junk + c.deals_won + c.revenue_won
-                      + c.payments_amount != 0
-                  AND NOT EXISTS (
-                    SELECT 1 FROM rep_daily d WHERE d.rep_id = c.rep_id AND d.local_date = c.local_date
-                       AND d.meetings = c.meetings AND d.meeting_mins = c.meeting_mins AND d.chats = c.chats
-                       AND d.leads_new = c.leads_new AND d.leads_junk = c.leads_junk AND d.deals_won = c.deals_won
-                       AND d.revenue_won = c.revenue_won AND d.payments_amount = c.payments_amount)
-                UNION
-                SELECT d.local_date FROM rep_daily d
-                WHERE d.meetings + d.meeting_mins + d.chats + d.leads_new + d.leads_junk + d.deals_won + d.revenue_won
-                      + d.payments_amount != 0
-                  AND NOT EXISTS (SELECT 1 FROM rep_daily_crm c WHERE c.rep_id = d.rep_id AND c.local_date = d.local_date);
-                """) }
+            try build(ProcessModels.crm.filter { crmChanged || !ProcessModels.crmFactsOnly.contains($0) })
+            // The dates whose CRM figures differ from what rep_daily holds (a CRM snapshot changes past days).
+            if crmChanged { try step("(CRM dates)") { try db.execute(Self.changedCRMDates) } }
         }
         // Work time is rebuilt whole (its snapshots update earlier days; an open day grows to the as-of time):
         // the dates whose figures differ from what rep_daily holds.
@@ -77,6 +66,25 @@ extension Warehouse {
             """) }
         try build(["rep_daily", "rep_period", "alerts"])
     }
+
+    /// The dates whose CRM figures (`rep_daily_crm`) differ from what `rep_daily` holds.
+    static let changedCRMDates = """
+        INSERT OR IGNORE INTO model_dates
+        SELECT c.local_date FROM rep_daily_crm c
+        WHERE c.rep_id IS NOT NULL AND c.local_date IS NOT NULL
+          AND c.meetings + c.meeting_mins + c.chats + c.leads_new + c.leads_junk + c.deals_won + c.revenue_won
+              + c.payments_amount != 0
+          AND NOT EXISTS (
+            SELECT 1 FROM rep_daily d WHERE d.rep_id = c.rep_id AND d.local_date = c.local_date
+               AND d.meetings = c.meetings AND d.meeting_mins = c.meeting_mins AND d.chats = c.chats
+               AND d.leads_new = c.leads_new AND d.leads_junk = c.leads_junk AND d.deals_won = c.deals_won
+               AND d.revenue_won = c.revenue_won AND d.payments_amount = c.payments_amount)
+        UNION
+        SELECT d.local_date FROM rep_daily d
+        WHERE d.meetings + d.meeting_mins + d.chats + d.leads_new + d.leads_junk + d.deals_won + d.revenue_won
+              + d.payments_amount != 0
+          AND NOT EXISTS (SELECT 1 FROM rep_daily_crm c WHERE c.rep_id = d.rep_id AND c.local_date = d.local_date);
+    """
 
     /// Before a report: the models as this version defines them, and, for another date than the last
     /// build's, the as-of relations (funnel, stuck deals, overdue tasks, `rep_period`, `alerts`) for it,

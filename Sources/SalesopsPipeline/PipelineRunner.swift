@@ -515,7 +515,7 @@ public struct PipelineRunner {
                                    names: { try warehouse.crmNames(funnels: config.funnels) })
                 }
                 try emails.flushTouchedDates()
-                try warehouse.applyCRMStatusSemantics(funnels: config.funnels)
+                let funnelsChanged = try warehouse.applyCRMStatusSemantics(funnels: config.funnels)
                 let ledger = FileLedger(warehouse: warehouse, runID: runID)
                 for (loader, source) in zip(loaders, pipeline.sources) {
                     if let silence = try silentTooLong(source, delivered: loader.stats.rowsRead > 0, warehouse: warehouse) {
@@ -541,7 +541,9 @@ public struct PipelineRunner {
                     try warehouse.refreshReference(config: config, calendar: day...(asOf + 31))
                 }
                 try warehouse.buildModels(asOf: asOf, clock: ZoneClock(identifier: config.company.timeZone)!,
-                                          allDates: change != .none || bulk)
+                                          allDates: change != .none || bulk,
+                                          crmChanged: funnelsChanged || !forget.isEmpty
+                                              || loaders.contains { $0 is CRMLoader && $0.stats.rowsLoaded > 0 })
                 for (model, secs) in warehouse.modelSeconds {
                     logger.debug("model built", metadata: ["model": "\(model)", "secs": "\(String(format: "%.3f", secs))"])
                 }

@@ -63,6 +63,33 @@ final class CRMQualityTests: XCTestCase {
         ])
     }
 
+    /// A night that writes no CRM record keeps the stage skips it found before; a change of the
+    /// funnels (a stage no longer required) is one, and the skips are found again by the new rule.
+    func testStageSkipsFollowAFunnelChangeOnANightWithoutCRMRecords() throws {
+        // Calls too: a night on a warehouse without calls is a first load, which rebuilds everything.
+        let project = try TestProject(sources: [
+            ("pbx", "asterisk_cdr", ["lead_first_call.csv"], ""),
+            ("deals", "bitrix24_rest", ["quality/deals.json"], "    method: crm.deal.list\n"),
+            ("history", "bitrix24_rest", ["quality/history.json"], "    method: crm.stagehistory.list\n"),
+        ])
+        defer { project.remove() }
+        let skips = "SELECT deal_id, entered_stage, skipped_stages FROM stage_violations ORDER BY deal_id, entered_at"
+        try project.run(asOf: "2026-11-20")
+        let found = [["D2", "EXECUTING", "PREPARATION"], ["D2", "WON", "PREPARATION"], ["D3", "EXECUTING", "NEW,PREPARATION"],
+                     ["D6", "PREPARATION", "NEW"]]
+        XCTAssertEqual(try project.rows(skips), found)
+        let again = try project.run(asOf: "2026-11-21")
+        XCTAssertEqual(again.stats.map(\.rowsLoaded), [0, 0, 0])
+        XCTAssertEqual(try project.rows(skips), found)
+        let funnels = project.dir.appendingPathComponent("config/funnels.yml")
+        try String(contentsOf: funnels, encoding: .utf8)
+            .replacingOccurrences(of: "{id: PREPARATION, required: true, max_days: 5}", with: "{id: PREPARATION, max_days: 5}")
+            .write(to: funnels, atomically: true, encoding: .utf8)
+        let changed = try project.run(asOf: "2026-11-21")
+        XCTAssertEqual(changed.stats.map(\.rowsLoaded), [0, 0, 0])
+        XCTAssertEqual(try project.rows(skips), [["D3", "EXECUTING", "NEW"], ["D6", "PREPARATION", "NEW"]])
+    }
+
     func testFunnelReachedAndConversion() throws {
         XCTAssertEqual(try project.rows("""
             SELECT period_start, period_end, stage_id, stage_order, reached, ROUND(conversion, 4) FROM funnel
