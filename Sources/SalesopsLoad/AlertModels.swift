@@ -21,6 +21,12 @@ enum AlertModels {
         "replace(printf('%.1f', \(x)), '.', (SELECT text FROM t WHERE key = 'format.decimal'))"
     }
 
+    /// How long a lead has waited for its first contact, in seconds: to it, or to `asOfEnd` (the end of
+    /// the as-of day) when it has none by then. Alerts and their evidence both read it from here.
+    static func leadWaitedSecs(_ lead: String, asOfEnd: String) -> String {
+        "MIN(COALESCE(\(lead).first_contact_epoch, \(asOfEnd)), \(asOfEnd)) - \(lead).created_epoch"
+    }
+
     /// The list findings, one row per item, before they are grouped into alerts per rep and severity.
     static let alertItems = Model("alert_items", .view,
                                   grain: "one row per alerting item (lead, missed call, deal, task) for the as-of date",
@@ -39,7 +45,7 @@ enum AlertModels {
         sla AS (SELECT CAST(value AS INTEGER) * 60 AS secs FROM settings WHERE key = 'lead_sla_mins')
         -- leads with no contact at the as-of time once their SLA has passed, still open then: high
         SELECT 'lead_sla' AS kind, l.rep_id, 'high' AS severity, l.lead_id AS item_id, l.created_epoch AS sort_key,
-               ctx.as_of_end_epoch - l.created_epoch AS waited_secs
+               \(leadWaitedSecs("l", asOfEnd: "ctx.as_of_end_epoch")) AS waited_secs
         FROM leads l, ctx, sla
         WHERE l.created_epoch <= ctx.as_of_end_epoch
           AND (l.first_contact_epoch IS NULL OR l.first_contact_epoch > ctx.as_of_end_epoch)
@@ -47,7 +53,7 @@ enum AlertModels {
           AND (l.status_semantic = 'open' OR COALESCE(l.closed_epoch, l.moved_epoch) > ctx.as_of_end_epoch)
         UNION ALL
         -- leads first contacted after the SLA, the contact made since the previous working day: medium
-        SELECT 'lead_sla', l.rep_id, 'medium', l.lead_id, l.created_epoch, l.first_contact_epoch - l.created_epoch
+        SELECT 'lead_sla', l.rep_id, 'medium', l.lead_id, l.created_epoch, \(leadWaitedSecs("l", asOfEnd: "ctx.as_of_end_epoch"))
         FROM leads l, ctx, sla
         WHERE l.first_contact_epoch > ctx.since_end_epoch AND l.first_contact_epoch <= ctx.as_of_end_epoch
           AND l.first_contact_epoch - l.created_epoch > sla.secs
@@ -233,6 +239,11 @@ enum AlertModels {
         FROM silent s, ctx;
         """)
 
+    /// An evidence lead's waiting time (`l`), for the alerts of the as-of date the models are built for
+    /// (`ctx`); none for older alerts.
+    static let evidenceWait =
+        "(CASE WHEN i.as_of = (SELECT as_of FROM ctx) THEN \(leadWaitedSecs("l", asOfEnd: "(SELECT as_of_end_epoch FROM ctx)")) END)"
+
     static let alertEvidence = Model("alert_evidence", .view,
                                      grain: "one row per alert and evidence item (lead, missed call, deal, task)",
                                      dependsOn: ["alerts", "alert_items", "leads", "lead_contacts", "missed_calls", "calls", "deals", "untouched_deals",
@@ -242,13 +253,10 @@ enum AlertModels {
         -- time that matters (created, missed, entered, deadline) and a detail in the report language.
         WITH t AS (SELECT key, text FROM captions WHERE language = (SELECT value FROM settings WHERE key = 'report_language')),
         items AS (
-            SELECT a.as_of, a.alert_id, a.rep_id, a.kind, a.severity, CAST(e.key AS INTEGER) AS position, e.value AS item_id,
-                   w.waited_secs
+            SELECT a.as_of, a.alert_id, a.rep_id, a.kind, a.severity, CAST(e.key AS INTEGER) AS position, e.value AS item_id
             FROM alerts a, json_each(a.evidence) e
-            -- (only the leads' waiting time is read: naming the kind keeps the other items uncomputed)
-            LEFT JOIN alert_items w ON a.kind = 'lead_sla' AND w.kind = 'lead_sla' AND w.severity = a.severity
-                                   AND w.item_id = e.value AND a.as_of = (SELECT as_of FROM as_of_context)
-            WHERE a.kind NOT IN ('below_norm', 'decline', 'no_data'))
+            WHERE a.kind NOT IN ('below_norm', 'decline', 'no_data')),
+        ctx AS (SELECT as_of, as_of_end_epoch FROM as_of_context)
         SELECT i.as_of, i.alert_id, i.rep_id, i.kind, i.severity, i.position, i.item_id,
                CASE WHEN i.kind IN ('lead_sla', 'junk_without_reason') THEN l.title
                     WHEN i.kind = 'missed_no_callback' THEN COALESCE(m.raw_number, m.client_phone)
@@ -262,11 +270,11 @@ enum AlertModels {
                     WHEN i.kind = 'overdue_task' THEN k.deadline_epoch END AS at_epoch,
                CASE
                    WHEN i.kind = 'lead_sla' AND i.severity = 'high'
-                       THEN printf((SELECT text FROM t WHERE key = 'evidence.lead_waiting'), i.waited_secs / 86400,
-                                   i.waited_secs % 86400 / 3600)
+                       THEN printf((SELECT text FROM t WHERE key = 'evidence.lead_waiting'), \(evidenceWait) / 86400,
+                                   \(evidenceWait) % 86400 / 3600)
                                || COALESCE(' · ' || (SELECT MIN(value) FROM lead_contacts lc WHERE lc.lead_id = l.lead_id), '')
                    WHEN i.kind = 'lead_sla'
-                       THEN printf((SELECT text FROM t WHERE key = 'evidence.lead_late'), i.waited_secs / 60)
+                       THEN printf((SELECT text FROM t WHERE key = 'evidence.lead_late'), \(evidenceWait) / 60)
                    WHEN i.kind = 'junk_without_reason'
                        THEN CASE WHEN l.junk_reason = '' THEN (SELECT text FROM t WHERE key = 'evidence.junk_no_reason')
                                  ELSE (SELECT text FROM t WHERE key = 'evidence.junk_no_contact') END
@@ -308,11 +316,19 @@ enum AlertModels {
         -- The time of a source's newest fact (a call's start, a mail's date, a CRM record's creation, an
         -- activity, a payment) of the 31 days up to the end of the as-of day, and the business days from
         -- its date to the as-of date. The window keeps this to the recent rows the date indexes reach; a
-        -- source silent for longer has no row here.
+        -- source silent for longer has no row here. A telephony source's newest day (of the sources the
+        -- runs read, etl_sources) is found backwards through the calls' date index, then its newest call
+        -- of that day: a year holds 12M calls, a month a million.
         WITH ctx AS (SELECT as_of, as_of_end, date(as_of, '-31 days') AS since FROM as_of_context),
         facts AS (
-            SELECT source, MAX(started_at) AS at FROM ctx, calls
-            WHERE local_date BETWEEN ctx.since AND ctx.as_of AND started_at <= ctx.as_of_end GROUP BY source
+            SELECT source, at FROM (
+                SELECT s.source, (SELECT MAX(c.started_at) FROM calls c
+                                  WHERE c.source = s.source AND c.started_at <= ctx.as_of_end AND c.local_date = (
+                                      SELECT d.local_date FROM calls d
+                                      WHERE d.source = s.source AND d.local_date BETWEEN ctx.since AND ctx.as_of
+                                      ORDER BY d.local_date DESC LIMIT 1)) AS at
+                FROM ctx, (SELECT DISTINCT source FROM etl_sources WHERE kind = 'telephony') s)
+            WHERE at IS NOT NULL
             UNION ALL SELECT source, MAX(sent_at) FROM ctx, emails
             WHERE local_date BETWEEN ctx.since AND ctx.as_of AND sent_at <= ctx.as_of_end GROUP BY source
             UNION ALL SELECT source_name, MAX(created_at) FROM ctx, leads

@@ -20,6 +20,7 @@ public enum Migrations {
         ("014_worktime", worktime),
         ("015_lookup_indexes", lookupIndexes),
         ("016_file_stat", fileStat),
+        ("017_report_indexes", reportIndexes),
     ]
 
     /// Repairs of warehouses made by early commits of main, whose migration 001 differed from the
@@ -328,6 +329,15 @@ public enum Migrations {
     ALTER TABLE etl_files ADD COLUMN stat_key TEXT;              -- device:inode:size:mtime_ns:ctime_ns when hashed (device:inode only if just written)
     ALTER TABLE etl_files ADD COLUMN resume_state TEXT;          -- SHA-256 state after the first resume_offset bytes (hex)
     ALTER TABLE etl_files ADD COLUMN resume_sample_sha256 TEXT;  -- SHA-256 of the first and the last 64 KiB before resume_offset
+    """
+
+    /// The Data quality sheet's calls without a rep and numbers left unnormalised, read from partial
+    /// indexes that hold only those calls (few) instead of a scan of every call each morning.
+    static let reportIndexes = """
+    CREATE INDEX IF NOT EXISTS calls_without_rep ON calls(source, direction, disposition)
+        WHERE rep_id IS NULL AND direction != 'internal';
+    CREATE INDEX IF NOT EXISTS calls_unnormalised ON calls(source, raw_number)
+        WHERE client_phone IS NULL AND raw_number IS NOT NULL;
     """
 
     static let unmatchedLegIdentity = """
