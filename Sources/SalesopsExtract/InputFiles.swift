@@ -20,7 +20,8 @@ public struct InputFile: Sendable, Equatable {
     public var isCompressed = false
     /// How the hash was learnt.
     public var hashing: Hashing = .read
-    /// The file's stat key for the ledger (``FileStat/key``), or nil when it changed while being hashed.
+    /// The file's stat key for the ledger (``FileStat/key``): only its identity when it was written while
+    /// being hashed, nil when it was replaced meanwhile.
     public var statKey: String?
     /// The hash state after all the content (a grown file's hash continues from it), when it was read.
     public var finalState: String?
@@ -180,10 +181,15 @@ public enum InputFiles {
         // An empty file reaches only the empty prefix (the loop above sees no chunk).
         if let first = cuts.first, first == 0, total == 0 { prefixes[0] = hasher.snapshotHex() }
         let state = hasher.state
+        // A file written while it was hashed (a PBX appending a call) keeps only its identity: the next
+        // night hashes it again, or on from where this one read it when it only grew.
         let after = FileStat(path: path)
+        var key: String?
+        if let before, let after, before.identity == after.identity {
+            key = before == after ? before.key(hashedAt: hashedAt) : before.identity
+        }
         return InputFile(path: path, displayPath: display, bytes: total, sha256: hasher.finalizeHex(),
-                         prefixSHA256: prefixes, isCompressed: compressed, hashing: hashing,
-                         statKey: before != nil && before == after ? before?.key(hashedAt: hashedAt) : nil,
+                         prefixSHA256: prefixes, isCompressed: compressed, hashing: hashing, statKey: key,
                          finalState: compressed ? nil : state)
     }
 

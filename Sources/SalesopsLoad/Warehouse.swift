@@ -266,7 +266,7 @@ public final class Warehouse {
         public var resume: ResumePoint?
         /// SHA-256 of the bytes before the resume offset.
         public var resumeSHA256: String?
-        /// The file's stat key when it was hashed (`InputFiles.FileStat.key`), if recorded.
+        /// The file's stat key when it was hashed (`FileStat.key(hashedAt:)`), if recorded.
         public var statKey: String? = nil
         /// The SHA-256 state after the bytes before the resume offset (hex), and the hash of the first
         /// and last 64 KiB before it: a file grown from this version is hashed on from there.
