@@ -7,6 +7,7 @@ public final class CallWriter {
     let insert: SQLiteStatement
     let upsert: SQLiteStatement
     let setAside: SQLiteStatement
+    let sameLegs: SQLiteStatement
     let unmatched: SQLiteStatement
     let touch: SQLiteStatement
     let touchPhone: SQLiteStatement
@@ -40,6 +41,12 @@ public final class CallWriter {
                 legs_json = excluded.legs_json
             """)
         setAside = try db.prepare("INSERT INTO temp.pending_calls(call_id, source, src_file, legs_json) VALUES (?,?,?,?)")
+        // The legs compared without their run id (field 1 of each leg: the run that read the row).
+        sameLegs = try db.prepare("""
+            SELECT 1 FROM calls c WHERE c.call_id = ?1
+               AND (SELECT json_group_array(json_remove(j.value, '$[1]')) FROM json_each(c.legs_json) j)
+                 = (SELECT json_group_array(json_remove(j.value, '$[1]')) FROM json_each(?2) j)
+            """)
         unmatched = try db.prepare("""
             INSERT INTO unmatched_legs(source, src_file, src_line, run_id, number, start_epoch, leg_hash)
             SELECT ?,?,?,?,?,?,?7 WHERE NOT EXISTS (SELECT 1 FROM unmatched_legs WHERE leg_hash = ?7)
@@ -71,7 +78,9 @@ public final class CallWriter {
 
     /// Inserts a call with its legs (``CallLegsJSON``) unless its id exists. A call whose id exists got
     /// more legs since it was stored: the new part is set aside in `temp.pending_calls` for
-    /// ``Warehouse/regroupCalls(full:writer:group:)``, and false is returned.
+    /// ``Warehouse/regroupCalls(full:writer:group:)``, and false is returned. A call stored with these
+    /// legs (the same rows of the same file and lines, read by another run: a file read whole again) is
+    /// left as it is, with the run that loaded it.
     public func insertNew(_ call: Call, legs: UnsafeBufferPointer<UInt8>, source: String) throws -> Bool {
         defer { insert.reset() }
         try bind(insert, call, legs: legs, source: source)
@@ -80,6 +89,10 @@ public final class CallWriter {
             try noteTouched(call)
             return true
         }
+        defer { sameLegs.reset() }
+        try sameLegs.bind(1, call.callID)
+        try sameLegs.bind(2, utf8: legs)
+        if try sameLegs.step() { return false }
         defer { setAside.reset() }
         try setAside.bind(1, call.callID)
         try setAside.bind(2, source)
@@ -132,6 +145,7 @@ public final class CallWriter {
         insert.finalize()
         upsert.finalize()
         setAside.finalize()
+        sameLegs.finalize()
         unmatched.finalize()
         touch.finalize()
         touchPhone.finalize()

@@ -164,6 +164,26 @@ final class FileHistoryTests: XCTestCase {
         XCTAssertEqual(try known(project).statKey, FileStat(path: master.path)?.identity, "touched just now: identity only")
     }
 
+    /// A file read whole again (a bad row fixed in place: it no longer continues what was loaded) gives
+    /// the same rows at the same lines for the calls already stored: they are left as they are (their
+    /// loading run stays, nothing is regrouped), and the fixed row's call is added.
+    func testCallsAFileReadWholeAgainGivesUnchangedAreLeftAsTheyAre() throws {
+        let (project, master) = try masterProject()
+        defer { project.remove() }
+        let bad = laterRow.replacingOccurrences(of: "2026-11-10 16:10:00", with: "2026-11-31 16:10:00")
+        try append(bad, to: master)
+        try project.run()
+        XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM rejects"), [["1"]])
+        try write(try String(contentsOf: master, encoding: .utf8).replacingOccurrences(of: bad, with: laterRow), to: master)
+        let night = try project.run()
+        XCTAssertEqual(night.stats.map(\.rowsRead), [3])
+        XCTAssertEqual(try project.rows("SELECT call_id, run_id FROM calls ORDER BY call_id"),
+                       [["1762779600.50", "1"], ["1762779900.51", "1"], ["1762780200.52", "2"]])
+        XCTAssertEqual(try project.rows("SELECT COUNT(*), SUM(is_effective) FROM calls"), [["3", "2"]])
+        XCTAssertEqual(try project.rows("SELECT rep_id, calls_out, calls_out_effective FROM rep_daily WHERE calls_out > 0"),
+                       [["r01", "3", "2"]])
+    }
+
     func testDeletedMasterCsvKeepsItsCalls() throws {
         let (project, master) = try masterProject()
         defer { project.remove() }
