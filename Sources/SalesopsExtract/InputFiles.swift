@@ -34,6 +34,9 @@ public struct InputFile: Sendable, Equatable {
         /// The same file grown past a loaded version's resume offset, its first and last bytes before
         /// that offset as they were: hashed on from the state saved there (`state`, after `offset` bytes).
         case grown(offset: Int64, state: String)
+        /// Not hashed yet: hashed on another core while it is read (``InputFiles/BackgroundFingerprint``).
+        /// `bytes` is the size `stat` gave; `sha256` is empty and matches no loaded version.
+        case pending
     }
 }
 
@@ -231,6 +234,42 @@ public enum InputFiles {
             return stream.isCompressed
         } catch let error as InputStreamError {
             throw SalesopsError(.input, "cannot read input file \(path)", cause: error.message)
+        }
+    }
+
+    /// A file to fingerprint while it is read (``InputFile/Hashing/pending``): its size as `stat` gives it,
+    /// nil when it cannot be examined or is compressed (its content's size is known only once read).
+    /// The caller defers the hash only when no loaded version has that size — the file cannot then be
+    /// one of them, and must be read whole whatever its hash.
+    public static func unhashed(path: String, projectDir: URL) throws -> InputFile? {
+        guard let stat = FileStat(path: path), try !isCompressed(path: path) else { return nil }
+        return InputFile(path: path, displayPath: displayPath(path, in: projectDir), bytes: stat.size, sha256: "",
+                         hashing: .pending)
+    }
+
+    /// The fingerprint (``fingerprint(path:projectDir:prefixLengths:known:hashedAt:)``, every byte hashed)
+    /// of a file taken on another thread while this one reads the file: the hash no longer waits for the
+    /// parse, nor the parse for the hash.
+    public final class BackgroundFingerprint: @unchecked Sendable {
+        /// Written by the hashing thread before it signals `done`; read after waiting for it.
+        private var result: Result<InputFile, Error>?
+        private let done = DispatchSemaphore(value: 0)
+        private var finished = false
+
+        public init(path: String, projectDir: URL) {
+            DispatchQueue.global().async { [self] in
+                result = Result { try InputFiles.fingerprint(path: path, projectDir: projectDir) }
+                done.signal()
+            }
+        }
+
+        /// Waits for the hash; rethrows the error that stopped it (an unreadable file is an `.input` error).
+        public func wait() throws -> InputFile {
+            if !finished {
+                done.wait()
+                finished = true
+            }
+            return try result!.get()
         }
     }
 

@@ -257,6 +257,12 @@ public final class Warehouse {
         try db.scalar("SELECT 1 FROM etl_files WHERE path = ? AND sha256 = ?", [.text(path), .text(sha256)]) != nil
     }
 
+    /// Whether a file version of exactly `bytes` bytes of content was loaded: a file of another size
+    /// holds none of the loaded contents.
+    public func hasVersion(bytes: Int64) throws -> Bool {
+        try db.scalar("SELECT 1 FROM etl_files WHERE bytes = ? LIMIT 1", [.integer(bytes)]) != nil
+    }
+
     /// A file version loaded earlier, as recorded in `etl_files`.
     public struct FileVersion: Sendable, Equatable {
         public var path: String

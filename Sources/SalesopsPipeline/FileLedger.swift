@@ -67,6 +67,8 @@ struct FileLedger {
     /// natural keys; nothing it gave before is forgotten (only `run --forget FILE` does that).
     func prepareRead(_ file: InputFile, source: String, previous: Warehouse.FileVersion?,
                      others: [Warehouse.FileVersion], canResume: Bool) throws -> FilePlan {
+        // A size no loaded version has: no version it is, none it continues.
+        if file.hashing == .pending { return .readWhole }
         if try warehouse.isLoaded(path: file.displayPath, sha256: file.sha256) {
             if file.hashing == .unchanged { return .skip("already loaded (unchanged since)") }
             if let key = file.statKey { try warehouse.noteStatKey(path: file.displayPath, sha256: file.sha256, statKey: key) }

@@ -325,6 +325,13 @@ public struct PipelineRunner {
                 let previous = try ledger?.lastVersion(path: display)
                 let cuts = sink.supportsResume ? FileLedger.prefixLengths(previous: previous, others: resumable) : []
                 do {
+                    // A file of a size no loaded version has is read whole whatever its hash (no version
+                    // it could be, none it could continue): it is hashed while it is read.
+                    if cuts.isEmpty, let file = try InputFiles.unhashed(path: path, projectDir: projectDir),
+                       try !(ledger?.warehouse.hasVersion(bytes: file.bytes) ?? false) {
+                        files.append((file, previous))
+                        continue
+                    }
                     files.append((try InputFiles.fingerprint(path: path, projectDir: projectDir, prefixLengths: cuts,
                                                               known: FileLedger.known(previous)), previous))
                 } catch let error as SalesopsError where error.code == .input {
@@ -333,7 +340,7 @@ public struct PipelineRunner {
                 }
             }
             try ledger?.noteRotations(files)
-            for (file, previous) in files {
+            for (var file, previous) in files {
                 let display = file.displayPath
                 try sink.drain()   // the ledger uses the database: the writer thread must be idle
                 let plan = try ledger?.prepareRead(file, source: source.name, previous: previous, others: resumable,
@@ -352,9 +359,13 @@ public struct PipelineRunner {
                 }
                 let before = sink.stats
                 progress?.fileBegins(bytes: file.bytes - (resume?.offset ?? 0))
+                let hashing = file.hashing == .pending ? InputFiles.BackgroundFingerprint(path: file.path, projectDir: projectDir) : nil
+                // Whatever ends the read, the hashing thread is done with the file before the next one.
+                defer { _ = try? hashing?.wait() }
                 let result: ExtractResult
                 do {
                     result = try sink.read(path: file.path, displayPath: display, resume: resume)
+                    if let hashing { file = try hashing.wait() }
                 } catch let error as SalesopsError where error.code != .input {
                     throw error
                 } catch {

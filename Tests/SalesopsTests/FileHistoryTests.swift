@@ -113,6 +113,34 @@ final class FileHistoryTests: XCTestCase {
         XCTAssertEqual(after.resumeSample, try InputFiles.sampleSHA256(path: master.path, length: whole.bytes))
     }
 
+    /// A file of a size no loaded version has is hashed on another thread while it is read: its ledger
+    /// entry is the one a hash before the read gives (the SHA-256 `sha256sum` computes, the final hash
+    /// state). A copy of a loaded version has its size: it is hashed before anything is read, and skipped.
+    func testAFileOfANewSizeIsHashedWhileItIsReadAndACopyOfALoadedOneIsSkipped() throws {
+        let (project, master) = try masterProject()
+        defer { project.remove() }
+        try project.run()
+        let loaded = try known(project)
+        let (code, out, err) = try runProcess("/usr/bin/sha256sum", [master.path])
+        XCTAssertEqual(code, 0, err)
+        XCTAssertEqual(loaded.sha256, String(out.prefix(64)))
+        let whole = try InputFiles.fingerprint(path: master.path, projectDir: project.dir)
+        XCTAssertEqual(loaded.bytes, whole.bytes)
+        XCTAssertEqual(loaded.resumeState, whole.finalState)
+        XCTAssertEqual(loaded.statKey, FileStat(path: master.path)?.identity, "written just now: its times are not trusted")
+
+        let rotated = master.deletingLastPathComponent().appendingPathComponent("Master.csv-20261121")
+        try FileManager.default.copyItem(at: master, to: rotated)
+        try write(laterRow, to: master)
+        let night = try project.run()
+        XCTAssertEqual(night.stats.map(\.filesSkipped), [1], "the rotated copy")
+        XCTAssertEqual(night.stats.map(\.rowsRead), [1], "the new log, read whole")
+        XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM calls"), [["3"]])
+        XCTAssertEqual(try project.rows("SELECT path, rows FROM etl_files ORDER BY run_id, path"),
+                       [["input/pbx/Master.csv", "2"], ["input/pbx/Master.csv", "1"], ["input/pbx/Master.csv-20261121", "0"]])
+        XCTAssertEqual(try known(project).sha256, try InputFiles.fingerprint(path: master.path, projectDir: project.dir).sha256)
+    }
+
     /// `copytruncate` empties the log in place (same inode) and the PBX fills it past the old resume
     /// offset: its bytes before that offset are others, so it is hashed whole and read whole.
     func testALogTruncatedInPlaceAndRefilledPastItsResumeOffsetIsReadWhole() throws {

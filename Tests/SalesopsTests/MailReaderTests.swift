@@ -17,6 +17,16 @@ final class MailReaderTests: XCTestCase {
         return (message, MailHeaders(message.scanned.headers))
     }
 
+    func testUndecodableHeadersAreThoseWithAReplacementCharacterOrAWordLeftAsWritten() throws {
+        let all = try messages("undecodable_headers.mbox").map { MailHeaders($0.scanned.headers) }
+        XCTAssertEqual(all.map(\.messageID), ["ud-1@romashka.ru", "ud-2@romashka.ru", "ud-3@romashka.ru", "ud-4@romashka.ru"])
+        XCTAssertEqual(all[0].subject, "=?x-unknown-charset?Q?Offer?=")
+        XCTAssertEqual(all[1].subject, "Price =? to be agreed")
+        XCTAssertEqual(all[2].recipients.first?.name, "Р\u{FFFD}я")   // not UTF-8: read as windows-1251, whose 0x98 is no letter
+        XCTAssertEqual(all[3].subject, "КП ok?=yes")
+        XCTAssertEqual(all.map(\.undecodable), [true, false, true, false])
+    }
+
     func testMboxrdSentFolder() throws {
         let all = try messages("sent_mboxrd.mbox")
         XCTAssertEqual(all.count, 2)   // the unquoted "From now on" body line does not split the second one
