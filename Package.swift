@@ -22,6 +22,8 @@ let package = Package(
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", providers: [.apt(["libssl-dev"])]),
         // zlib: gzip-compressed rotated logs are read as the content they hold.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // libpq: a warehouse in a PostgreSQL database (`sinks.warehouse: postgresql://…`).
+        .systemLibrary(name: "CPostgres", path: "Sources/CPostgres", providers: [.apt(["libpq-dev"])]),
 
         // Typed records, configuration model, errors; no I/O.
         .target(name: "SalesopsCore"),
@@ -32,6 +34,7 @@ let package = Package(
         .target(name: "SalesopsCSV", dependencies: ["CCSV", "SalesopsIO"],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "SalesopsSQLite", dependencies: ["CSQLite"]),
+        .target(name: "SalesopsPostgres", dependencies: ["CPostgres"]),
         .target(name: "SalesopsXLSX", dependencies: ["CXLSXWriter", "CZlib"]),
         // Strict YAML configuration loading.
         .target(name: "SalesopsConfig", dependencies: ["SalesopsCore", "SalesopsCSV", .product(name: "Yams", package: "Yams")]),
@@ -47,7 +50,7 @@ let package = Package(
         // Wires the stages from a pipeline file: the run, validation and reports.
         .target(name: "SalesopsPipeline", dependencies: [
             "SalesopsCore", "SalesopsConfig", "SalesopsExtract", "SalesopsTransform", "SalesopsLoad", "SalesopsSQLite",
-            "SalesopsReport", .product(name: "Logging", package: "swift-log"),
+            "SalesopsReport", "SalesopsPostgres", .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "salesops", dependencies: [
             "SalesopsCore", "SalesopsConfig", "SalesopsLoad", "SalesopsPipeline",
@@ -56,7 +59,7 @@ let package = Package(
         ]),
         .testTarget(name: "SalesopsTests", dependencies: [
             "SalesopsCore", "SalesopsIO", "SalesopsCSV", "SalesopsSQLite", "SalesopsConfig", "SalesopsMail", "SalesopsJSON", "SalesopsExtract",
-            "SalesopsTransform", "SalesopsLoad", "SalesopsReport", "SalesopsPipeline", "salesops",
+            "SalesopsTransform", "SalesopsLoad", "SalesopsReport", "SalesopsPipeline", "SalesopsPostgres", "salesops",
         ]),
     ],
     swiftLanguageModes: [.v5]

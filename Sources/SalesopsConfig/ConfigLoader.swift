@@ -504,11 +504,22 @@ public enum ConfigLoader {
         }
         if !r.has("sources") { sink.add(file: displayName, line: 1, path: "sources", "required key is missing") }
         if let sinks = r.mapping("sinks") {
-            pipeline.warehousePath = sinks.string("warehouse") ?? pipeline.warehousePath
+            let warehouse = sinks.string("warehouse")
+            if let url = warehouse, PostgresSink.isURL(url) {
+                if let problem = PostgresSink.problem(url: url) { sinks.problem("warehouse", problem) }
+                let schema = sinks.string("schema") ?? "salesops"
+                if !PostgresSink.isPlainIdentifier(schema) {
+                    sinks.problem("schema", "'\(schema)' is not a plain schema name (lower-case letters, digits and _, at most 63)")
+                }
+                pipeline.postgres = PostgresSink(url: url, schema: schema)
+            } else {
+                pipeline.warehousePath = warehouse ?? pipeline.warehousePath
+                if sinks.string("schema") != nil { sinks.problem("schema", "a schema is for a PostgreSQL warehouse (postgresql://…)") }
+            }
             pipeline.reportsPath = sinks.string("reports") ?? pipeline.reportsPath
             let allowed = flag(sinks, "allow_outside")
             for key in ["warehouse", "reports"] where !allowed {
-                if let path = sinks.string(key), leavesProject(path) { outside(sinks, key, path) }
+                if let path = sinks.string(key), !PostgresSink.isURL(path), leavesProject(path) { outside(sinks, key, path) }
             }
             if let text = sinks.string("permissions") {
                 if let p = OutputPermissions(rawValue: text) { pipeline.permissions = p } else {

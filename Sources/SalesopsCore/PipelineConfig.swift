@@ -139,6 +139,9 @@ public struct PipelineConfig: Sendable, Equatable {
     public var reportsPath: String
     /// Who may read what a run writes (`sinks.permissions`).
     public var permissions = OutputPermissions.private
+    /// A PostgreSQL warehouse (`sinks.warehouse: postgresql://…`) instead of the SQLite file at
+    /// ``warehousePath``.
+    public var postgres: PostgresSink?
 
     public init(name: String, sources: [SourceConfig], warehousePath: String = "output/warehouse.sqlite",
                 reportsPath: String = "output/reports") {
@@ -146,5 +149,44 @@ public struct PipelineConfig: Sendable, Equatable {
         self.sources = sources
         self.warehousePath = warehousePath
         self.reportsPath = reportsPath
+    }
+}
+
+/// A warehouse in a PostgreSQL database: a connection URL without a password (libpq reads it from
+/// `PGPASSWORD`, `~/.pgpass` or a `PGSERVICE` entry) and the schema holding the relations.
+public struct PostgresSink: Sendable, Equatable {
+    public var url: String
+    public var schema: String
+
+    public init(url: String, schema: String = "salesops") {
+        self.url = url
+        self.schema = schema
+    }
+
+    /// Whether a configured warehouse names a PostgreSQL database rather than a SQLite path.
+    public static func isURL(_ text: String) -> Bool {
+        text.hasPrefix("postgresql://") || text.hasPrefix("postgres://")
+    }
+
+    /// What is wrong with a connection URL for a pipeline file, nil when nothing: a password, which
+    /// must not sit in a file that is committed and copied around.
+    public static func problem(url: String) -> String? {
+        let rest = url.drop { $0 != "/" }.dropFirst(2)
+        let authority = rest.prefix { $0 != "/" && $0 != "?" }
+        if let at = authority.lastIndex(of: "@"), authority[..<at].contains(":") {
+            return "the URL holds a password: remove it; salesops connects with the password from PGPASSWORD, ~/.pgpass or a PGSERVICE entry"
+        }
+        let query = url.drop { $0 != "?" }.dropFirst()
+        if query.split(separator: "&").contains(where: { $0.lowercased().hasPrefix("password=") }) {
+            return "the URL holds a password parameter: remove it; salesops connects with the password from PGPASSWORD, ~/.pgpass or a PGSERVICE entry"
+        }
+        return nil
+    }
+
+    /// Whether `name` can be a schema name written without quotes: lower-case letters, digits and
+    /// underscores, not starting with a digit, at most 63 bytes (PostgreSQL's identifier length).
+    public static func isPlainIdentifier(_ name: String) -> Bool {
+        guard let first = name.utf8.first, name.utf8.count <= 63, !(0x30...0x39).contains(first) else { return false }
+        return name.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F }
     }
 }

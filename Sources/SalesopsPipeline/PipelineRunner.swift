@@ -473,6 +473,7 @@ public struct PipelineRunner {
     /// `forget` lists input files (as given on the command line: relative to the project or absolute)
     /// whose facts the operator wants dropped and read again (``Warehouse/forgetFile(_:)``).
     public func run(writeReports reports: Bool = true, dryRun: Bool = false, forget: [String] = []) throws -> RunOutcome {
+        try requireSQLiteWarehouse(for: "run")
         applyPermissions()
         let outputDir = URL(fileURLWithPath: warehousePath).deletingLastPathComponent()
         do {
@@ -605,6 +606,7 @@ public struct PipelineRunner {
     /// reports when it has committed) this fails with the lock's exit code (75) — then writes the
     /// reports for the as-of date and returns the workbook's path.
     public func report(asOf: Int) throws -> String {
+        try requireSQLiteWarehouse(for: "report")
         let outputDir = URL(fileURLWithPath: warehousePath).deletingLastPathComponent()
         guard FileManager.default.fileExists(atPath: warehousePath) else {
             throw SalesopsError(.input, "no warehouse at \(warehousePath): run `salesops run` first")

@@ -7,6 +7,7 @@ extension PipelineRunner {
     /// The text of `salesops status`: the last `last` runs (newest first) with their per-source counts,
     /// then each source's freshness. Reads the warehouse without waiting for a run (WAL).
     public func statusReport(last: Int) throws -> String {
+        try requireSQLiteWarehouse(for: "status")
         let warehouse: Warehouse
         do { warehouse = try Warehouse(readingAt: warehousePath) } catch let error as SQLiteError {
             throw SalesopsError(.database, "cannot open the warehouse \(warehousePath)", cause: error.description)

@@ -73,8 +73,10 @@ struct ValidateCommand: ParsableCommand {
         let runner = PipelineRunner(projectDir: options.projectURL, config: config, pipeline: pipeline, asOf: 0,
                                     logger: logger)
         do {
+            let warehouse = try runner.describeWarehouse()
             let stats = try runner.dryExtract()
             print("configuration ok: \(config.reps.count) reps, \(pipeline.sources.count) sources")
+            print("  \(warehouse)")
             for s in stats {
                 print("  \(s.source): \(s.filesRead) files, \(s.rowsRead) rows: \(s.rowsLoaded) would load, \(s.rowsFiltered) filtered, \(s.rowsRejected) rejected")
                 for finding in s.noData { print("  NO DATA  \(s.source): \(finding)") }
