@@ -21,6 +21,7 @@ public enum Migrations {
         ("015_lookup_indexes", lookupIndexes),
         ("016_file_stat", fileStat),
         ("017_report_indexes", reportIndexes),
+        ("018_deal_lookup_index", dealLookupIndex),
     ]
 
     /// Repairs of warehouses made by early commits of main, whose migration 001 differed from the
@@ -336,6 +337,12 @@ public enum Migrations {
         WHERE rep_id IS NULL AND direction != 'internal';
     CREATE INDEX IF NOT EXISTS calls_unnormalised ON calls(source, raw_number)
         WHERE client_phone IS NULL AND raw_number IS NOT NULL;
+    """
+
+    /// The deal facts a stage entry is counted under (pipeline, rep, creation), read from the index alone:
+    /// an analyst's funnel per rep and month joins every stage entry to its deal (a year: 0.87 s → 0.74 s).
+    static let dealLookupIndex = """
+    CREATE INDEX IF NOT EXISTS deals_lookup ON deals(deal_id, pipeline, rep_id, created_at);
     """
 
     /// Facts are history: a file read whole again (rewritten, truncated, a new log under the old name)
