@@ -33,8 +33,10 @@ let package = Package(
         .target(name: "SalesopsIO", dependencies: ["CZlib"]),
         .target(name: "SalesopsCSV", dependencies: ["CCSV", "SalesopsIO"],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
-        .target(name: "SalesopsSQLite", dependencies: ["CSQLite"]),
-        .target(name: "SalesopsPostgres", dependencies: ["CPostgres"]),
+        // What the warehouse code asks of an engine (values, results, a connection), and the engines.
+        .target(name: "SalesopsSQL"),
+        .target(name: "SalesopsSQLite", dependencies: ["CSQLite", "SalesopsSQL"]),
+        .target(name: "SalesopsPostgres", dependencies: ["CPostgres", "SalesopsSQL"]),
         .target(name: "SalesopsXLSX", dependencies: ["CXLSXWriter", "CZlib"]),
         // Strict YAML configuration loading.
         .target(name: "SalesopsConfig", dependencies: ["SalesopsCore", "SalesopsCSV", .product(name: "Yams", package: "Yams")]),
@@ -59,7 +61,7 @@ let package = Package(
         ]),
         .testTarget(name: "SalesopsTests", dependencies: [
             "SalesopsCore", "SalesopsIO", "SalesopsCSV", "SalesopsSQLite", "SalesopsConfig", "SalesopsMail", "SalesopsJSON", "SalesopsExtract",
-            "SalesopsTransform", "SalesopsLoad", "SalesopsReport", "SalesopsPipeline", "SalesopsPostgres", "salesops",
+            "SalesopsTransform", "SalesopsLoad", "SalesopsReport", "SalesopsPipeline", "SalesopsSQL", "SalesopsPostgres", "salesops",
         ]),
     ],
     swiftLanguageModes: [.v5]

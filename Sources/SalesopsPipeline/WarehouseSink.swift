@@ -17,8 +17,8 @@ extension PipelineRunner {
         }
         defer { connection.close() }
         do {
-            let version = try connection.scalar("SHOW server_version") ?? "?"
-            let exists = try connection.scalar("SELECT 1 FROM pg_namespace WHERE nspname = $1", [sink.schema]) != nil
+            let version = try connection.scalar("SHOW server_version")?.string ?? "?"
+            let exists = try connection.scalar("SELECT 1 FROM pg_namespace WHERE nspname = ?", [.text(sink.schema)]) != nil
             return "warehouse: PostgreSQL \(version) at \(connection.endpoint), schema \(sink.schema) "
                 + (exists ? "(exists)" : "(created by the first run)")
         } catch let error as PostgresError {

@@ -1,4 +1,5 @@
 import CPostgres
+import SalesopsSQL
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,7 +20,7 @@ public struct PostgresError: Error, CustomStringConvertible {
 /// The connection string is a `postgresql://` URL or `key=value` pairs; libpq itself takes the password
 /// from `PGPASSWORD`, `~/.pgpass` or a `PGSERVICE` entry, and the host, port, user and database it
 /// does not name from `PGHOST`, `PGPORT`, `PGUSER` and `PGDATABASE`.
-public final class PostgresConnection {
+public final class PostgresConnection: SQLConnection {
     private var conn: OpaquePointer?
 
     public init(_ conninfo: String) throws {
@@ -56,25 +57,81 @@ public final class PostgresConnection {
         try check(result, sql)
     }
 
-    /// Runs one statement with text parameters (`$1`, `$2`, …; nil is NULL) and returns every row as
-    /// text (nil for NULL).
-    public func query(_ sql: String, _ parameters: [String?] = []) throws -> [[String?]] {
-        let result = withCStrings(parameters) { values in
-            PQexecParams(conn, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+    /// Rows changed by the last statement run through ``run(_:_:)``, ``query(_:_:)`` or ``table(_:_:)``.
+    public private(set) var changes = 0
+
+    /// Runs one statement with arguments (`?` and `?N` placeholders, as for SQLite) and returns its
+    /// column names and rows: integers (`int2`, `int4`, `int8`, `bool` as 0/1) as `.integer`, `float4`,
+    /// `float8` and `numeric` as `.real`, everything else as `.text`. Arguments past the highest
+    /// placeholder are not sent; integers and reals are sent as `int8` and `float8`.
+    public func table(_ sql: String, _ arguments: [SQLValue] = []) throws -> SQLTable {
+        let (statement, count) = SQLPlaceholders.dollarNumbered(sql)
+        let texts: [String?] = arguments.prefix(count).map {
+            switch $0 {
+            case let .integer(v): return String(v)
+            case let .real(v): return v.isNaN ? "NaN" : v.isInfinite ? (v > 0 ? "Infinity" : "-Infinity") : "\(v)"
+            case let .text(v): return v
+            case .null: return nil
+            }
+        }
+        guard texts.count == count else {
+            throw PostgresError(message: "\(count) placeholders, \(texts.count) arguments", sql: sql)
+        }
+        // Integers and reals go typed (`int8`, `float8`), so one placeholder used in two places (a
+        // `bigint` and a `numeric` column) is one type; text is left for the server to infer.
+        let parameterTypes: [Oid] = arguments.prefix(count).map {
+            switch $0 {
+            case .integer: return 20
+            case .real: return 701
+            case .text, .null: return 0
+            }
+        }
+        let result = withCStrings(texts) { values in
+            parameterTypes.withUnsafeBufferPointer { PQexecParams(conn, statement, Int32(count), $0.baseAddress, values, nil, nil, 0) }
         }
         defer { PQclear(result) }
         try check(result, sql)
+        changes = Int(String(cString: PQcmdTuples(result))) ?? 0
         let rows = Int(PQntuples(result)), columns = Int(PQnfields(result))
-        return (0..<rows).map { r in
+        let types = (0..<columns).map { PQftype(result, Int32($0)) }
+        let names = (0..<columns).map { String(cString: PQfname(result, Int32($0))) }
+        return SQLTable(columns: names, rows: (0..<rows).map { r in
             (0..<columns).map { c in
-                PQgetisnull(result, Int32(r), Int32(c)) == 1 ? nil : String(cString: PQgetvalue(result, Int32(r), Int32(c)))
+                guard PQgetisnull(result, Int32(r), Int32(c)) == 0 else { return .null }
+                let text = String(cString: PQgetvalue(result, Int32(r), Int32(c)))
+                switch types[c] {
+                case 20, 21, 23: return Int64(text).map(SQLValue.integer) ?? .text(text)   // int8, int2, int4
+                case 16: return .integer(text == "t" ? 1 : 0)                               // bool
+                case 700, 701, 1700: return Double(text).map(SQLValue.real) ?? .text(text)  // float4, float8, numeric
+                default: return .text(text)
+                }
             }
-        }
+        })
     }
 
-    /// The first column of the first row, if any.
-    public func scalar(_ sql: String, _ parameters: [String?] = []) throws -> String? {
-        try query(sql, parameters).first?.first ?? nil
+    public func query(_ sql: String, _ arguments: [SQLValue] = []) throws -> [[SQLValue]] {
+        try table(sql, arguments).rows
+    }
+
+    public func run(_ sql: String, _ arguments: [SQLValue] = []) throws {
+        _ = try table(sql, arguments)
+    }
+
+    public func scalar(_ sql: String, _ arguments: [SQLValue] = []) throws -> SQLValue? {
+        try query(sql, arguments).first?.first
+    }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
     }
 
     /// Streams rows into `COPY table (columns) FROM STDIN` in the text format: `body` calls its

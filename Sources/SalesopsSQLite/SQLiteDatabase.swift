@@ -1,12 +1,5 @@
 import CSQLite
-
-/// A value to bind or read.
-public enum SQLValue: Sendable, Equatable {
-    case integer(Int64)
-    case real(Double)
-    case text(String)
-    case null
-}
+@_exported import SalesopsSQL
 
 /// A SQLite failure with the statement or operation that caused it.
 public struct SQLiteError: Error, CustomStringConvertible {
@@ -261,30 +254,4 @@ public final class SQLiteStatement {
     public func row() -> [SQLValue] { (0..<columnCount).map(value) }
 }
 
-/// A query's result: column names and rows.
-public struct SQLTable: Sendable {
-    public let columns: [String]
-    public let rows: [[SQLValue]]
-
-    public init(columns: [String], rows: [[SQLValue]]) {
-        self.columns = columns
-        self.rows = rows
-    }
-
-    /// The index of a column by name.
-    public func index(_ name: String) -> Int? { columns.firstIndex(of: name) }
-}
-
-public extension SQLValue {
-    var int: Int? { if case let .integer(v) = self { return Int(v) }; if case let .real(v) = self { return Int(v) }; return nil }
-    var double: Double? { if case let .real(v) = self { return v }; if case let .integer(v) = self { return Double(v) }; return nil }
-    var string: String? {
-        switch self {
-        case let .text(v): return v
-        case let .integer(v): return String(v)
-        case let .real(v): return String(v)
-        case .null: return nil
-        }
-    }
-    var isNull: Bool { self == .null }
-}
+extension SQLiteDatabase: SQLConnection {}

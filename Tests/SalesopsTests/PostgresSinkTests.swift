@@ -1,5 +1,6 @@
 import Foundation
 import SalesopsPostgres
+import SalesopsSQL
 import XCTest
 
 /// The PostgreSQL server the tests use: `SALESOPS_TEST_PG`, a libpq URL that `scripts/test` sets to a
@@ -45,8 +46,8 @@ final class PostgresConnectionTests: XCTestCase {
             for row in rows { try put(row) }
         }
         XCTAssertEqual(copied, 4)
-        XCTAssertEqual(try db.query("SELECT n::text, a, b FROM t ORDER BY n"), rows)
-        XCTAssertEqual(try db.query("SELECT n::text FROM t WHERE b IS NULL"), [["2"]])
+        XCTAssertEqual(try db.query("SELECT n::text, a, b FROM t ORDER BY n").map { $0.map(\.string) }, rows)
+        XCTAssertEqual(try db.query("SELECT n FROM t WHERE b IS NULL"), [[.integer(2)]])
     }
 
     func testACopyTheClientStopsLeavesNoRowAndTheConnectionWorks() throws {
@@ -59,14 +60,14 @@ final class PostgresConnectionTests: XCTestCase {
             try put(["2"])
             throw Stop()
         }) { XCTAssertTrue($0 is Stop, "\($0)") }
-        XCTAssertEqual(try db.scalar("SELECT count(*) FROM t"), "0")
+        XCTAssertEqual(try db.scalar("SELECT count(*) FROM t"), .integer(0))
         // A bad value is the server's error, the whole copy undone.
         XCTAssertThrowsError(try db.copy(into: "t", columns: ["n"]) { put in
             try put(["3"])
             try put(["three"])
         }) { XCTAssertEqual(($0 as? PostgresError)?.sqlState, "22P02", "\($0)") }
-        XCTAssertEqual(try db.scalar("SELECT count(*) FROM t"), "0")
-        XCTAssertEqual(try db.scalar("SELECT $1::int + 1", ["41"]), "42")
+        XCTAssertEqual(try db.scalar("SELECT count(*) FROM t"), .integer(0))
+        XCTAssertEqual(try db.scalar("SELECT ?::int + 1", [.integer(41)]), .integer(42))
     }
 
     func testAServerErrorCarriesItsSQLStateAndStatement() throws {
@@ -78,6 +79,34 @@ final class PostgresConnectionTests: XCTestCase {
             XCTAssertEqual(e?.sql, "SELECT * FROM no_such_table")
             XCTAssertTrue(e?.message.contains("no_such_table") ?? false, "\(error)")
         }
+    }
+
+    /// The warehouse code's statements, written for SQLite, run unchanged: `?` and `?N` placeholders
+    /// numbered as SQLite numbers them (not inside literals, quoted names or comments), typed results,
+    /// rows changed, a transaction undone when its body throws.
+    func testStatementsWrittenForSQLiteRunWithTheirPlaceholdersAndTypes() throws {
+        XCTAssertEqual(SQLPlaceholders.dollarNumbered("SELECT ?, '?', \"a?\", ?3, ? -- why?\n/* ? */ FROM t WHERE x = 'it''s ?' AND y = ?1").sql,
+                       "SELECT $1, '?', \"a?\", $3, $4 -- why?\n/* ? */ FROM t WHERE x = 'it''s ?' AND y = $1")
+        XCTAssertEqual(SQLPlaceholders.dollarNumbered("SELECT ?2, ?1").count, 2)
+        let (db, _, done) = try TestPostgres.scratch()
+        defer { done() }
+        try db.execute("CREATE TABLE t(id text PRIMARY KEY, n bigint, amount numeric, ok boolean, note text)")
+        try db.run("INSERT INTO t VALUES (?, ?, ?, ?, ?)", [.text("a"), .integer(7), .real(12.5), .text("true"), .null])
+        try db.run("INSERT INTO t VALUES (?1, ?2, ?2, false, '?')", [.text("b"), .integer(3)])
+        XCTAssertEqual(db.changes, 1)
+        let table = try db.table("SELECT id, n, amount, ok, note FROM t WHERE n >= ?1 ORDER BY id", [.integer(3), .text("unused")])
+        XCTAssertEqual(table.columns, ["id", "n", "amount", "ok", "note"])
+        XCTAssertEqual(table.rows, [[.text("a"), .integer(7), .real(12.5), .integer(1), .null],
+                                    [.text("b"), .integer(3), .real(3), .integer(0), .text("?")]])
+        try db.run("UPDATE t SET n = n + 1", [])
+        XCTAssertEqual(db.changes, 2)
+        struct Undo: Error {}
+        XCTAssertThrowsError(try db.transaction {
+            try db.run("DELETE FROM t", [])
+            throw Undo()
+        })
+        XCTAssertEqual(try db.scalar("SELECT count(*) FROM t", []), .integer(2))
+        XCTAssertEqual(try db.transaction { try db.scalar("SELECT sum(n) FROM t", [])?.int }, 12)
     }
 
     func testAnUnreachableServerIsAnErrorThatSaysWhy() {
