@@ -320,15 +320,20 @@ public struct PipelineRunner {
                 }
             }
             var files: [(InputFile, Warehouse.FileVersion?)] = []
+            // Sizes two matched files share: such files may hold the same content, and the second is
+            // then skipped as a copy of the first, which its hash must be known for.
+            var sizeCounts: [Int64: Int] = [:]
+            for path in paths { if let size = FileStat(path: path)?.size { sizeCounts[size, default: 0] += 1 } }
             for path in paths {
                 let display = InputFiles.displayPath(path, in: projectDir)
                 let previous = try ledger?.lastVersion(path: display)
                 let cuts = sink.supportsResume ? FileLedger.prefixLengths(previous: previous, others: resumable) : []
                 do {
-                    // A file of a size no loaded version has is read whole whatever its hash (no version
-                    // it could be, none it could continue): it is hashed while it is read.
+                    // A file of a size no loaded version and no other matched file has is read whole
+                    // whatever its hash (no version it could be or continue, no copy of it read
+                    // before it): it is hashed while it is read.
                     if cuts.isEmpty, let file = try InputFiles.unhashed(path: path, projectDir: projectDir),
-                       try !(ledger?.warehouse.hasVersion(bytes: file.bytes) ?? false) {
+                       sizeCounts[file.bytes] == 1, try !(ledger?.warehouse.hasVersion(bytes: file.bytes) ?? false) {
                         files.append((file, previous))
                         continue
                     }

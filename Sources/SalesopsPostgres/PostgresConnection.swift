@@ -121,18 +121,7 @@ public final class PostgresConnection: SQLConnection {
         try query(sql, arguments).first?.first
     }
 
-    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
-    public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN")
-        do {
-            let result = try body()
-            try execute("COMMIT")
-            return result
-        } catch {
-            try? execute("ROLLBACK")
-            throw error
-        }
-    }
+    public var beginTransaction: String { "BEGIN" }
 
     /// Streams rows into `COPY table (columns) FROM STDIN` in the text format: `body` calls its
     /// argument once per row; values are escaped here (nil is NULL). Returns the number of rows copied.

@@ -54,8 +54,23 @@ public protocol SQLConnection: AnyObject {
     func scalar(_ sql: String, _ arguments: [SQLValue]) throws -> SQLValue?
     /// Rows changed by the last statement.
     var changes: Int { get }
+    /// The statement that starts a transaction of ``transaction(_:)``.
+    var beginTransaction: String { get }
+}
+
+extension SQLConnection {
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
-    func transaction<T>(_ body: () throws -> T) throws -> T
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute(beginTransaction)
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
 }
 
 /// SQLite's placeholders (`?` numbered in order, `?N` explicitly) as PostgreSQL's `$N`, outside string

@@ -102,18 +102,8 @@ public final class SQLiteDatabase {
     /// Rows changed by the last statement.
     public var changes: Int { Int(sqlite3_changes(handle)) }
 
-    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
-    public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
-        do {
-            let result = try body()
-            try execute("COMMIT")
-            return result
-        } catch {
-            try? execute("ROLLBACK")
-            throw error
-        }
-    }
+    /// A transaction takes the write lock at once (a reader upgrading later could deadlock with a writer).
+    public var beginTransaction: String { "BEGIN IMMEDIATE" }
 
     fileprivate var errorMessage: String { String(cString: sqlite3_errmsg(handle)) }
 }

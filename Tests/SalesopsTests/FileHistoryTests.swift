@@ -141,6 +141,20 @@ final class FileHistoryTests: XCTestCase {
         XCTAssertEqual(try known(project).sha256, try InputFiles.fingerprint(path: master.path, projectDir: project.dir).sha256)
     }
 
+    /// Two new files with the same bytes in one night: the first is read, the second skipped as its
+    /// copy — files of a size another matched file has are hashed before anything is read.
+    func testTwoNewFilesWithTheSameBytesAreReadOnce() throws {
+        let (project, master) = try masterProject()
+        defer { project.remove() }
+        try FileManager.default.copyItem(at: master, to: master.deletingLastPathComponent().appendingPathComponent("Master.csv-copy"))
+        let night = try project.run()
+        XCTAssertEqual(night.stats.map(\.rowsRead), [2])
+        XCTAssertEqual(night.stats.map(\.filesSkipped), [1])
+        XCTAssertEqual(try project.rows("SELECT path, rows FROM etl_files ORDER BY path"),
+                       [["input/pbx/Master.csv", "2"], ["input/pbx/Master.csv-copy", "0"]])
+        XCTAssertEqual(try project.rows("SELECT COUNT(*) FROM calls"), [["2"]])
+    }
+
     /// `copytruncate` empties the log in place (same inode) and the PBX fills it past the old resume
     /// offset: its bytes before that offset are others, so it is hashed whole and read whole.
     func testALogTruncatedInPlaceAndRefilledPastItsResumeOffsetIsReadWhole() throws {
