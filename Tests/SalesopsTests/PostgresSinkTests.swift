@@ -185,3 +185,35 @@ final class PostgresSinkConfigTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: project.dir.appendingPathComponent("output").path))
     }
 }
+
+/// One run at a time per PostgreSQL warehouse: a session's advisory lock on the schema.
+final class PostgresRunLockTests: XCTestCase {
+    func testASecondSessionCannotTakeTheLockUntilTheFirstReleasesOrEnds() throws {
+        let url = try TestPostgres.url()
+        let schema = "lock_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let first = try PostgresConnection(url)
+        try first.execute("SET application_name = 'salesops run'")
+        let second = try PostgresConnection(url)
+        defer { second.close() }
+        let lock = try PostgresRunLock(connection: first, schema: schema)
+        XCTAssertThrowsError(try PostgresRunLock(connection: second, schema: schema)) { error in
+            let held = error as? PostgresRunLock.Held
+            XCTAssertNotNil(held?.holderPID, "\(error)")
+            XCTAssertEqual(held?.holderApplication, "salesops run")
+            XCTAssertTrue(String(describing: error).hasPrefix("another session holds the run lock of schema \(schema) (server process "), "\(error)")
+        }
+        // Another schema's lock is another lock.
+        try PostgresRunLock(connection: second, schema: schema + "_other").release()
+        lock.release()
+        let again = try PostgresRunLock(connection: second, schema: schema)
+        again.release()
+        // A session that ends (a run killed) leaves no lock behind.
+        _ = try PostgresRunLock(connection: first, schema: schema)
+        first.close()
+        var taken = false
+        for _ in 0..<50 where !taken {
+            if (try? PostgresRunLock(connection: second, schema: schema)) != nil { taken = true } else { usleep(20_000) }
+        }
+        XCTAssertTrue(taken, "the lock of a closed session was not released")
+    }
+}
