@@ -31,6 +31,8 @@ public final class PostgresConnection: SQLConnection {
             throw PostgresError(message: message)
         }
         conn = c
+        // Instants are read back in UTC, as the SQLite warehouse writes them (``table(_:_:)``).
+        try execute("SET TIME ZONE 'UTC'")
     }
 
     deinit { close() }
@@ -62,7 +64,8 @@ public final class PostgresConnection: SQLConnection {
 
     /// Runs one statement with arguments (`?` and `?N` placeholders, as for SQLite) and returns its
     /// column names and rows: integers (`int2`, `int4`, `int8`, `bool` as 0/1) as `.integer`, `float4`,
-    /// `float8` and `numeric` as `.real`, everything else as `.text`. Arguments past the highest
+    /// `float8` and `numeric` as `.real`, `timestamptz` as `YYYY-MM-DDTHH:MM:SSZ` text, everything else as
+    /// `.text` (a `date` is `YYYY-MM-DD`). Arguments past the highest
     /// placeholder are not sent; integers and reals are sent as `int8` and `float8`.
     public func table(_ sql: String, _ arguments: [SQLValue] = []) throws -> SQLTable {
         let (statement, count) = SQLPlaceholders.dollarNumbered(sql)
@@ -103,6 +106,7 @@ public final class PostgresConnection: SQLConnection {
                 case 20, 21, 23: return Int64(text).map(SQLValue.integer) ?? .text(text)   // int8, int2, int4
                 case 16: return .integer(text == "t" ? 1 : 0)                               // bool
                 case 700, 701, 1700: return Double(text).map(SQLValue.real) ?? .text(text)  // float4, float8, numeric
+                case 1184: return .text(Self.isoUTC(text))                                  // timestamptz
                 default: return .text(text)
                 }
             }
@@ -178,6 +182,16 @@ public final class PostgresConnection: SQLConnection {
         if let failure { throw failure }
         if let serverError { throw serverError }
         return copied
+    }
+
+    /// A `timestamptz` as the session (in UTC) prints it, `2026-11-20 09:15:00+00`, written as the SQLite
+    /// warehouse writes instants: `2026-11-20T09:15:00Z` (fractions of a second kept).
+    static func isoUTC(_ text: String) -> String {
+        var bytes = Array(text.utf8)
+        guard bytes.count >= 22, bytes.suffix(3).elementsEqual("+00".utf8), bytes[10] == UInt8(ascii: " ") else { return text }
+        bytes.removeLast(3)
+        bytes[10] = UInt8(ascii: "T")
+        return String(decoding: bytes, as: UTF8.self) + "Z"
     }
 
     /// COPY's text format: backslash, tab, newline and carriage return escaped.

@@ -1,0 +1,93 @@
+import Foundation
+import SalesopsLoad
+import SalesopsPostgres
+import SalesopsSQLite
+import XCTest
+
+/// The warehouse's schema in PostgreSQL: the SQLite warehouse's tables with the same columns in the same
+/// order, its keys and indexes, typed by what the columns hold, and versioned by the same migration names.
+final class PostgresSchemaTests: XCTestCase {
+    /// Tables (without SQLite's own) and their columns in order, of a new SQLite warehouse.
+    func sqliteTables() throws -> [String: [String]] {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pg-schema-\(UUID()).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let warehouse = try Warehouse(path: path)
+        defer { warehouse.close() }
+        var tables: [String: [String]] = [:]
+        for row in try warehouse.db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'") {
+            let name = row[0].string!
+            tables[name] = try warehouse.db.query("SELECT name FROM pragma_table_info(?) ORDER BY cid", [.text(name)]).map { $0[0].string! }
+        }
+        return tables
+    }
+
+    func testAWarehouseSchemaIsMadeOnceWithEveryTableAndIndexOfTheSQLiteOne() throws {
+        let (db, schema, done) = try TestPostgres.scratch()
+        defer { done() }
+        try PostgresMigrations.migrate(db, schema: schema)
+        try PostgresMigrations.migrate(db, schema: schema)   // nothing left to apply
+        XCTAssertEqual(try db.query("SELECT name FROM schema_migrations ORDER BY name", []).map { $0[0].string! },
+                       PostgresMigrations.all.map(\.name))
+        var tables: [String: [String]] = [:]
+        for row in try db.query("""
+            SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ?
+            ORDER BY table_name, ordinal_position
+            """, [.text(schema)]) {
+            tables[row[0].string!, default: []].append(row[1].string!)
+        }
+        XCTAssertEqual(tables, try sqliteTables())
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pg-index-\(UUID()).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let warehouse = try Warehouse(path: path)
+        defer { warehouse.close() }
+        let indexes = Set(try warehouse.db.query("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").map { $0[0].string! })
+        let pgIndexes = Set(try db.query("SELECT indexname FROM pg_indexes WHERE schemaname = ?", [.text(schema)]).map { $0[0].string! })
+        XCTAssertEqual(indexes.subtracting(pgIndexes), [])
+    }
+
+    /// Every SQLite migration after the one the PostgreSQL baseline stands for has a PostgreSQL
+    /// migration of the same name, in the same order: a schema change made for one engine fails here
+    /// until the other has it.
+    func testThePostgreSQLMigrationsFollowTheSQLiteOnesByName() {
+        let sqlite = Migrations.all.map(\.name)
+        let baseline = PostgresMigrations.all[0].name
+        XCTAssertEqual(baseline, "018_baseline")
+        let after = try? XCTUnwrap(sqlite.firstIndex(of: "018_deal_lookup_index"))
+        XCTAssertEqual(Array(sqlite[((after ?? 0) + 1)...]), PostgresMigrations.all.dropFirst().map(\.name))
+    }
+
+    /// Values written as the SQLite warehouse writes them (instants `…T…Z`, dates, money as reals, JSON
+    /// as text) are stored typed and read back as they were written.
+    func testValuesAreStoredTypedAndReadBackAsSQLiteHoldsThem() throws {
+        let (db, schema, done) = try TestPostgres.scratch()
+        defer { done() }
+        try PostgresMigrations.migrate(db, schema: schema)
+        let types = try db.query("""
+            SELECT table_name || '.' || column_name, data_type FROM information_schema.columns WHERE table_schema = ?
+              AND (table_name, column_name) IN (('calls', 'started_at'), ('calls', 'local_date'), ('calls', 'legs_json'),
+                   ('deals', 'amount'), ('deals', 'closed_at'), ('reps', 'active_to'), ('rep_period', 'value'),
+                   ('funnel', 'conversion'), ('calls', 'talk_secs'), ('etl_runs', 'run_id'))
+            ORDER BY 1
+            """, [.text(schema)]).map { "\($0[0].string!) \($0[1].string!)" }
+        XCTAssertEqual(types, ["calls.legs_json jsonb", "calls.local_date date", "calls.started_at timestamp with time zone",
+                               "calls.talk_secs bigint", "deals.amount numeric", "deals.closed_at date",
+                               "etl_runs.run_id bigint", "funnel.conversion double precision", "rep_period.value numeric",
+                               "reps.active_to date"])
+        try db.run("""
+            INSERT INTO deals(deal_id, title, pipeline, stage_id, stage_semantic, amount, currency, created_at, created_epoch,
+                              local_date, closed_at, source_name, src_file, src_line, run_id)
+            VALUES (?, 'Поставка', '0', 'WON', 'won', ?, 'RUB', ?, ?, ?, ?, 'crm', 'deals.json', 1, 1)
+            """, [.text("D_1"), .real(125000.5), .text("2026-11-20T09:15:00Z"), .integer(1_763_630_100), .text("2026-11-20"),
+                  .text("2026-11-21")])
+        XCTAssertEqual(try db.query("SELECT created_at, local_date, closed_at, amount FROM deals", []),
+                       [[.text("2026-11-20T09:15:00Z"), .text("2026-11-20"), .text("2026-11-21"), .real(125000.5)]])
+        XCTAssertThrowsError(try db.run("""
+            INSERT INTO deals(deal_id, title, pipeline, stage_id, stage_semantic, created_at, created_epoch, local_date,
+                              source_name, src_file, src_line, run_id)
+            VALUES ('D_2', '', '0', 'NEW', 'maybe', '2026-11-20T09:15:00Z', 0, '2026-11-20', 'crm', 'deals.json', 2, 1)
+            """, [])) { XCTAssertEqual(($0 as? PostgresError)?.sqlState, "23514", "\($0)") }   // the check on stage_semantic
+        try db.run("INSERT INTO etl_runs(pipeline, started_at, as_of, status) VALUES ('nightly', ?, '2026-11-20', 'running')",
+                   [.text("2026-11-20T23:00:00Z")])
+        XCTAssertEqual(try db.scalar("SELECT run_id FROM etl_runs", []), .integer(1), "run ids are assigned as SQLite assigns them")
+    }
+}
