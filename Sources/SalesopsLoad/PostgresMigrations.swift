@@ -12,7 +12,8 @@ import SalesopsSQL
 /// period figures `numeric`, other reals `double precision`, whole numbers and 0/1 flags `bigint`, the
 /// JSON arrays (`calls.legs_json`, `alerts.evidence`, `calendar_events.crm_bindings`) `jsonb`, the rest
 /// `text`. Keys, checks and indexes are SQLite's; foreign keys are not declared (SQLite does not
-/// enforce them either). The views come with the models' PostgreSQL dialect.
+/// enforce them either). The views of SQLite's migrations are here, typed alike; the models' views
+/// come with the models' PostgreSQL dialect.
 public enum PostgresMigrations {
     public static let all: [(name: String, sql: String)] = [
         ("018_baseline", baseline),
@@ -704,5 +705,23 @@ public enum PostgresMigrations {
     CREATE INDEX rep_period_rep ON rep_period(as_of, rep_id, metric, period);
     CREATE INDEX unmatched_legs_file ON unmatched_legs(src_file);
     CREATE INDEX unmatched_legs_hash ON unmatched_legs(leg_hash);
+    -- The views of SQLite's migrations, typed as SQLite types them: `->>` gives text here, so numbers are cast.
+    CREATE VIEW call_legs AS
+        SELECT c.call_id, (l.value ->> 2)::bigint AS leg_hash, COALESCE(l.value ->> 16, c.source) AS source,
+               COALESCE(l.value ->> 15, c.src_file) AS src_file, (l.value ->> 0)::bigint AS src_line,
+               (l.value ->> 1)::bigint AS run_id, (l.value ->> 3)::bigint AS sequence, (l.value ->> 4)::bigint AS start_epoch,
+               (l.value ->> 5)::bigint AS duration, (l.value ->> 6)::bigint AS billsec, l.value ->> 7 AS disposition,
+               l.value ->> 8 AS direction, l.value ->> 9 AS caller_kind, l.value ->> 10 AS callee_kind,
+               l.value ->> 11 AS caller_rep, l.value ->> 12 AS callee_rep, l.value ->> 13 AS external_raw,
+               l.value ->> 14 AS external_e164, l.value ->> 17 AS unmatched
+        FROM calls c, jsonb_array_elements(c.legs_json) l(value);
+    CREATE VIEW unmatched_numbers AS
+        SELECT source, number, COUNT(*) AS legs, to_timestamp(MIN(start_epoch)) AS first_seen,
+               to_timestamp(MAX(start_epoch)) AS last_seen
+        FROM unmatched_legs GROUP BY source, number;
+    CREATE VIEW unmatched_addresses AS
+        SELECT e.source, u.address, COUNT(*) AS messages, MIN(e.sent_at) AS first_seen, MAX(e.sent_at) AS last_seen
+        FROM email_unmatched u JOIN emails e ON e.message_id = u.message_id
+        GROUP BY e.source, u.address;
     """
 }

@@ -8,14 +8,15 @@ import XCTest
 /// The warehouse's schema in PostgreSQL: the SQLite warehouse's tables with the same columns in the same
 /// order, its keys and indexes, typed by what the columns hold, and versioned by the same migration names.
 final class PostgresSchemaTests: XCTestCase {
-    /// Tables (without SQLite's own) and their columns in order, of a new SQLite warehouse.
+    /// Tables and views (without SQLite's own) and their columns in order, of a new SQLite warehouse
+    /// (the models' views are installed by a run, not by the migrations).
     func sqliteTables() throws -> [String: [String]] {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pg-schema-\(UUID()).sqlite").path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let warehouse = try Warehouse(path: path)
         defer { warehouse.close() }
         var tables: [String: [String]] = [:]
-        for row in try warehouse.db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'") {
+        for row in try warehouse.db.query("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'") {
             let name = row[0].string!
             tables[name] = try warehouse.db.query("SELECT name FROM pragma_table_info(?) ORDER BY cid", [.text(name)]).map { $0[0].string! }
         }
@@ -157,6 +158,15 @@ final class PostgresTypeMappingTests: XCTestCase {
             compared += source.rows.isEmpty ? 0 : 1
             values += source.rows.count * source.columns.count
         }
+        // The migrations' views over those tables give the same rows, typed alike.
+        for view in ["call_legs", "unmatched_numbers", "unmatched_addresses"] {
+            let columns = try sqlite.table("SELECT * FROM \(view) LIMIT 0", []).columns
+            let expected = try Self.rows(sqlite, view, columns)
+            XCTAssertFalse(expected.isEmpty, view)
+            XCTAssertEqual(try Self.rows(pg, view, columns), expected, view)
+        }
+        XCTAssertEqual(try pg.query("SELECT pg_typeof(leg_hash)::text, pg_typeof(first_seen)::text FROM call_legs, unmatched_numbers LIMIT 1", []),
+                       [[.text("bigint"), .text("timestamp with time zone")]])
         // The demo fills most tables; the comparison is not of empty ones.
         XCTAssertGreaterThan(compared, 40, "tables with rows")
         XCTAssertGreaterThan(values, 50_000)
