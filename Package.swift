@@ -47,7 +47,7 @@ let package = Package(
         // The stages of the house.
         .target(name: "SalesopsExtract", dependencies: ["SalesopsCore", "SalesopsCSV", "SalesopsMail", "SalesopsJSON", "SalesopsIO", "CCrypto"]),
         .target(name: "SalesopsTransform", dependencies: ["SalesopsCore"]),
-        .target(name: "SalesopsLoad", dependencies: ["SalesopsCore", "SalesopsSQLite", "SalesopsPostgres"]),
+        .target(name: "SalesopsLoad", dependencies: ["SalesopsCore", "SalesopsSQL", "SalesopsSQLite", "SalesopsPostgres"]),
         .target(name: "SalesopsReport", dependencies: ["SalesopsCore", "SalesopsSQLite", "SalesopsXLSX"]),
         // Wires the stages from a pipeline file: the run, validation and reports.
         .target(name: "SalesopsPipeline", dependencies: [

@@ -1,3 +1,5 @@
+import SalesopsSQL
+
 /// The intensity models (SPEC "Metric definitions", "Norms"): what each rep did per day, the norms
 /// that apply to each working day, and the figures per period against them.
 enum ActivityModels {
@@ -29,7 +31,7 @@ enum ActivityModels {
 
     /// The daily figures of the reps and those of no rep (calls and mail), in `rep_daily`'s columns;
     /// with `dates`, a condition on `local_date`, only those days (read through the date indexes).
-    static func dailyFigures(dates: String = "1") -> String {
+    static func dailyFigures(dates: String = "TRUE") -> String {
         """
             SELECT rep_id, local_date, work_mins, field_mins, calls_out, calls_in, calls_out_effective, calls_in_effective,
                    talk_secs, missed_in, emails_out, proposals, meetings, meeting_mins, chats, leads_new, deals_won, revenue_won,
@@ -47,16 +49,18 @@ enum ActivityModels {
 
     /// The periods of the as-of date (`ctx`, `periods`): the day, the week and month to date, the
     /// previous week — for every relation reported per period.
-    static let periods = """
+    static func periods(_ d: SQLDialect) -> String {
+        """
         WITH ctx AS (
-            SELECT as_of, date(as_of, '-' || ((CAST(strftime('%w', as_of) AS INTEGER) + 6) % 7) || ' days') AS week_start
+            SELECT as_of, \(d.daysBefore("as_of", d.daysSinceMonday("as_of"))) AS week_start
             FROM as_of_context),
         periods AS (
             SELECT 'day' AS period, as_of AS period_start, as_of AS period_end FROM ctx
             UNION ALL SELECT 'wtd', week_start, as_of FROM ctx
-            UNION ALL SELECT 'mtd', substr(as_of, 1, 8) || '01', as_of FROM ctx
-            UNION ALL SELECT 'prev_week', date(week_start, '-7 days'), date(week_start, '-1 days') FROM ctx)
+            UNION ALL SELECT 'mtd', \(d.monthStart("as_of")), as_of FROM ctx
+            UNION ALL SELECT 'prev_week', \(d.addDays("week_start", -7)), \(d.addDays("week_start", -1)) FROM ctx)
         """
+    }
 
     /// The per-source daily tables, built first.
     static let sources: [Model] = [callsDaily, mailDaily]
@@ -97,28 +101,28 @@ enum ActivityModels {
         """)
 
     static let repDailyCRM = Model("rep_daily_crm", .view, grain: "one row per rep and local date with CRM facts",
-                                   dependsOn: ["activities", "leads", "deals", "payments"], sql: """
+                                   dependsOn: ["activities", "leads", "deals", "payments"]) { d in """
         -- Completed meetings and their minutes, chats (by their start); new and junk leads (by creation);
         -- deals won (by the date they closed) and their amounts; payments (by the date paid).
         SELECT rep_id, local_date, SUM(meetings) AS meetings, SUM(meeting_mins) AS meeting_mins, SUM(chats) AS chats,
                SUM(leads_new) AS leads_new, SUM(leads_junk) AS leads_junk, SUM(deals_won) AS deals_won,
                SUM(revenue_won) AS revenue_won, SUM(payments_amount) AS payments_amount
         FROM (
-            SELECT rep_id, local_date, kind = 'meeting' AND completed AS meetings,
-                   CASE WHEN kind = 'meeting' AND completed AND end_epoch > start_epoch
+            SELECT rep_id, local_date, \(d.flag("kind = 'meeting' AND completed = 1")) AS meetings,
+                   CASE WHEN kind = 'meeting' AND completed = 1 AND end_epoch > start_epoch
                         THEN (end_epoch - start_epoch) / 60 ELSE 0 END AS meeting_mins,
-                   kind = 'chat' AS chats, 0 AS leads_new, 0 AS leads_junk, 0 AS deals_won, 0 AS revenue_won,
+                   \(d.flag("kind = 'chat'")) AS chats, 0 AS leads_new, 0 AS leads_junk, 0 AS deals_won, 0 AS revenue_won,
                    0 AS payments_amount
             FROM activities WHERE (kind = 'meeting' OR kind = 'chat') AND local_date IS NOT NULL
             UNION ALL
-            SELECT rep_id, local_date, 0, 0, 0, 1, status_semantic = 'junk', 0, 0, 0 FROM leads
+            SELECT rep_id, local_date, 0, 0, 0, 1, \(d.flag("status_semantic = 'junk'")), 0, 0, 0 FROM leads
             UNION ALL
             SELECT rep_id, closed_at, 0, 0, 0, 0, 0, 1, COALESCE(amount, 0), 0 FROM deals
             WHERE stage_semantic = 'won' AND closed_at IS NOT NULL
             UNION ALL
             SELECT rep_id, local_date, 0, 0, 0, 0, 0, 0, 0, amount FROM payments) AS facts
         GROUP BY rep_id, local_date
-        """)
+        """ }
 
     static let repDaily = Model("rep_daily", .table,
                                 grain: "one row per rep and local date (every active rep on every business day, and any day with activity)",
@@ -172,7 +176,7 @@ enum ActivityModels {
         LEFT JOIN (SELECT rep_id, local_date, MIN(kind) AS kind
                    FROM (SELECT rep_id, local_date, kind FROM absences JOIN calendar ON local_date BETWEEN from_date AND to_date
                          UNION ALL
-                         SELECT rep_id, local_date, kind FROM calendar_absences)
+                         SELECT rep_id, local_date, kind FROM calendar_absences) AS absent
                    GROUP BY rep_id, local_date) AS a
           ON a.rep_id = r.rep_id AND a.local_date = c.local_date
         """)
@@ -193,23 +197,23 @@ enum ActivityModels {
         """)
 
     static let normDaily = Model("norm_daily", .view, grain: "one row per rep, working day and normed metric",
-                                 dependsOn: ["rep_days", "rep_norms", "calendar"], sql: """
+                                 dependsOn: ["rep_days", "rep_norms", "calendar"]) { d in """
         -- A working day's share of the rep's norm: a norm per day as is; a week's or a month's divided by
         -- the business days of that week or month. A period's norm is the sum over the rep's working
         -- days in it, so a rep who started mid-month, left, or was absent gets a smaller one.
         -- (days is materialised once and joined after rep_days, so a filter on local_date reaches rep_days)
         WITH days AS MATERIALIZED (
             SELECT local_date, COUNT(*) OVER (PARTITION BY week_start) AS week_n, COUNT(*) OVER (PARTITION BY month) AS month_n
-            FROM (SELECT local_date, date(local_date, '-' || (iso_weekday - 1) || ' days') AS week_start,
-                         substr(local_date, 1, 7) AS month
-                  FROM calendar WHERE is_business_day = 1))
+            FROM (SELECT local_date, \(d.daysBefore("local_date", "iso_weekday - 1")) AS week_start,
+                         \(d.month("local_date")) AS month
+                  FROM calendar WHERE is_business_day = 1) AS business_days)
         SELECT d.rep_id, d.local_date, n.metric,
                CASE n.per WHEN 'day' THEN n.value WHEN 'week' THEN n.value / c.week_n ELSE n.value / c.month_n END AS norm
         FROM rep_days d
-        CROSS JOIN days c ON c.local_date = d.local_date
+        \(d.orderedJoin) days c ON c.local_date = d.local_date
         JOIN rep_norms n ON n.rep_id = d.rep_id
         WHERE d.working = 1
-        """)
+        """ }
 
     static let repMetricDaily = Model("rep_metric_daily", .view,
                                       grain: "one row per rep (NULL: no rep), local date and reported metric",
@@ -225,12 +229,11 @@ enum ActivityModels {
     static let repPeriod = Model("rep_period", .table,
                                  grain: "one row per as-of date, period, scope (rep / no_rep / department), rep and metric",
                                  dependsOn: ["rep_daily", "rep_daily_calls", "rep_daily_mail", "metrics", "norm_daily", "rep_norms",
-                                             "rep_days", "as_of_context"],
-                                 sql: """
+                                             "rep_days", "as_of_context"]) { d in """
         DELETE FROM rep_period WHERE as_of = (SELECT as_of FROM as_of_context);
         INSERT INTO rep_period(as_of, period, period_start, period_end, scope, rep_id, metric, value, norm, pct_of_norm,
                                working_days)
-        \(periods),
+        \(periods(d)),
         shown_reps AS (
             -- every rep active on a day of the periods shown
             SELECT r.rep_id FROM reps r, ctx
@@ -284,5 +287,5 @@ enum ActivityModels {
         FROM (SELECT period, period_start, period_end, metric, SUM(value) AS value, SUM(norm) AS norm
               FROM rep_rows GROUP BY period, period_start, period_end, metric) AS t
         JOIN no_rep_rows nr ON nr.period = t.period AND nr.metric = t.metric, ctx;
-        """)
+        """ }
 }

@@ -1,3 +1,4 @@
+import SalesopsSQL
 import SalesopsCore
 
 /// The `alerts` model (SPEC "Alerts"): what a head of sales acts on today, each with a severity, a
@@ -23,15 +24,15 @@ enum AlertModels {
 
     /// How long a lead has waited for its first contact, in seconds: to it, or to `asOfEnd` (the end of
     /// the as-of day) when it has none by then. Alerts and their evidence both read it from here.
-    static func leadWaitedSecs(_ lead: String, asOfEnd: String) -> String {
-        "MIN(COALESCE(\(lead).first_contact_epoch, \(asOfEnd)), \(asOfEnd)) - \(lead).created_epoch"
+    static func leadWaitedSecs(_ lead: String, asOfEnd: String, _ d: SQLDialect) -> String {
+        "\(d.least("COALESCE(\(lead).first_contact_epoch, \(asOfEnd))", asOfEnd)) - \(lead).created_epoch"
     }
 
     /// The list findings, one row per item, before they are grouped into alerts per rep and severity.
     static let alertItems = Model("alert_items", .view,
                                   grain: "one row per alerting item (lead, missed call, deal, task) for the as-of date",
                                   dependsOn: ["as_of_context", "leads", "missed_calls", "stage_violations", "stuck_deals",
-                                              "untouched_deals", "overdue_tasks", "calendar", "settings"], sql: """
+                                              "untouched_deals", "overdue_tasks", "calendar", "settings"]) { d in """
         -- waited_secs: how long a lead has waited for its first contact (to it, or to the end of the as-of
         -- day when it has none yet).
         -- "New" means since the end of the previous working day (as_of_context.since_end) up to the end
@@ -45,7 +46,7 @@ enum AlertModels {
         sla AS (SELECT CAST(value AS INTEGER) * 60 AS secs FROM settings WHERE key = 'lead_sla_mins')
         -- leads with no contact at the as-of time once their SLA has passed, still open then: high
         SELECT 'lead_sla' AS kind, l.rep_id, 'high' AS severity, l.lead_id AS item_id, l.created_epoch AS sort_key,
-               \(leadWaitedSecs("l", asOfEnd: "ctx.as_of_end_epoch")) AS waited_secs
+               \(leadWaitedSecs("l", asOfEnd: "ctx.as_of_end_epoch", d)) AS waited_secs
         FROM leads l, ctx, sla
         WHERE l.created_epoch <= ctx.as_of_end_epoch
           AND (l.first_contact_epoch IS NULL OR l.first_contact_epoch > ctx.as_of_end_epoch)
@@ -53,13 +54,13 @@ enum AlertModels {
           AND (l.status_semantic = 'open' OR COALESCE(l.closed_epoch, l.moved_epoch) > ctx.as_of_end_epoch)
         UNION ALL
         -- leads first contacted after the SLA, the contact made since the previous working day: medium
-        SELECT 'lead_sla', l.rep_id, 'medium', l.lead_id, l.created_epoch, \(leadWaitedSecs("l", asOfEnd: "ctx.as_of_end_epoch"))
+        SELECT 'lead_sla', l.rep_id, 'medium', l.lead_id, l.created_epoch, \(leadWaitedSecs("l", asOfEnd: "ctx.as_of_end_epoch", d))
         FROM leads l, ctx, sla
         WHERE l.first_contact_epoch > ctx.since_end_epoch AND l.first_contact_epoch <= ctx.as_of_end_epoch
           AND l.first_contact_epoch - l.created_epoch > sla.secs
         UNION ALL
         -- missed calls of the last 5 working days with no callback by the as-of time: high
-        SELECT 'missed_no_callback', m.rep_id, 'high', m.call_id, m.missed_at, NULL
+        SELECT 'missed_no_callback', m.rep_id, 'high', m.call_id, \(d.epoch("m.missed_at")), NULL
         FROM missed_calls m, ctx, recent
         WHERE m.local_date >= recent.first_day AND m.missed_at <= ctx.as_of_end
           AND (m.callback_at IS NULL OR m.callback_at > ctx.as_of_end)
@@ -67,14 +68,14 @@ enum AlertModels {
         -- missed calls since the previous working day called back, but later than the window: medium
         -- (found by their local dates, which the times imply, through the date index: the unary +
         -- keeps SQLite from building a throw-away index on within_window each night instead)
-        SELECT 'missed_no_callback', m.rep_id, 'medium', m.call_id, m.missed_at, NULL
+        SELECT 'missed_no_callback', m.rep_id, 'medium', m.call_id, \(d.epoch("m.missed_at")), NULL
         FROM missed_calls m, ctx
         WHERE m.local_date > ctx.since_date AND m.local_date <= ctx.as_of
           AND m.missed_at > ctx.since_end AND m.missed_at <= ctx.as_of_end AND +m.within_window = 0
           AND m.callback_at <= ctx.as_of_end
         UNION ALL
         -- stage skips entered since the previous working day
-        SELECT 'stage_skip', v.rep_id, 'medium', v.deal_id, v.entered_at, NULL
+        SELECT 'stage_skip', v.rep_id, 'medium', v.deal_id, \(d.epoch("v.entered_at")), NULL
         FROM stage_violations v, ctx
         WHERE v.entered_at > ctx.since_end AND v.entered_at <= ctx.as_of_end
         UNION ALL
@@ -99,22 +100,22 @@ enum AlertModels {
         -- long (medium), nothing planned (low)
         SELECT 'untouched_deal', u.rep_id,
                CASE WHEN u.days_without_contact > (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'deal_touch_days')
-                    THEN CASE WHEN u.planned THEN 'medium' ELSE 'high' END ELSE 'low' END,
+                    THEN CASE WHEN u.planned = 1 THEN 'medium' ELSE 'high' END ELSE 'low' END,
                u.deal_id, -u.days_without_contact, NULL
         FROM untouched_deals u, ctx
         WHERE u.as_of = ctx.as_of
         UNION ALL
         -- tasks open and past their deadline at the as-of time: high after a week
         SELECT 'overdue_task', t.rep_id, CASE WHEN t.overdue_days >= 7 THEN 'high' ELSE 'medium' END, t.task_id,
-               t.deadline_at, NULL
+               \(d.epoch("t.deadline_at")), NULL
         FROM overdue_tasks t, ctx
         WHERE t.as_of = ctx.as_of AND (t.closed_at IS NULL OR t.closed_at > ctx.as_of_end)
         UNION ALL
         -- tasks closed after their deadline since the previous working day: low
-        SELECT 'overdue_task', t.rep_id, 'low', t.task_id, t.deadline_at, NULL
+        SELECT 'overdue_task', t.rep_id, 'low', t.task_id, \(d.epoch("t.deadline_at")), NULL
         FROM overdue_tasks t, ctx
         WHERE t.as_of = ctx.as_of AND t.closed_at > ctx.since_end AND t.closed_at <= ctx.as_of_end
-        """)
+        """ }
 
     static let alerts = Model("alerts", .table, grain: "one row per alert and as-of date",
                               dependsOn: ["alert_items", "rep_period", "rep_days", "rep_norms", "rep_daily",
@@ -241,20 +242,29 @@ enum AlertModels {
 
     /// An evidence lead's waiting time (`l`), for the alerts of the as-of date the models are built for
     /// (`ctx`); none for older alerts.
-    static let evidenceWait =
-        "(CASE WHEN i.as_of = (SELECT as_of FROM ctx) THEN \(leadWaitedSecs("l", asOfEnd: "(SELECT as_of_end_epoch FROM ctx)")) END)"
+    /// The names of a stage skip's skipped stages (`v`), in the order listed, joined by ", ".
+    static func skippedStageNames(_ d: SQLDialect) -> String {
+        """
+        (SELECT \(d.groupConcat(WarehouseSQL.stageName("j.value", pipeline: "v.pipeline"), "', '", order: "j.key"))
+                                    FROM \(d.splitList("v.skipped_stages", as: "j")))
+        """
+    }
+
+    static func evidenceWait(_ d: SQLDialect) -> String {
+        "(CASE WHEN i.as_of = (SELECT as_of FROM ctx) THEN \(leadWaitedSecs("l", asOfEnd: "(SELECT as_of_end_epoch FROM ctx)", d)) END)"
+    }
 
     static let alertEvidence = Model("alert_evidence", .view,
                                      grain: "one row per alert and evidence item (lead, missed call, deal, task)",
                                      dependsOn: ["alerts", "alert_items", "leads", "lead_contacts", "missed_calls", "calls", "deals", "untouched_deals",
                                                  "stage_violations", "stuck_deals", "tasks", "stage_names",
-                                                 "captions", "settings"], sql: """
+                                                 "captions", "settings"]) { d in """
         -- What each item is: its title (the lead's, the deal's, the task's, or the client's number), the
         -- time that matters (created, missed, entered, deadline) and a detail in the report language.
         WITH t AS (SELECT key, text FROM captions WHERE language = (SELECT value FROM settings WHERE key = 'report_language')),
         items AS (
             SELECT a.as_of, a.alert_id, a.rep_id, a.kind, a.severity, CAST(e.key AS INTEGER) AS position, e.value AS item_id
-            FROM alerts a, json_each(a.evidence) e
+            FROM alerts a, \(d.jsonEach("a.evidence", as: "e"))
             WHERE a.kind NOT IN ('below_norm', 'decline', 'no_data')),
         ctx AS (SELECT as_of, as_of_end_epoch FROM as_of_context)
         SELECT i.as_of, i.alert_id, i.rep_id, i.kind, i.severity, i.position, i.item_id,
@@ -264,36 +274,34 @@ enum AlertModels {
                     WHEN i.kind = 'overdue_task' THEN k.title END AS item,
                CASE WHEN i.kind IN ('lead_sla', 'junk_without_reason') THEN l.created_epoch
                     WHEN i.kind = 'missed_no_callback' THEN c.start_epoch
-                    WHEN i.kind = 'stage_skip' THEN CAST(strftime('%s', v.entered_at) AS INTEGER)
+                    WHEN i.kind = 'stage_skip' THEN \(d.epoch("v.entered_at"))
                     WHEN i.kind = 'stuck_deal' THEN d.created_epoch
-                    WHEN i.kind = 'untouched_deal' THEN CAST(strftime('%s', u.last_contact_at) AS INTEGER)
+                    WHEN i.kind = 'untouched_deal' THEN \(d.epoch("u.last_contact_at"))
                     WHEN i.kind = 'overdue_task' THEN k.deadline_epoch END AS at_epoch,
                CASE
                    WHEN i.kind = 'lead_sla' AND i.severity = 'high'
-                       THEN printf((SELECT text FROM t WHERE key = 'evidence.lead_waiting'), \(evidenceWait) / 86400,
-                                   \(evidenceWait) % 86400 / 3600)
+                       THEN \(d.printf("(SELECT text FROM t WHERE key = 'evidence.lead_waiting')", "\(evidenceWait(d)) / 86400",
+                                       "\(evidenceWait(d)) % 86400 / 3600"))
                                || COALESCE(' · ' || (SELECT MIN(value) FROM lead_contacts lc WHERE lc.lead_id = l.lead_id), '')
                    WHEN i.kind = 'lead_sla'
-                       THEN printf((SELECT text FROM t WHERE key = 'evidence.lead_late'), \(evidenceWait) / 60)
+                       THEN \(d.printf("(SELECT text FROM t WHERE key = 'evidence.lead_late')", "\(evidenceWait(d)) / 60"))
                    WHEN i.kind = 'junk_without_reason'
                        THEN CASE WHEN l.junk_reason = '' THEN (SELECT text FROM t WHERE key = 'evidence.junk_no_reason')
                                  ELSE (SELECT text FROM t WHERE key = 'evidence.junk_no_contact') END
                    WHEN i.kind = 'missed_no_callback' AND (m.callback_at IS NULL OR m.callback_at > (SELECT as_of_end FROM as_of_context))
                        THEN (SELECT text FROM t WHERE key = 'evidence.no_callback')
                    WHEN i.kind = 'missed_no_callback'
-                       THEN printf((SELECT text FROM t WHERE key = 'evidence.late_callback'), m.callback_mins)
+                       THEN \(d.printf("(SELECT text FROM t WHERE key = 'evidence.late_callback')", "m.callback_mins"))
                    WHEN i.kind = 'stage_skip'
-                       THEN printf((SELECT text FROM t WHERE key = 'evidence.skipped'),
-                                   (SELECT group_concat(\(WarehouseSQL.stageName("j.value", pipeline: "v.pipeline")), ', ')
-                                    FROM json_each('["' || replace(v.skipped_stages, ',', '","') || '"]') j))
+                       THEN \(d.printf("(SELECT text FROM t WHERE key = 'evidence.skipped')", skippedStageNames(d)))
                    WHEN i.kind = 'stuck_deal'
-                       THEN printf((SELECT text FROM t WHERE key = 'evidence.stuck'),
-                                   \(WarehouseSQL.stageName("s.stage_id", pipeline: "d.pipeline")), s.days_at_stage, s.max_days)
+                       THEN \(d.printf("(SELECT text FROM t WHERE key = 'evidence.stuck')",
+                                       WarehouseSQL.stageName("s.stage_id", pipeline: "d.pipeline"), "s.days_at_stage", "s.max_days"))
                    WHEN i.kind = 'overdue_task'
-                       THEN printf((SELECT text FROM t WHERE key = 'evidence.overdue'), o.overdue_days)
+                       THEN \(d.printf("(SELECT text FROM t WHERE key = 'evidence.overdue')", "o.overdue_days"))
                    WHEN i.kind = 'untouched_deal'
-                       THEN printf((SELECT text FROM t WHERE key = 'evidence.untouched'), u.days_without_contact)
-                            || CASE WHEN u.planned THEN '' ELSE (SELECT text FROM t WHERE key = 'evidence.nothing_planned') END
+                       THEN \(d.printf("(SELECT text FROM t WHERE key = 'evidence.untouched')", "u.days_without_contact"))
+                            || CASE WHEN u.planned = 1 THEN '' ELSE (SELECT text FROM t WHERE key = 'evidence.nothing_planned') END
                END AS detail
         FROM items i
         LEFT JOIN leads l ON i.kind IN ('lead_sla', 'junk_without_reason') AND l.lead_id = i.item_id
@@ -307,19 +315,19 @@ enum AlertModels {
         LEFT JOIN stuck_deals s ON i.kind = 'stuck_deal' AND s.as_of = i.as_of AND s.deal_id = i.item_id
         LEFT JOIN tasks k ON i.kind = 'overdue_task' AND k.task_id = i.item_id
         LEFT JOIN overdue_tasks o ON i.kind = 'overdue_task' AND o.as_of = i.as_of AND o.task_id = i.item_id
-        """)
+        """ }
 
     static let sourceFreshness = Model("source_freshness", .view,
                                        grain: "one row per source with facts in the 31 days up to the as-of date",
                                        dependsOn: ["calls", "emails", "leads", "deals", "activities", "tasks", "payments",
-                                                   "calendar", "as_of_context"], sql: """
+                                                   "calendar", "as_of_context"]) { d in """
         -- The time of a source's newest fact (a call's start, a mail's date, a CRM record's creation, an
         -- activity, a payment) of the 31 days up to the end of the as-of day, and the business days from
         -- its date to the as-of date. The window keeps this to the recent rows the date indexes reach; a
         -- source silent for longer has no row here. A telephony source's newest day (of the sources the
         -- runs read, etl_sources) is found backwards through the calls' date index, then its newest call
         -- of that day: a year holds 12M calls, a month a million.
-        WITH ctx AS (SELECT as_of, as_of_end, date(as_of, '-31 days') AS since FROM as_of_context),
+        WITH ctx AS (SELECT as_of, as_of_end, \(d.addDays("as_of", -31)) AS since FROM as_of_context),
         facts AS (
             SELECT source, at FROM (
                 SELECT s.source, (SELECT MAX(c.started_at) FROM calls c
@@ -327,7 +335,7 @@ enum AlertModels {
                                       SELECT d.local_date FROM calls d
                                       WHERE d.source = s.source AND d.local_date BETWEEN ctx.since AND ctx.as_of
                                       ORDER BY d.local_date DESC LIMIT 1)) AS at
-                FROM ctx, (SELECT DISTINCT source FROM etl_sources WHERE kind = 'telephony') s)
+                FROM ctx, (SELECT DISTINCT source FROM etl_sources WHERE kind = 'telephony') s) AS telephony
             WHERE at IS NOT NULL
             UNION ALL SELECT source, MAX(sent_at) FROM ctx, emails
             WHERE local_date BETWEEN ctx.since AND ctx.as_of AND sent_at <= ctx.as_of_end GROUP BY source
@@ -344,14 +352,14 @@ enum AlertModels {
         newest AS (SELECT source, MAX(at) AS last_data_at FROM facts GROUP BY source)
         SELECT n.source, n.last_data_at,
                (SELECT COUNT(*) FROM calendar c, ctx
-                WHERE c.is_business_day = 1 AND c.local_date > substr(n.last_data_at, 1, 10) AND c.local_date <= ctx.as_of)
+                WHERE c.is_business_day = 1 AND c.local_date > \(d.utcDate("n.last_data_at")) AND c.local_date <= ctx.as_of)
                    AS business_days_since
         FROM newest n
-        """)
+        """ }
 
     static let sourceQuality = Model("source_quality", .view,
                                      grain: "one row per source read by the runs up to the as-of date",
-                                     dependsOn: ["etl_sources", "etl_runs", "source_freshness", "as_of_context"], sql: """
+                                     dependsOn: ["etl_sources", "etl_runs", "source_freshness", "as_of_context"]) { d in """
         -- Data quality per source: the accounting of every committed run whose as-of date is not later
         -- (rows read = loaded + filtered + rejected), summed, and the source's newest data. Files skipped as
         -- already loaded are left out: every quiet night would add to them. A source is stale when it
@@ -360,11 +368,11 @@ enum AlertModels {
         SELECT s.source, MIN(s.kind) AS kind, SUM(s.files_read) AS files_read, SUM(s.rows_read) AS rows_read,
                SUM(s.rows_loaded) AS rows_loaded, SUM(s.rows_filtered) AS rows_filtered,
                SUM(s.rows_rejected) AS rows_rejected, f.last_data_at, f.business_days_since,
-               MIN(s.kind) IN ('telephony', 'mail') AND COALESCE(f.business_days_since > 1, 1) AS stale
+               \(d.flag("MIN(s.kind) IN ('telephony', 'mail') AND COALESCE(f.business_days_since > 1, TRUE)")) AS stale
         FROM etl_sources s
         JOIN etl_runs r ON r.run_id = s.run_id AND r.status IN ('ok', 'no_data', 'report_failed')
         LEFT JOIN source_freshness f ON f.source = s.source
         WHERE r.as_of <= (SELECT as_of FROM as_of_context)
-        GROUP BY s.source
-        """)
+        GROUP BY s.source, f.last_data_at, f.business_days_since
+        """ }
 }

@@ -1,3 +1,5 @@
+import SalesopsSQL
+
 /// Lead conversion and untouched deals (SPEC "Lead conversion"), as of the date in `as_of_context`:
 /// what was known at the end of that day.
 enum ConversionModels {

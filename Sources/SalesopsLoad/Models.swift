@@ -18,15 +18,28 @@ public struct Model: Sendable {
     public let kind: Kind
     public let grain: String
     public let dependsOn: [String]
-    public let sql: String
+    /// The definition, written once: `SQLDialect` supplies what the engines write differently.
+    private let definition: @Sendable (SQLDialect) -> String
 
+    /// A definition both engines read alike.
     public init(_ name: String, _ kind: Kind, grain: String, dependsOn: [String], sql: String) {
+        self.init(name, kind, grain: grain, dependsOn: dependsOn, sql: { _ in sql })
+    }
+
+    /// A definition with parts the engines write differently.
+    public init(_ name: String, _ kind: Kind, grain: String, dependsOn: [String], sql: @escaping @Sendable (SQLDialect) -> String) {
         self.name = name
         self.kind = kind
         self.grain = grain
         self.dependsOn = dependsOn
-        self.sql = sql
+        definition = sql
     }
+
+    /// The definition as SQLite runs it (and as the `models` table shows it).
+    public var sql: String { definition(.sqlite) }
+
+    /// The definition as `dialect`'s engine runs it.
+    public func sql(for dialect: SQLDialect) -> String { definition(dialect) }
 
     /// The statement that creates the view (the text `sqlite_master` keeps).
     var createView: String { "CREATE VIEW \(name) AS\n\(sql)" }

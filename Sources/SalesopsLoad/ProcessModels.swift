@@ -1,3 +1,5 @@
+import SalesopsSQL
+
 /// The process-quality models (SPEC "Leads", "Deals and stages", "Tasks", "Calls"): missed calls and
 /// their callbacks, first contact and SLA of leads, stage skips, the funnel, stuck deals and overdue
 /// tasks. The CRM ones are rebuilt whole each run (they depend on the calls and mail as much as on the

@@ -1,3 +1,5 @@
+import SalesopsSQL
+
 /// The work-time models (SPEC "Work time"): what each calendar event is, the days calendar absences
 /// take, and each rep's workday from the CRM's worktime, access-control passes and calendar.
 enum WorktimeModels {
@@ -8,26 +10,26 @@ enum WorktimeModels {
 
     static let worktimePeriod = Model("worktime_period", .view,
                                       grain: "one row per period (day, wtd, mtd, prev_week), scope (rep / department) and rep with a workday",
-                                      dependsOn: ["worktime_days", "as_of_context"], sql: """
+                                      dependsOn: ["worktime_days", "as_of_context"]) { d in """
         -- Work time for the as-of day, the week and the month to date, the previous week: days with a workday, the minutes of
         -- work, in the office and out, the days late and their minutes, and the days flagged (still open,
         -- closed by the system, no exit).
-        \(ActivityModels.periods),
+        \(ActivityModels.periods(d)),
         days AS (
             SELECT p.period, p.period_start, p.period_end, w.*
             FROM periods p JOIN worktime_days w ON w.local_date BETWEEN p.period_start AND p.period_end)
         SELECT ctx.as_of, period, period_start, period_end, scope, rep_id, COUNT(*) AS days, SUM(work_mins) AS work_mins,
-               SUM(office_mins) AS office_mins, SUM(field_mins) AS field_mins, SUM(late_mins > 0) AS late_days,
-               SUM(late_mins) AS late_mins, SUM(status IN ('open', 'expired', 'no_exit')) AS flagged_days
+               SUM(office_mins) AS office_mins, SUM(field_mins) AS field_mins, SUM(\(d.flag("late_mins > 0"))) AS late_days,
+               SUM(late_mins) AS late_mins, SUM(\(d.flag("status IN ('open', 'expired', 'no_exit')"))) AS flagged_days
         FROM (SELECT 'rep' AS scope, * FROM days UNION ALL SELECT 'department', period, period_start, period_end, NULL,
                      local_date, work_start, work_end, work_mins, break_mins, office_mins, field_mins, late_mins, status, source
-              FROM days), ctx
-        GROUP BY period, scope, rep_id
-        """)
+              FROM days) AS scoped, ctx
+        GROUP BY ctx.as_of, period, period_start, period_end, scope, rep_id
+        """ }
 
     static let calendarItems = Model("calendar_items", .view,
                                      grain: "one row per rep, calendar event occurrence and local date it covers",
-                                     dependsOn: ["calendar_segments", "calendar_events", "rep_keys", "calendar_patterns"], sql: """
+                                     dependsOn: ["calendar_segments", "calendar_events", "rep_keys", "calendar_patterns"]) { d in """
         -- What a rep's calendar event is: an absence (a name among calendar_patterns 'absence': vacation,
         -- sick leave), a business trip or a marketing event (by name), time away (ACCESSIBILITY absent),
         -- or a meeting at a location outside the office (not among calendar_patterns 'office'); other
@@ -36,20 +38,20 @@ enum WorktimeModels {
                e.all_day,
                CASE
                    WHEN EXISTS (SELECT 1 FROM calendar_patterns p
-                                WHERE p.category = 'absence' AND instr(e.name_folded, p.pattern) > 0) THEN 'absence'
+                                WHERE p.category = 'absence' AND \(d.contains("e.name_folded", "p.pattern"))) THEN 'absence'
                    WHEN EXISTS (SELECT 1 FROM calendar_patterns p
-                                WHERE p.category = 'trip' AND instr(e.name_folded, p.pattern) > 0) THEN 'trip'
+                                WHERE p.category = 'trip' AND \(d.contains("e.name_folded", "p.pattern"))) THEN 'trip'
                    WHEN EXISTS (SELECT 1 FROM calendar_patterns p
-                                WHERE p.category = 'marketing' AND instr(e.name_folded, p.pattern) > 0) THEN 'marketing'
+                                WHERE p.category = 'marketing' AND \(d.contains("e.name_folded", "p.pattern"))) THEN 'marketing'
                    WHEN e.accessibility = 'absent' THEN 'away'
                    WHEN e.all_day = 0 AND e.location_folded != ''
                         AND NOT EXISTS (SELECT 1 FROM calendar_patterns p
-                                        WHERE p.category = 'office' AND instr(e.location_folded, p.pattern) > 0) THEN 'meeting'
+                                        WHERE p.category = 'office' AND \(d.contains("e.location_folded", "p.pattern"))) THEN 'meeting'
                END AS category
         FROM calendar_segments g
         JOIN calendar_events e ON e.event_id = g.event_id AND e.deleted = 0
         JOIN rep_keys k ON k.kind = 'crm_user' AND k.key = e.owner_user_id
-        """)
+        """ }
 
     static let calendarAbsences = Model("calendar_absences", .view,
                                         grain: "one row per rep and local date an absence event takes",

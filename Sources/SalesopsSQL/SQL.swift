@@ -126,3 +126,97 @@ public enum SQLPlaceholders {
         return (String(decoding: out, as: UTF8.self), highest)
     }
 }
+
+/// The SQL dialect a statement is written for. The warehouse's SQL is written once: in the part both
+/// engines read alike, and through this type where they differ (date arithmetic, JSON arrays, text
+/// aggregation), so each difference is written in one place and a definition stays one definition.
+public struct SQLDialect: Sendable, Equatable {
+    public enum Engine: Sendable, Equatable {
+        case sqlite, postgres
+    }
+
+    public let engine: Engine
+
+    public static let sqlite = SQLDialect(engine: .sqlite)
+    public static let postgres = SQLDialect(engine: .postgres)
+
+    /// Whether `text` holds `part` (SQLite's `instr`, PostgreSQL's `strpos`).
+    public func contains(_ text: String, _ part: String) -> String {
+        engine == .sqlite ? "instr(\(text), \(part)) > 0" : "strpos(\(text), \(part)) > 0"
+    }
+
+    /// A condition as 1, 0 or NULL (SQLite's comparisons are numbers already; PostgreSQL's are booleans).
+    public func flag(_ condition: String) -> String {
+        engine == .sqlite ? condition : "(\(condition))::integer"
+    }
+
+    /// The date `days` (a whole-number expression) before `date` (SQLite keeps dates as `YYYY-MM-DD` text).
+    public func daysBefore(_ date: String, _ days: String) -> String {
+        engine == .sqlite ? "date(\(date), '-' || (\(days)) || ' days')" : "(\(date) - (\(days))::integer)"
+    }
+
+    /// A date's month as `YYYY-MM`.
+    public func month(_ date: String) -> String {
+        engine == .sqlite ? "substr(\(date), 1, 7)" : "to_char(\(date), 'YYYY-MM')"
+    }
+
+    /// The date `days` days after `date` (before, when negative).
+    public func addDays(_ date: String, _ days: Int) -> String {
+        engine == .sqlite ? "date(\(date), '\(days < 0 ? "-" : "+")\(abs(days)) days')" : "(\(date) + \(days))"
+    }
+
+    /// Days since the Monday of a date's week: 0 on Monday, 6 on Sunday.
+    public func daysSinceMonday(_ date: String) -> String {
+        engine == .sqlite ? "(CAST(strftime('%w', \(date)) AS INTEGER) + 6) % 7" : "(extract(isodow from \(date))::integer - 1)"
+    }
+
+    /// The first day of a date's month.
+    public func monthStart(_ date: String) -> String {
+        engine == .sqlite ? "substr(\(date), 1, 8) || '01'" : "date_trunc('month', \(date))::date"
+    }
+
+    /// The join that SQLite's planner keeps in the written order (`CROSS JOIN … ON`); a plain join for
+    /// PostgreSQL, whose planner is not steered that way.
+    public var orderedJoin: String { engine == .sqlite ? "CROSS JOIN" : "JOIN" }
+
+    /// The smaller of two expressions that are never NULL (SQLite's two-argument `MIN`, PostgreSQL's
+    /// `LEAST`; they differ only on NULL).
+    public func least(_ a: String, _ b: String) -> String {
+        engine == .sqlite ? "MIN(\(a), \(b))" : "LEAST(\(a), \(b))"
+    }
+
+    /// Seconds since the epoch of an instant (SQLite keeps instants as `YYYY-MM-DDTHH:MM:SSZ` text).
+    public func epoch(_ instant: String) -> String {
+        engine == .sqlite ? "CAST(strftime('%s', \(instant)) AS INTEGER)" : "extract(epoch from \(instant))::bigint"
+    }
+
+    /// The UTC calendar date of an instant.
+    public func utcDate(_ instant: String) -> String {
+        engine == .sqlite ? "substr(\(instant), 1, 10)" : "(\(instant) AT TIME ZONE 'UTC')::date"
+    }
+
+    /// `printf` with a template of `%s` and `%d` (and `%%`); PostgreSQL's `format` knows `%s` only.
+    public func printf(_ template: String, _ arguments: String...) -> String {
+        let list = ([engine == .sqlite ? template : "replace(\(template), '%d', '%s')"] + arguments).joined(separator: ", ")
+        return engine == .sqlite ? "printf(\(list))" : "format(\(list))"
+    }
+
+    /// The text values joined by `separator`, in the order of `order` (SQLite's `group_concat` before 3.44
+    /// takes no order: it joins in the order the rows come, which `order` must then be).
+    public func groupConcat(_ value: String, _ separator: String, order: String) -> String {
+        engine == .sqlite ? "group_concat(\(value), \(separator))" : "string_agg(\(value), \(separator) ORDER BY \(order))"
+    }
+
+    /// A FROM item of the elements of a JSON array as `alias(key, value)`: `key` the 0-based index, `value`
+    /// the element (text for a string).
+    public func jsonEach(_ array: String, as alias: String) -> String {
+        engine == .sqlite ? "json_each(\(array)) \(alias)"
+            : "LATERAL (SELECT e.value, e.n - 1 AS key FROM jsonb_array_elements_text(\(array)) WITH ORDINALITY AS e(value, n)) \(alias)"
+    }
+
+    /// A FROM item of the items of a comma-separated list as `alias(key, value)`, `key` in list order.
+    public func splitList(_ list: String, as alias: String) -> String {
+        engine == .sqlite ? "json_each('[\"' || replace(\(list), ',', '\",\"') || '\"]') \(alias)"
+            : "unnest(string_to_array(\(list), ',')) WITH ORDINALITY AS \(alias)(value, key)"
+    }
+}
