@@ -70,24 +70,24 @@ enum ActivityModels {
 
     static let callsDaily = Model("rep_daily_calls", .table,
                                   grain: "one row per rep (NULL: no rep) and local date with calls, for the dates in model_dates",
-                                  dependsOn: ["calls", "settings", "model_dates"], sql: """
+                                  dependsOn: ["calls", "settings", "model_dates"]) { d in """
         -- Every outbound call, every inbound call attributed to the rep (missed ones too); internal calls
         -- count in neither. Effective: answered and talking longer than settings.effective_call_secs.
         DELETE FROM rep_daily_calls WHERE local_date IN (SELECT local_date FROM model_dates);
         INSERT INTO rep_daily_calls(rep_id, local_date, calls_out, calls_in, calls_out_effective, calls_in_effective, talk_secs,
                                 missed_in)
         SELECT c.rep_id, c.local_date,
-               SUM(c.direction = 'outbound'),
-               SUM(c.direction = 'inbound'),
-               SUM(c.direction = 'outbound' AND c.disposition = 'answered' AND c.talk_secs > t.secs),
-               SUM(c.direction = 'inbound' AND c.disposition = 'answered' AND c.talk_secs > t.secs),
+               SUM(\(d.flag("c.direction = 'outbound'"))),
+               SUM(\(d.flag("c.direction = 'inbound'"))),
+               SUM(\(d.flag("c.direction = 'outbound' AND c.disposition = 'answered' AND c.talk_secs > t.secs"))),
+               SUM(\(d.flag("c.direction = 'inbound' AND c.disposition = 'answered' AND c.talk_secs > t.secs"))),
                SUM(c.talk_secs),
-               SUM(c.direction = 'inbound' AND c.disposition != 'answered')
+               SUM(\(d.flag("c.direction = 'inbound' AND c.disposition != 'answered'")))
         FROM calls c
         CROSS JOIN (SELECT CAST(value AS INTEGER) AS secs FROM settings WHERE key = 'effective_call_secs') AS t
         WHERE c.direction != 'internal' AND c.local_date IN (SELECT local_date FROM model_dates)
         GROUP BY c.local_date, c.rep_id;   -- the order of calls_daily: no sort
-        """)
+        """ }
 
     static let mailDaily = Model("rep_daily_mail", .table,
                                  grain: "one row per rep (NULL: no rep) and local date with outbound mail, for the dates in model_dates",
@@ -238,7 +238,7 @@ enum ActivityModels {
             -- every rep active on a day of the periods shown
             SELECT r.rep_id FROM reps r, ctx
             WHERE (r.active_from IS NULL OR r.active_from <= ctx.as_of)
-              AND (r.active_to IS NULL OR r.active_to >= MIN(date(ctx.week_start, '-7 days'), substr(ctx.as_of, 1, 8) || '01'))),
+              AND (r.active_to IS NULL OR r.active_to >= \(d.min(d.addDays("ctx.week_start", -7), d.monthStart("ctx.as_of"))))),
         -- each period's sums of the daily columns (read through the index on local_date), then by metric
         sums AS (
             SELECT p.period, d.rep_id, SUM(d.work_mins) AS work_mins, SUM(d.field_mins) AS field_mins,

@@ -9,17 +9,17 @@ enum AlertModels {
     /// SQL that shows a figure in a message: whole numbers with thousands separators, else one decimal,
     /// with the report language's separators (captions `format.thousands`, `format.decimal`; the
     /// message's CTE `t` holds the captions).
-    static func number(_ x: String) -> String {
+    static func number(_ x: String, _ d: SQLDialect) -> String {
         """
-        CASE WHEN ROUND(\(x), 1) = ROUND(\(x))
-             THEN replace(printf('%,d', CAST(ROUND(\(x)) AS INTEGER)), ',', (SELECT text FROM t WHERE key = 'format.thousands'))
-             ELSE \(decimal(x)) END
+        CASE WHEN \(d.round(x, 1)) = \(d.round(x))
+             THEN replace(\(d.thousands(x)), ',', (SELECT text FROM t WHERE key = 'format.thousands'))
+             ELSE \(decimal(x, d)) END
         """
     }
 
     /// SQL that shows a figure with one decimal and the report language's decimal separator.
-    static func decimal(_ x: String) -> String {
-        "replace(printf('%.1f', \(x)), '.', (SELECT text FROM t WHERE key = 'format.decimal'))"
+    static func decimal(_ x: String, _ d: SQLDialect) -> String {
+        "replace(\(d.oneDecimal(x)), '.', (SELECT text FROM t WHERE key = 'format.decimal'))"
     }
 
     /// How long a lead has waited for its first contact, in seconds: to it, or to `asOfEnd` (the end of
@@ -119,7 +119,7 @@ enum AlertModels {
 
     static let alerts = Model("alerts", .table, grain: "one row per alert and as-of date",
                               dependsOn: ["alert_items", "rep_period", "rep_days", "rep_norms", "rep_daily",
-                                          "etl_notes", "etl_runs", "captions", "settings", "as_of_context"], sql: """
+                                          "etl_notes", "etl_runs", "captions", "settings", "as_of_context"]) { d in """
         DELETE FROM alerts WHERE as_of = (SELECT as_of FROM as_of_context);
         INSERT INTO alerts(as_of, alert_id, rep_id, kind, severity, metric, message, evidence)
         WITH ctx AS (SELECT * FROM as_of_context),
@@ -129,15 +129,15 @@ enum AlertModels {
         -- under the norm today (a norm per day) or under the prorated norm week to date (any norm)
         below AS (
             SELECT d.rep_id, d.metric, w.period_start AS week_start, w.norm > 0 AND w.value < w.norm AS wtd_under,
-                   MIN(CASE WHEN rn.per = 'day' AND d.norm > 0 AND d.value < d.norm THEN d.pct_of_norm ELSE 1 END,
-                       CASE WHEN w.norm > 0 AND w.value < w.norm THEN w.pct_of_norm ELSE 1 END) AS worst,
+                   \(d.min("CASE WHEN rn.per = 'day' AND d.norm > 0 AND d.value < d.norm THEN d.pct_of_norm ELSE 1 END",
+                            "CASE WHEN w.norm > 0 AND w.value < w.norm THEN w.pct_of_norm ELSE 1 END")) AS worst,
                    CASE WHEN rn.per = 'day' AND d.norm > 0 AND d.value < d.norm
-                        THEN printf((SELECT text FROM t WHERE key = 'alert.below_norm.day'), \(number("d.value")),
-                                    \(number("d.norm")), CAST(100 * d.pct_of_norm AS INTEGER)) END AS day_text,
+                        THEN \(d.printf("(SELECT text FROM t WHERE key = 'alert.below_norm.day')", number("d.value", d),
+                                         number("d.norm", d), d.truncate("100 * d.pct_of_norm"))) END AS day_text,
                    CASE WHEN w.norm > 0 AND w.value < w.norm
-                        THEN printf((SELECT text FROM t WHERE key = 'alert.below_norm.wtd'), \(number("w.value")),
-                                    \(number("w.norm")), CAST(100 * w.pct_of_norm AS INTEGER)) END AS wtd_text
-            FROM rep_period d, ctx
+                        THEN \(d.printf("(SELECT text FROM t WHERE key = 'alert.below_norm.wtd')", number("w.value", d),
+                                         number("w.norm", d), d.truncate("100 * w.pct_of_norm"))) END AS wtd_text
+            FROM ctx, rep_period d
             JOIN rep_period w ON w.as_of = d.as_of AND w.scope = 'rep' AND w.period = 'wtd'
                              AND w.rep_id = d.rep_id AND w.metric = d.metric
             JOIN rep_norms rn ON rn.rep_id = d.rep_id AND rn.metric = d.metric
@@ -156,8 +156,8 @@ enum AlertModels {
                    SUM(CASE WHEN w.k <= 5 THEN COALESCE(\(ActivityModels.metricValue("d", metric: "n.metric")), 0) END) / 5.0
                        AS recent,
                    1.0 * SUM(CASE WHEN w.k > 5 THEN COALESCE(\(ActivityModels.metricValue("d", metric: "n.metric")), 0) END)
-                       / SUM(w.k > 5) AS past,
-                   SUM(w.k > 5) AS past_days, COUNT(*) AS days,
+                       / SUM(\(d.flag("w.k > 5"))) AS past,
+                   SUM(\(d.flag("w.k > 5"))) AS past_days, COUNT(*) AS days,
                    MIN(CASE WHEN w.k <= 5 THEN w.local_date END) AS recent_from,
                    MIN(w.local_date) AS past_from, MAX(CASE WHEN w.k > 5 THEN w.local_date END) AS past_to
             FROM workdays w
@@ -166,15 +166,15 @@ enum AlertModels {
             WHERE w.k <= 25
             GROUP BY w.rep_id, n.metric),
         declines AS (
-            SELECT a.*, CAST(ROUND(100 * (1 - a.recent / a.past)) AS INTEGER) AS pct
+            SELECT a.*, CAST(\(d.round("100 * (1 - a.recent / a.past)")) AS INTEGER) AS pct
             FROM averages a
             WHERE a.past_days >= 10 AND a.days - a.past_days = 5 AND a.past > 0
-              AND a.recent < a.past * (1 - (SELECT CAST(value AS REAL) FROM settings WHERE key = 'decline_alert_pct') / 100)),
+              AND a.recent < a.past * (1 - (SELECT CAST(value AS DOUBLE PRECISION) FROM settings WHERE key = 'decline_alert_pct') / 100)),
         groups AS (
             -- one alert per kind, rep and severity; its evidence lists the items oldest first
             SELECT kind, rep_id, severity, n, evidence FROM (
                 SELECT kind, rep_id, severity, COUNT(*) OVER grp AS n,
-                       json_group_array(item_id) OVER (grp ORDER BY sort_key, item_id
+                       \(d.jsonArrayAgg)(item_id) OVER (grp ORDER BY sort_key, item_id
                                                        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS evidence,
                        ROW_NUMBER() OVER (grp ORDER BY sort_key, item_id) AS k
                 FROM alert_items
@@ -211,34 +211,34 @@ enum AlertModels {
                CASE WHEN b.worst < 0.5 THEN 'high' WHEN b.worst < 0.8 THEN 'medium' ELSE 'low' END, b.metric,
                (SELECT text FROM t WHERE key = 'metric.' || b.metric) || ': ' || COALESCE(b.day_text || '; ' || b.wtd_text, b.day_text, b.wtd_text),
                -- the days behind it: the week so far, or the day
-               CASE WHEN b.wtd_under THEN json_array(b.week_start || '..' || ctx.as_of) ELSE json_array(ctx.as_of) END
+               CASE WHEN b.wtd_under THEN \(d.jsonArray("b.week_start || '..' || ctx.as_of")) ELSE \(d.jsonArray("ctx.as_of")) END
         FROM below b, ctx
         UNION ALL
         SELECT ctx.as_of, 'decline:' || d.rep_id || ':' || d.metric, d.rep_id, 'decline',
                CASE WHEN d.pct >= 50 THEN 'high' ELSE 'medium' END, d.metric,
-               printf((SELECT text FROM t WHERE key = 'alert.decline'), (SELECT text FROM t WHERE key = 'metric.' || d.metric),
-                      \(decimal("d.recent")), 5, \(decimal("d.past")), d.past_days, d.pct),
-               json_array(d.recent_from || '..' || ctx.as_of, d.past_from || '..' || d.past_to)
+               \(d.printf("(SELECT text FROM t WHERE key = 'alert.decline')", "(SELECT text FROM t WHERE key = 'metric.' || d.metric)",
+                          decimal("d.recent", d), "5", decimal("d.past", d), "d.past_days", "d.pct")),
+               \(d.jsonArray("d.recent_from || '..' || ctx.as_of", "d.past_from || '..' || d.past_to"))
         FROM declines d, ctx
         UNION ALL
         SELECT ctx.as_of, g.kind || ':' || COALESCE(g.rep_id, '-') || ':' || g.severity, g.rep_id, g.kind, g.severity, NULL,
                CASE
                    WHEN g.kind = 'lead_sla'
-                       THEN printf((SELECT text FROM t WHERE key = 'alert.' || g.kind || '.' || g.severity),
-                                   (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'lead_sla_mins'), g.n)
+                       THEN \(d.printf("(SELECT text FROM t WHERE key = 'alert.' || g.kind || '.' || g.severity)",
+                                        "(SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'lead_sla_mins')", "g.n"))
                    WHEN g.kind = 'missed_no_callback' AND g.severity = 'medium'
-                       THEN printf((SELECT text FROM t WHERE key = 'alert.' || g.kind || '.' || g.severity),
-                                   (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'callback_window_mins'), g.n)
-                   ELSE printf((SELECT text FROM t WHERE key = 'alert.' || g.kind || '.' || g.severity), g.n)
+                       THEN \(d.printf("(SELECT text FROM t WHERE key = 'alert.' || g.kind || '.' || g.severity)",
+                                        "(SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'callback_window_mins')", "g.n"))
+                   ELSE \(d.printf("(SELECT text FROM t WHERE key = 'alert.' || g.kind || '.' || g.severity)", "g.n"))
                END,
                g.evidence
         FROM groups g, ctx
         UNION ALL
         SELECT ctx.as_of, 'no_data:' || s.source, NULL, 'no_data', 'high', NULL,
-               printf((SELECT text FROM t WHERE key = 'alert.no_data.high'), s.source, ctx.as_of, s.finding),
-               json_array(s.source)
+               \(d.printf("(SELECT text FROM t WHERE key = 'alert.no_data.high')", "s.source", "ctx.as_of", "s.finding")),
+               \(d.jsonArray("s.source"))
         FROM silent s, ctx;
-        """)
+        """ }
 
     /// An evidence lead's waiting time (`l`), for the alerts of the as-of date the models are built for
     /// (`ctx`); none for older alerts.

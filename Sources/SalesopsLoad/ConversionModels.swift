@@ -7,7 +7,7 @@ enum ConversionModels {
 
     static let leadConversion = Model("lead_conversion", .table,
                                       grain: "one row per as-of date, period (wtd / mtd), scope (rep / department) and rep",
-                                      dependsOn: ["leads", "deals", "settings", "as_of_context"], sql: """
+                                      dependsOn: ["leads", "deals", "settings", "as_of_context"]) { d in """
         -- For the leads created in the period: converted (a converted status, or a deal made from the
         -- lead), junk, still open — as they stood at the end of the as-of day (a lead closed later was
         -- open then); conversion of the closed leads and of all; the median and the 90th percentile
@@ -19,12 +19,12 @@ enum ConversionModels {
                                     within_sla_share)
         WITH ctx AS (
             SELECT as_of, as_of_end_epoch AS end_epoch,
-                   date(as_of, '-' || ((CAST(strftime('%w', as_of) AS INTEGER) + 6) % 7) || ' days') AS week_start
+                   \(d.daysBefore("as_of", d.daysSinceMonday("as_of"))) AS week_start
             FROM as_of_context),
         sla AS (SELECT CAST(value AS INTEGER) * 60 AS secs FROM settings WHERE key = 'lead_sla_mins'),
         periods AS (
             SELECT 'wtd' AS period, week_start AS period_start, as_of AS period_end FROM ctx
-            UNION ALL SELECT 'mtd', substr(as_of, 1, 8) || '01', as_of FROM ctx),
+            UNION ALL SELECT 'mtd', \(d.monthStart("as_of")), as_of FROM ctx),
         known AS (
             SELECT l.lead_id, l.rep_id, l.local_date, l.created_epoch,
                    CASE WHEN l.first_contact_epoch <= ctx.end_epoch THEN l.first_contact_epoch END AS contact_epoch,
@@ -51,22 +51,23 @@ enum ConversionModels {
             FROM ranked GROUP BY period, scope, who),
         counts AS (
             SELECT s.period, s.period_start, s.period_end, s.scope, s.who, COUNT(*) AS created,
-                   SUM(s.outcome = 'converted') AS converted, SUM(s.outcome = 'junk') AS junk, SUM(s.outcome = 'open') AS open,
-                   SUM(s.contact_epoch IS NOT NULL AND s.contact_epoch - s.created_epoch <= sla.secs) AS in_time,
-                   SUM(s.contact_epoch IS NOT NULL OR ctx.end_epoch - s.created_epoch > sla.secs) AS due
+                   SUM(\(d.flag("s.outcome = 'converted'"))) AS converted, SUM(\(d.flag("s.outcome = 'junk'"))) AS junk,
+                   SUM(\(d.flag("s.outcome = 'open'"))) AS open,
+                   SUM(\(d.flag("s.contact_epoch IS NOT NULL AND s.contact_epoch - s.created_epoch <= sla.secs"))) AS in_time,
+                   SUM(\(d.flag("s.contact_epoch IS NOT NULL OR ctx.end_epoch - s.created_epoch > sla.secs"))) AS due
             FROM scoped s, sla, ctx
             GROUP BY s.period, s.period_start, s.period_end, s.scope, s.who)
         SELECT ctx.as_of, c.period, c.period_start, c.period_end, c.scope, c.who, c.created, c.converted, c.junk, c.open,
                CASE WHEN c.created > c.open THEN 1.0 * c.converted / (c.created - c.open) END,
                1.0 * c.converted / c.created, r.median, r.p90,
                CASE WHEN c.due > 0 THEN 1.0 * c.in_time / c.due END
-        FROM counts c, ctx
-        LEFT JOIN response r ON r.period = c.period AND r.scope = c.scope AND r.who IS c.who;
-        """)
+        FROM ctx, counts c
+        LEFT JOIN response r ON r.period = c.period AND r.scope = c.scope AND r.who IS NOT DISTINCT FROM c.who;
+        """ }
 
     static let untouchedDeals = Model("untouched_deals", .table, grain: "one row per as-of date and untouched open deal",
                                       dependsOn: ["deals", "deal_stage_history", "funnel_stages", "activities", "calls", "emails",
-                                                  "lead_contacts", "settings", "as_of_context"], sql: """
+                                                  "lead_contacts", "settings", "as_of_context"]) { d in """
         -- A deal open at the end of the as-of day (its stage then is not final) with no planned activity
         -- (a CRM activity bound to it, not completed, starting later), or with no contact in any channel
         -- for more than settings.deal_touch_days: a completed CRM activity bound to it, or a call or a
@@ -91,26 +92,28 @@ enum ConversionModels {
             SELECT a.owner_id AS deal_id, a.start_epoch AS at FROM activities a, ctx
             WHERE a.owner_type = 'deal' AND a.completed = 1 AND a.start_epoch <= ctx.end_epoch
             UNION ALL
-            SELECT o.deal_id, c.start_epoch FROM open_deals o, ctx
+            SELECT o.deal_id, c.start_epoch FROM ctx, open_deals o
             JOIN lead_contacts lc ON lc.lead_id = o.lead_id AND lc.kind = 'phone'
-            JOIN calls c ON c.client_phone = lc.normalized AND c.start_epoch <= ctx.end_epoch
+            JOIN calls c ON c.client_phone = lc.normalized
+            WHERE c.start_epoch <= ctx.end_epoch
             UNION ALL
-            SELECT o.deal_id, e.sent_epoch FROM open_deals o, ctx
+            SELECT o.deal_id, e.sent_epoch FROM ctx, open_deals o
             JOIN lead_contacts lc ON lc.lead_id = o.lead_id AND lc.kind = 'email'
-            JOIN emails e ON e.client_email = lc.normalized AND e.sent_epoch <= ctx.end_epoch),
+            JOIN emails e ON e.client_email = lc.normalized
+            WHERE e.sent_epoch <= ctx.end_epoch),
         last_touch AS (SELECT deal_id, MAX(at) AS at FROM touches GROUP BY deal_id),
         planned AS (
             SELECT DISTINCT a.owner_id AS deal_id FROM activities a, ctx
             WHERE a.owner_type = 'deal' AND a.completed = 0 AND a.start_epoch > ctx.end_epoch),
         judged AS (
             SELECT o.deal_id, o.rep_id, o.stage_id, t.at AS last_contact,
-                   (ctx.end_epoch - COALESCE(t.at, o.created_epoch)) / 86400 AS days, p.deal_id IS NOT NULL AS planned
-            FROM open_deals o, ctx
+                   (ctx.end_epoch - COALESCE(t.at, o.created_epoch)) / 86400 AS days, \(d.flag("p.deal_id IS NOT NULL")) AS planned
+            FROM ctx, open_deals o
             LEFT JOIN last_touch t ON t.deal_id = o.deal_id
             LEFT JOIN planned p ON p.deal_id = o.deal_id)
-        SELECT ctx.as_of, j.deal_id, j.rep_id, j.stage_id, strftime('%Y-%m-%dT%H:%M:%SZ', j.last_contact, 'unixepoch'),
+        SELECT ctx.as_of, j.deal_id, j.rep_id, j.stage_id, \(d.instant("j.last_contact")),
                j.days, j.planned
         FROM judged j, ctx, limit_days
-        WHERE NOT j.planned OR j.days > limit_days.days;
-        """)
+        WHERE j.planned = 0 OR j.days > limit_days.days;
+        """ }
 }

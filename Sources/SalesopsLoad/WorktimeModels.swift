@@ -74,18 +74,15 @@ enum WorktimeModels {
                                    CASE WHEN s <= MAX(e) OVER (PARTITION BY rep_id, local_date ORDER BY s, e
                                                                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
                                         THEN 0 ELSE 1 END AS starts
-                            FROM \(spans)))
+                            FROM \(spans)) AS marked) AS islands
                 GROUP BY rep_id, local_date, island
         """
     }
 
-    /// `secs` after local midnight as `HH:MM`.
-    static func clock(_ secs: String) -> String { "printf('%02d:%02d', \(secs) / 3600, \(secs) % 3600 / 60)" }
-
     static let worktimeDays = Model("worktime_days", .table,
                                     grain: "one row per rep and local date with a workday, up to the as-of date",
                                     dependsOn: ["workday_snapshots", "access_events", "calendar_items", "rep_keys", "rep_schedules",
-                                                "rep_days", "calendar", "as_of_context"], sql: """
+                                                "rep_days", "calendar", "as_of_context"]) { d in """
         -- The workday: from the CRM's worktime (timeman) when there is one, else from access-control passes
         -- (first entry, last exit), else from field time alone. Field time: business trips, marketing
         -- events, time away, and completed meetings outside the office, merged so an overlap counts once
@@ -100,15 +97,15 @@ enum WorktimeModels {
         timeman AS (
             SELECT rep_id, local_date, status, start_sec, end_sec, break_secs FROM (
                 SELECT k.rep_id, w.local_date, w.status, w.start_sec, w.break_secs,
-                       CASE WHEN w.finish_epoch IS NOT NULL THEN MIN(86400, w.start_sec + w.finish_epoch - w.start_epoch)
-                            WHEN w.status = 'expired' THEN MAX(w.start_sec, s.end_sec)
-                            ELSE MIN(86400, w.start_sec + MAX(0, ctx.as_of_time - w.start_epoch)) END AS end_sec,
+                       CASE WHEN w.finish_epoch IS NOT NULL THEN \(d.min("86400", "w.start_sec + w.finish_epoch - w.start_epoch"))
+                            WHEN w.status = 'expired' THEN \(d.max("w.start_sec", "s.end_sec"))
+                            ELSE \(d.min("86400", "w.start_sec + \(d.max("0", "ctx.as_of_time - w.start_epoch"))")) END AS end_sec,
                        ROW_NUMBER() OVER (PARTITION BY k.rep_id, w.local_date ORDER BY w.start_epoch, w.crm_user_id) AS n
                 FROM workday_snapshots w
                 JOIN rep_keys k ON k.kind = 'crm_user' AND k.key = w.crm_user_id
                 JOIN rep_schedules s ON s.rep_id = k.rep_id
                 CROSS JOIN ctx
-                WHERE w.local_date <= ctx.as_of)
+                WHERE w.local_date <= ctx.as_of) AS snapshots
             WHERE n = 1),
         passes AS (
             SELECT k.rep_id, a.local_date, a.second, a.direction,
@@ -122,7 +119,7 @@ enum WorktimeModels {
             WHERE a.local_date <= ctx.as_of),
         -- each entry to the next exit; without one, to the day's last pass (flagged)
         inside_spans AS (
-            SELECT rep_id, local_date, second AS s, COALESCE(next_exit, last_pass) AS e, next_exit IS NULL AS no_exit
+            SELECT rep_id, local_date, second AS s, COALESCE(next_exit, last_pass) AS e, \(d.flag("next_exit IS NULL")) AS no_exit
             FROM passes WHERE direction = 'in'),
         inside AS (\(merged("inside_spans"))),
         field_spans AS (
@@ -139,11 +136,11 @@ enum WorktimeModels {
         inside_day AS (SELECT rep_id, local_date, SUM(e - s) AS secs, MIN(s) AS s, MAX(e) AS e FROM inside GROUP BY rep_id, local_date),
         exits AS (SELECT rep_id, local_date, MAX(no_exit) AS no_exit FROM inside_spans GROUP BY rep_id, local_date),
         field_inside AS (
-            SELECT i.rep_id, i.local_date, SUM(MAX(0, MIN(i.e, f.e) - MAX(i.s, f.s))) AS secs
+            SELECT i.rep_id, i.local_date, SUM(\(d.max("0", "\(d.min("i.e", "f.e")) - \(d.max("i.s", "f.s"))"))) AS secs
             FROM inside i JOIN field f ON f.rep_id = i.rep_id AND f.local_date = i.local_date
             GROUP BY i.rep_id, i.local_date),
         field_in_timeman AS (
-            SELECT t.rep_id, t.local_date, SUM(MAX(0, MIN(t.end_sec, f.e) - MAX(t.start_sec, f.s))) AS secs
+            SELECT t.rep_id, t.local_date, SUM(\(d.max("0", "\(d.min("t.end_sec", "f.e")) - \(d.max("t.start_sec", "f.s"))"))) AS secs
             FROM timeman t JOIN field f ON f.rep_id = t.rep_id AND f.local_date = t.local_date
             GROUP BY t.rep_id, t.local_date),
         days AS (
@@ -155,20 +152,20 @@ enum WorktimeModels {
                    CASE WHEN t.rep_id IS NOT NULL THEN 'timeman' WHEN i.rep_id IS NOT NULL THEN 'access' ELSE 'calendar' END
                        AS source,
                    CASE WHEN t.rep_id IS NOT NULL THEN t.start_sec
-                        WHEN i.rep_id IS NOT NULL THEN MIN(i.s, COALESCE(f.s, i.s)) ELSE f.s END AS start_sec,
+                        WHEN i.rep_id IS NOT NULL THEN \(d.min("i.s", "COALESCE(f.s, i.s)")) ELSE f.s END AS start_sec,
                    CASE WHEN t.rep_id IS NOT NULL THEN t.end_sec
-                        WHEN i.rep_id IS NOT NULL THEN MAX(i.e, COALESCE(f.e, i.e)) ELSE f.e END AS end_sec,
-                   CASE WHEN t.rep_id IS NOT NULL THEN MAX(0, t.end_sec - t.start_sec - t.break_secs)
+                        WHEN i.rep_id IS NOT NULL THEN \(d.max("i.e", "COALESCE(f.e, i.e)")) ELSE f.e END AS end_sec,
+                   CASE WHEN t.rep_id IS NOT NULL THEN \(d.max("0", "t.end_sec - t.start_sec - t.break_secs"))
                         WHEN i.rep_id IS NOT NULL THEN i.secs + COALESCE(f.secs, 0) - COALESCE(fi.secs, 0)
                         ELSE f.secs END AS work_secs,
                    CASE WHEN i.rep_id IS NOT NULL THEN i.secs - COALESCE(fi.secs, 0)
-                        WHEN t.rep_id IS NOT NULL THEN MAX(0, t.end_sec - t.start_sec - t.break_secs - COALESCE(ft.secs, 0))
+                        WHEN t.rep_id IS NOT NULL THEN \(d.max("0", "t.end_sec - t.start_sec - t.break_secs - COALESCE(ft.secs, 0)"))
                         ELSE 0 END AS office_secs,
                    COALESCE(f.secs, 0) AS field_secs,
                    -- the first moment at work, in the office or out
-                   MIN(COALESCE(t.start_sec, 86400), COALESCE(i.s, 86400), COALESCE(f.s, 86400)) AS first_sec,
+                   \(d.min("COALESCE(t.start_sec, 86400)", "COALESCE(i.s, 86400)", "COALESCE(f.s, 86400)")) AS first_sec,
                    CASE WHEN t.rep_id IS NOT NULL THEN CASE t.status WHEN 'paused' THEN 'open' ELSE t.status END
-                        WHEN i.rep_id IS NOT NULL THEN CASE WHEN x.no_exit THEN 'no_exit' ELSE 'closed' END
+                        WHEN i.rep_id IS NOT NULL THEN CASE WHEN x.no_exit = 1 THEN 'no_exit' ELSE 'closed' END
                         ELSE 'field' END AS status
             FROM days d
             LEFT JOIN timeman t ON t.rep_id = d.rep_id AND t.local_date = d.local_date
@@ -177,12 +174,12 @@ enum WorktimeModels {
             LEFT JOIN field_day f ON f.rep_id = d.rep_id AND f.local_date = d.local_date
             LEFT JOIN field_inside fi ON fi.rep_id = d.rep_id AND fi.local_date = d.local_date
             LEFT JOIN field_in_timeman ft ON ft.rep_id = d.rep_id AND ft.local_date = d.local_date)
-        SELECT f.rep_id, f.local_date, \(clock("f.start_sec")), \(clock("f.end_sec")), f.work_secs / 60,
-               MAX(0, f.end_sec - f.start_sec - f.work_secs) / 60, f.office_secs / 60, f.field_secs / 60,
-               CASE WHEN r.working = 1 AND f.source != 'calendar' THEN MAX(0, f.first_sec - s.start_sec) / 60 END,
+        SELECT f.rep_id, f.local_date, \(d.clock("f.start_sec")), \(d.clock("f.end_sec")), f.work_secs / 60,
+               \(d.max("0", "f.end_sec - f.start_sec - f.work_secs")) / 60, f.office_secs / 60, f.field_secs / 60,
+               CASE WHEN r.working = 1 AND f.source != 'calendar' THEN \(d.max("0", "f.first_sec - s.start_sec")) / 60 END,
                f.status, f.source
         FROM figures f
         JOIN rep_schedules s ON s.rep_id = f.rep_id
         LEFT JOIN rep_days r ON r.rep_id = f.rep_id AND r.local_date = f.local_date;
-        """)
+        """ }
 }

@@ -220,3 +220,82 @@ public struct SQLDialect: Sendable, Equatable {
             : "unnest(string_to_array(\(list), ',')) WITH ORDINALITY AS \(alias)(value, key)"
     }
 }
+
+extension SQLDialect {
+    /// The instant of an epoch in seconds, as each engine keeps instants (SQLite: `YYYY-MM-DDTHH:MM:SSZ`).
+    public func instant(_ epoch: String) -> String {
+        engine == .sqlite ? "strftime('%Y-%m-%dT%H:%M:%SZ', \(epoch), 'unixepoch')" : "to_timestamp(\(epoch))"
+    }
+}
+
+extension SQLDialect {
+    /// A scratch table of the connection (SQLite's `temp` schema, PostgreSQL's `pg_temp`).
+    public func temp(_ table: String) -> String { (engine == .sqlite ? "temp." : "pg_temp.") + table }
+
+    /// Creates an index on a scratch table (`table(columns)`).
+    public func createTempIndex(_ name: String, on table: String, _ columns: String, ifNotExists: Bool = false) -> String {
+        let create = ifNotExists ? "CREATE INDEX IF NOT EXISTS" : "CREATE INDEX"
+        return engine == .sqlite ? "\(create) temp.\(name) ON \(table)(\(columns))" : "\(create) \(name) ON pg_temp.\(table)(\(columns))"
+    }
+
+    /// A `YYYY-MM-DD` text as a date (SQLite keeps dates as that text).
+    public func date(_ text: String) -> String { engine == .sqlite ? text : "(\(text))::date" }
+
+    /// The last day of the month that starts at `monthStart`.
+    public func monthEnd(_ monthStart: String) -> String {
+        engine == .sqlite ? "date(\(monthStart), '+1 month', '-1 day')" : "(\(monthStart) + interval '1 month - 1 day')::date"
+    }
+}
+
+extension SQLDialect {
+    /// The smallest of the values, NULL when any is NULL (SQLite's many-argument `MIN`; PostgreSQL's
+    /// `LEAST` skips NULLs, so it is guarded).
+    public func min(_ values: String...) -> String { extremum("MIN", "LEAST", values) }
+
+    /// The largest of the values, NULL when any is NULL (SQLite's many-argument `MAX`).
+    public func max(_ values: String...) -> String { extremum("MAX", "GREATEST", values) }
+
+    private func extremum(_ sqlite: String, _ postgres: String, _ values: [String]) -> String {
+        let list = values.joined(separator: ", ")
+        if engine == .sqlite { return "\(sqlite)(\(list))" }
+        return "(CASE WHEN " + values.map { "(\($0)) IS NULL" }.joined(separator: " OR ") + " THEN NULL ELSE \(postgres)(\(list)) END)"
+    }
+
+    /// Seconds after midnight as `HH:MM` (NULL reads as 0, as SQLite's `printf` reads it).
+    public func clock(_ secs: String) -> String {
+        engine == .sqlite ? "printf('%02d:%02d', \(secs) / 3600, \(secs) % 3600 / 60)"
+            : "lpad(COALESCE((\(secs)) / 3600, 0)::text, 2, '0') || ':' || lpad(COALESCE((\(secs)) % 3600 / 60, 0)::text, 2, '0')"
+    }
+}
+
+extension SQLDialect {
+    /// `x` rounded to `digits` decimals, halves away from zero (PostgreSQL rounds a double's halves to
+    /// even: the value is rounded as a decimal).
+    public func round(_ x: String, _ digits: Int = 0) -> String {
+        engine == .sqlite ? (digits == 0 ? "ROUND(\(x))" : "ROUND(\(x), \(digits))")
+            : (digits == 0 ? "round((\(x))::numeric)" : "round((\(x))::numeric, \(digits))")
+    }
+
+    /// `x` without its fraction, toward zero (SQLite's `CAST … AS INTEGER`; PostgreSQL's cast rounds).
+    public func truncate(_ x: String) -> String {
+        engine == .sqlite ? "CAST(\(x) AS INTEGER)" : "trunc(\(x))::bigint"
+    }
+
+    /// A whole number with `,` between thousands.
+    public func thousands(_ x: String) -> String {
+        engine == .sqlite ? "printf('%,d', CAST(ROUND(\(x)) AS INTEGER))" : "to_char(round((\(x))::numeric), 'FM999,999,999,999,999,990')"
+    }
+
+    /// A number with one decimal and `.` before it.
+    public func oneDecimal(_ x: String) -> String {
+        engine == .sqlite ? "printf('%.1f', \(x))" : "to_char(round((\(x))::numeric, 1), 'FM999999999999999990.0')"
+    }
+
+    /// A JSON array of the values.
+    public func jsonArray(_ values: String...) -> String {
+        (engine == .sqlite ? "json_array(" : "jsonb_build_array(") + values.joined(separator: ", ") + ")"
+    }
+
+    /// The aggregate that makes a JSON array of a column's values.
+    public var jsonArrayAgg: String { engine == .sqlite ? "json_group_array" : "jsonb_agg" }
+}
