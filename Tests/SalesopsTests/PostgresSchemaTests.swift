@@ -141,6 +141,13 @@ final class PostgresTypeMappingTests: XCTestCase {
         let (pg, schema, dropSchema) = try TestPostgres.scratch()
         let repo = Fixtures.root.deletingLastPathComponent().deletingLastPathComponent()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("salesops-pgdemo-\(UUID().uuidString)")
+        var handedOver = false
+        defer {
+            if !handedOver {   // a failure on the way leaves nothing behind
+                dropSchema()
+                try? FileManager.default.removeItem(at: dir)
+            }
+        }
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         for sub in ["config", "pipelines", "input"] {
             try FileManager.default.copyItem(at: repo.appendingPathComponent(sub), to: dir.appendingPathComponent(sub))
@@ -169,6 +176,7 @@ final class PostgresTypeMappingTests: XCTestCase {
             }
             values += source.rows.count * source.columns.count
         }
+        handedOver = true
         return Demo(sqlite: sqlite, pg: pg, tables: tables, values: values, done: {
             sqlite.close()
             dropSchema()
