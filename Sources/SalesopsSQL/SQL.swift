@@ -219,16 +219,12 @@ public struct SQLDialect: Sendable, Equatable {
         engine == .sqlite ? "json_each('[\"' || replace(\(list), ',', '\",\"') || '\"]') \(alias)"
             : "unnest(string_to_array(\(list), ',')) WITH ORDINALITY AS \(alias)(value, key)"
     }
-}
 
-extension SQLDialect {
     /// The instant of an epoch in seconds, as each engine keeps instants (SQLite: `YYYY-MM-DDTHH:MM:SSZ`).
     public func instant(_ epoch: String) -> String {
         engine == .sqlite ? "strftime('%Y-%m-%dT%H:%M:%SZ', \(epoch), 'unixepoch')" : "to_timestamp(\(epoch))"
     }
-}
 
-extension SQLDialect {
     /// A scratch table of the connection (SQLite's `temp` schema, PostgreSQL's `pg_temp`).
     public func temp(_ table: String) -> String { (engine == .sqlite ? "temp." : "pg_temp.") + table }
 
@@ -245,9 +241,7 @@ extension SQLDialect {
     public func monthEnd(_ monthStart: String) -> String {
         engine == .sqlite ? "date(\(monthStart), '+1 month', '-1 day')" : "(\(monthStart) + interval '1 month - 1 day')::date"
     }
-}
 
-extension SQLDialect {
     /// The smallest of the values, NULL when any is NULL (SQLite's many-argument `MIN`; PostgreSQL's
     /// `LEAST` skips NULLs, so it is guarded).
     public func min(_ values: String...) -> String { extremum("MIN", "LEAST", values) }
@@ -266,9 +260,7 @@ extension SQLDialect {
         engine == .sqlite ? "printf('%02d:%02d', \(secs) / 3600, \(secs) % 3600 / 60)"
             : "lpad(COALESCE((\(secs)) / 3600, 0)::text, 2, '0') || ':' || lpad(COALESCE((\(secs)) % 3600 / 60, 0)::text, 2, '0')"
     }
-}
 
-extension SQLDialect {
     /// `x` rounded to `digits` decimals, halves away from zero (PostgreSQL rounds a double's halves to
     /// even: the value is rounded as a decimal).
     public func round(_ x: String, _ digits: Int = 0) -> String {
