@@ -242,14 +242,6 @@ enum AlertModels {
 
     /// An evidence lead's waiting time (`l`), for the alerts of the as-of date the models are built for
     /// (`ctx`); none for older alerts.
-    /// The names of a stage skip's skipped stages (`v`), in the order listed, joined by ", ".
-    static func skippedStageNames(_ d: SQLDialect) -> String {
-        """
-        (SELECT \(d.groupConcat(WarehouseSQL.stageName("j.value", pipeline: "v.pipeline"), "', '", order: "j.key"))
-                                    FROM \(d.splitList("v.skipped_stages", as: "j")))
-        """
-    }
-
     static func evidenceWait(_ d: SQLDialect) -> String {
         "(CASE WHEN i.as_of = (SELECT as_of FROM ctx) THEN \(leadWaitedSecs("l", asOfEnd: "(SELECT as_of_end_epoch FROM ctx)", d)) END)"
     }
@@ -293,7 +285,7 @@ enum AlertModels {
                    WHEN i.kind = 'missed_no_callback'
                        THEN \(d.printf("(SELECT text FROM t WHERE key = 'evidence.late_callback')", "m.callback_mins"))
                    WHEN i.kind = 'stage_skip'
-                       THEN \(d.printf("(SELECT text FROM t WHERE key = 'evidence.skipped')", skippedStageNames(d)))
+                       THEN \(d.printf("(SELECT text FROM t WHERE key = 'evidence.skipped')", WarehouseSQL.stageNames("v.skipped_stages", pipeline: "v.pipeline", d)))
                    WHEN i.kind = 'stuck_deal'
                        THEN \(d.printf("(SELECT text FROM t WHERE key = 'evidence.stuck')",
                                        WarehouseSQL.stageName("s.stage_id", pipeline: "d.pipeline"), "s.days_at_stage", "s.max_days"))

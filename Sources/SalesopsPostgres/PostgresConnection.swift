@@ -68,7 +68,8 @@ public final class PostgresConnection: SQLConnection {
     /// `.text` (a `date` is `YYYY-MM-DD`). Arguments past the highest
     /// placeholder are not sent; integers and reals are sent as `int8` and `float8`.
     public func table(_ sql: String, _ arguments: [SQLValue] = []) throws -> SQLTable {
-        let (statement, count) = SQLPlaceholders.dollarNumbered(sql)
+        let (statement, used) = SQLPlaceholders.dollarNumberedUsing(sql)
+        let count = used.max() ?? 0
         let texts: [String?] = arguments.prefix(count).map {
             switch $0 {
             case let .integer(v): return String(v)
@@ -81,9 +82,11 @@ public final class PostgresConnection: SQLConnection {
             throw PostgresError(message: "\(count) placeholders, \(texts.count) arguments", sql: sql)
         }
         // Integers and reals go typed (`int8`, `float8`), so one placeholder used in two places (a
-        // `bigint` and a `numeric` column) is one type; text is left for the server to infer.
-        let parameterTypes: [Oid] = arguments.prefix(count).map {
-            switch $0 {
+        // `bigint` and a `numeric` column) is one type; text is left for the server to infer, except
+        // for a number the statement skips (nothing to infer it from), sent as text.
+        let parameterTypes: [Oid] = arguments.prefix(count).enumerated().map { i, value in
+            guard used.contains(i + 1) else { return 25 }
+            switch value {
             case .integer: return 20
             case .real: return 701
             case .text, .null: return 0

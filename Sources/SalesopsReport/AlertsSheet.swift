@@ -4,19 +4,21 @@ import SalesopsXLSX
 /// Alerts: what to act on today, grouped by rep (department-wide ones first), most severe first; under
 /// each alert its evidence rows (`alert_evidence`): the leads, calls, deals and tasks behind it.
 enum AlertsSheet {
-    static let query = """
+    static func query(_ d: SQLDialect) -> String {
+        """
         SELECT a.alert_id, a.severity, a.kind, COALESCE(r.name, ?3) AS rep, a.message,
                CASE WHEN a.kind IN ('below_norm', 'decline', 'no_data')
-                    THEN (SELECT group_concat(value, ', ') FROM json_each(a.evidence)) END AS dates
+                    THEN (SELECT \(d.groupConcat("j.value", "', '", order: "j.key")) FROM \(d.jsonEach("a.evidence", as: "j"))) END AS dates
         FROM alerts a LEFT JOIN reps r ON r.rep_id = a.rep_id
-        WHERE a.as_of = ?1 AND (?2 IS NULL OR a.rep_id = ?2)
+        WHERE a.as_of = ?1 AND (CAST(?2 AS TEXT) IS NULL OR a.rep_id = ?2)
         ORDER BY a.rep_id IS NOT NULL, r.team, r.name, a.rep_id,
                  CASE a.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, a.kind, a.alert_id
         """
+    }
 
     static let evidenceQuery = """
         SELECT alert_id, item_id, item, at_epoch, detail FROM alert_evidence
-        WHERE as_of = ?1 AND (?2 IS NULL OR rep_id = ?2)
+        WHERE as_of = ?1 AND (CAST(?2 AS TEXT) IS NULL OR rep_id = ?2)
         ORDER BY alert_id, position
         """
 
@@ -26,7 +28,7 @@ enum AlertsSheet {
         sheet.write(0, 0, c.rep == nil ? "\(t("title.alerts")) \(c.asOfText)" : "\(c.repName): \(t("title.alerts")) \(c.asOfText)",
                     ReportContext.title)
         let args: [SQLValue] = [.text(c.asOfText), c.rep.map(SQLValue.text) ?? .null, .text(t("department"))]
-        let alerts = try c.db.table(query, args)
+        let alerts = try c.db.table(query(c.dialect), args)
         var evidence: [String: [[SQLValue]]] = [:]
         for row in try c.db.query(evidenceQuery, Array(args.prefix(2))) {
             evidence[row[0].string ?? "", default: []].append(row)

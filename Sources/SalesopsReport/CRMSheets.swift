@@ -17,8 +17,8 @@ enum CRMSheets {
         sheet.write(0, 0, "\(t("title.funnel")) \(c.monthStart)…\(c.asOfText)", ReportContext.title)
         sheet.write(1, 0, t("note.funnel"))
         let reps = try c.db.query("""
-            SELECT DISTINCT f.rep_id, COALESCE(r.name, f.rep_id) FROM funnel f LEFT JOIN reps r ON r.rep_id = f.rep_id
-            WHERE f.period_start = ? AND f.rep_id IS NOT NULL ORDER BY r.team, r.name, f.rep_id
+            SELECT f.rep_id, COALESCE(r.name, f.rep_id) FROM funnel f LEFT JOIN reps r ON r.rep_id = f.rep_id
+            WHERE f.period_start = ? AND f.rep_id IS NOT NULL GROUP BY f.rep_id, r.name, r.team ORDER BY r.team, r.name, f.rep_id
             """, [.text(c.monthStart)])
         var titles: [(String, Double)] = [(t("pipeline"), 14), (t("stage"), 24), (t("reached"), 10), (t("conversion"), 14)]
         for rep in reps { titles.append((rep[1].string ?? "", 12)) }

@@ -18,7 +18,7 @@ enum DataQualitySheet {
             """, [asOf]).map { ($0[0].string ?? "", ReportContext.red) }
         for stale in try c.db.query("""
             SELECT q.source, q.last_data_at, q.business_days_since FROM source_quality q
-            WHERE q.stale AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.as_of = ?1 AND a.alert_id = 'no_data:' || q.source)
+            WHERE q.stale = 1 AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.as_of = ?1 AND a.alert_id = 'no_data:' || q.source)
             ORDER BY q.source
             """, [asOf]) {
             let message = stale[1].isNull ? String(format: t("quality.silent_month"), stale[0].string ?? "")
@@ -36,7 +36,7 @@ enum DataQualitySheet {
         var row = headerRow + 1
         for r in try c.db.query("""
             SELECT source, files_read, rows_read, rows_loaded, rows_filtered, rows_rejected,
-                   CAST(strftime('%s', last_data_at) AS INTEGER), business_days_since, stale
+                   \(c.dialect.epoch("last_data_at")), business_days_since, stale
             FROM source_quality ORDER BY source
             """) {
             for (col, v) in r.prefix(6).enumerated() { c.writeValue(sheet, row, col, v) }
@@ -73,7 +73,7 @@ enum DataQualitySheet {
             """, [])
         row = try section(sheet, c, row, t("mail_quality"),
                           [t("source"), t("messages"), t("without_message_id"), t("undecodable"), t("headers_cut")], """
-            SELECT source, COUNT(*), SUM(has_message_id = 0), SUM(undecodable), SUM(headers_cut) FROM emails
+            SELECT source, COUNT(*), SUM(1 - has_message_id), SUM(undecodable), SUM(headers_cut) FROM emails
             GROUP BY source ORDER BY source
             """, [])
         row = try section(sheet, c, row, t("crm_users_without_rep"), [t("source"), t("crm_user"), t("name"), t("records")], """
@@ -83,7 +83,7 @@ enum DataQualitySheet {
                 UNION ALL SELECT source_name, crm_user_id FROM activities WHERE rep_id IS NULL AND crm_user_id IS NOT NULL
                 UNION ALL SELECT source_name, crm_user_id FROM tasks WHERE rep_id IS NULL AND crm_user_id IS NOT NULL) x
             LEFT JOIN crm_users u ON u.user_id = x.crm_user_id
-            GROUP BY x.source_name, x.crm_user_id ORDER BY COUNT(*) DESC, x.source_name, x.crm_user_id
+            GROUP BY x.source_name, x.crm_user_id, u.name ORDER BY COUNT(*) DESC, x.source_name, x.crm_user_id
             """, [])
         _ = try section(sheet, c, row, t("rejects"), [t("source"), t("file"), t("line"), t("reason"), t("raw")], """
             SELECT source, src_file, src_line, reason, raw FROM rejects WHERE run_id IN \(runs)

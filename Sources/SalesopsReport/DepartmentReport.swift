@@ -7,17 +7,28 @@ import SalesopsXLSX
 /// warehouse relations (`alerts`, `rep_period`, `alert_items`, …), which the caller has built for that
 /// date. Every figure is read with SQL; this code only lays it out.
 public struct DepartmentReport {
-    public let warehousePath: String
+    /// Where the relations are read: a SQLite warehouse file, or an open connection to a warehouse
+    /// (PostgreSQL's, its schema on the search path) with its dialect.
+    public enum Source {
+        case sqlite(path: String)
+        case connection(SQLConnection, SQLDialect)
+    }
+
+    public let source: Source
     public let asOf: Int
     public let company: CompanySettings
     /// Business days shown in the Activity sheet, ending at the as-of date.
     public let activityDays: Int
 
-    public init(warehousePath: String, asOf: Int, company: CompanySettings, activityDays: Int = 20) {
-        self.warehousePath = warehousePath
+    public init(source: Source, asOf: Int, company: CompanySettings, activityDays: Int = 20) {
+        self.source = source
         self.asOf = asOf
         self.company = company
         self.activityDays = activityDays
+    }
+
+    public init(warehousePath: String, asOf: Int, company: CompanySettings, activityDays: Int = 20) {
+        self.init(source: .sqlite(path: warehousePath), asOf: asOf, company: company, activityDays: activityDays)
     }
 
     /// Writes `department.xlsx` to `path` and the reps' workbooks beside it, each through a temporary
@@ -28,24 +39,33 @@ public struct DepartmentReport {
         return try writeRepBooks(folder: (path as NSString).deletingLastPathComponent)
     }
 
-    /// Opens the warehouse for reading. Opened for writing but used read-only: after a killed run SQLite
-    /// must be able to recover (roll back a hot journal, rebuild the WAL index) before anything is read.
-    private func context() throws -> ReportContext {
-        let db = try SQLiteDatabase(path: warehousePath)
-        do {
-            try db.execute("PRAGMA query_only = 1")
-            return try ReportContext(db: db, asOf: asOf, captions: Captions(language: company.reportLanguage),
-                                     clock: ZoneClock(identifier: company.timeZone)!, activityDays: activityDays)
-        } catch {
-            db.close()
-            throw error
+    /// The sheets' context and what ends it. A SQLite file is opened for writing but used read-only:
+    /// after a killed run SQLite must be able to recover (roll back a hot journal, rebuild the WAL index)
+    /// before anything is read. A given connection stays open.
+    private func context() throws -> (ReportContext, close: () -> Void) {
+        func make(_ db: SQLConnection, _ dialect: SQLDialect) throws -> ReportContext {
+            try ReportContext(db: db, dialect: dialect, asOf: asOf, captions: Captions(language: company.reportLanguage),
+                              clock: ZoneClock(identifier: company.timeZone)!, activityDays: activityDays)
+        }
+        switch source {
+        case let .connection(db, dialect):
+            return (try make(db, dialect), {})
+        case let .sqlite(path):
+            let db = try SQLiteDatabase(path: path)
+            do {
+                try db.execute("PRAGMA query_only = 1")
+                return (try make(db, .sqlite), { db.close() })
+            } catch {
+                db.close()
+                throw error
+            }
         }
     }
 
     /// Writes `department.xlsx`.
     public func writeDepartment(to path: String) throws {
-        let context = try context()
-        defer { context.db.close() }
+        let (context, close) = try context()
+        defer { close() }
         try book(path, context) { book in
             try AlertsSheet.write(book: book, context: context)
             try SummarySheet.write(book: book, context: context)
@@ -60,8 +80,8 @@ public struct DepartmentReport {
 
     /// Writes `rep-<rep_id>.xlsx` in `folder` for each rep active on the as-of date; returns their paths.
     public func writeRepBooks(folder: String) throws -> [String] {
-        let context = try context()
-        defer { context.db.close() }
+        let (context, close) = try context()
+        defer { close() }
         var written: [String] = []
         for rep in try context.db.query("""
             SELECT rep_id, name FROM reps
@@ -104,7 +124,9 @@ public struct DepartmentReport {
 
 /// What every sheet needs: the warehouse, the period bounds and the captions.
 struct ReportContext {
-    let db: SQLiteDatabase
+    let db: SQLConnection
+    /// What the sheets' SQL writes differently for the warehouse's engine.
+    let dialect: SQLDialect
     let asOf: Int
     let asOfText: String
     let weekStart: String
@@ -126,9 +148,10 @@ struct ReportContext {
     private(set) var rep: String?
     private(set) var repName = ""
 
-    init(db: SQLiteDatabase, asOf: Int, captions: Captions, clock: ZoneClock, activityDays: Int) throws {
+    init(db: SQLConnection, dialect: SQLDialect, asOf: Int, captions: Captions, clock: ZoneClock, activityDays: Int) throws {
         let (year, month, _) = CivilTime.civilFromDays(asOf)
         self.db = db
+        self.dialect = dialect
         self.asOf = asOf
         asOfText = CivilTime.dateString(days: asOf)
         asOfEnd = clock.utc(fromLocal: Int64(asOf + 1) * 86_400)

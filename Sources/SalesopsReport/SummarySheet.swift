@@ -11,8 +11,8 @@ enum SummarySheet {
     /// picks the rows: every row (the department's workbook) or one rep's (`?2`), so that the index on
     /// `rep_period(as_of, rep_id)` serves a rep's workbook.
     static func query(perRep: Bool) -> String {
-        let scope = perRep ? "p.scope = 'rep' AND p.rep_id = ?2" : "1"
-        let shown = perRep ? "rep_id = ?2" : "1"
+        let scope = perRep ? "p.scope = 'rep' AND p.rep_id = ?2" : "TRUE"
+        let shown = perRep ? "rep_id = ?2" : "TRUE"
         return """
         SELECT p.metric, COALESCE(cap.text, p.metric) AS metric_name, m.unit,
                CASE p.scope WHEN 'rep' THEN COALESCE(r.name, p.rep_id) WHEN 'no_rep' THEN ?3 ELSE ?4 END AS rep,
@@ -32,7 +32,7 @@ enum SummarySheet {
                            WHERE as_of = ?1 AND \(shown) AND (norm IS NOT NULL OR value != 0))
           AND (p.scope != 'no_rep' OR p.metric IN (SELECT metric FROM rep_period
                                                    WHERE as_of = ?1 AND scope = 'no_rep' AND value != 0))
-        GROUP BY p.metric, p.scope, p.rep_id
+        GROUP BY p.metric, p.scope, p.rep_id, cap.text, m.unit, m.position, r.name, r.team
         ORDER BY m.position, CASE p.scope WHEN 'rep' THEN 0 WHEN 'no_rep' THEN 1 ELSE 2 END, r.team, r.name, p.rep_id
         """
     }
@@ -85,7 +85,7 @@ enum SummarySheet {
                    l.created, l.converted, l.junk, l.open, l.conversion_of_closed, l.conversion_of_created,
                    l.response_median_mins, l.response_p90_mins, l.within_sla_share
             FROM lead_conversion l LEFT JOIN reps r ON r.rep_id = l.rep_id
-            WHERE l.as_of = ?1 AND \(c.rep == nil ? "1" : "l.scope = 'rep' AND l.rep_id = ?2")
+            WHERE l.as_of = ?1 AND \(c.rep == nil ? "TRUE" : "l.scope = 'rep' AND l.rep_id = ?2")
             ORDER BY l.period DESC, l.scope = 'department', r.team, r.name, l.rep_id
             """, [.text(c.asOfText), c.rep.map(SQLValue.text) ?? .null, .text(t("period.wtd")), .text(t("period.mtd")),
                   .text(t("total"))])

@@ -35,7 +35,7 @@ enum ToDoSheets {
             JOIN calls c ON c.call_id = m.call_id
             LEFT JOIN calls cb ON cb.call_id = m.callback_call_id
             LEFT JOIN reps r ON r.rep_id = m.rep_id
-            WHERE i.kind = 'missed_no_callback' AND (?2 IS NULL OR i.rep_id = ?2)
+            WHERE i.kind = 'missed_no_callback' AND (CAST(?2 AS TEXT) IS NULL OR i.rep_id = ?2)
             ORDER BY i.severity = 'high' DESC, c.start_epoch, m.call_id
             """, args)
         guard try CRMSheets.hasData(c) else { return }
@@ -57,7 +57,7 @@ enum ToDoSheets {
                    i.waited_secs / 60 AS minutes_without_contact, ROUND(i.waited_secs / 86400.0, 1) AS days_without_contact,
                    i.severity
             FROM alert_items i JOIN leads l ON l.lead_id = i.item_id LEFT JOIN reps r ON r.rep_id = l.rep_id
-            WHERE i.kind = 'lead_sla' AND (?2 IS NULL OR i.rep_id = ?2)
+            WHERE i.kind = 'lead_sla' AND (CAST(?2 AS TEXT) IS NULL OR i.rep_id = ?2)
             ORDER BY i.severity = 'high' DESC, l.created_epoch, l.lead_id
             """, args)
         try ListSheet(name: t("sheet.overdue"), title: "\(t("title.overdue")) \(c.asOfText)", columns: [
@@ -70,7 +70,7 @@ enum ToDoSheets {
             JOIN overdue_tasks o ON o.as_of = ?1 AND o.task_id = i.item_id
             JOIN tasks k ON k.task_id = o.task_id
             LEFT JOIN reps r ON r.rep_id = o.rep_id
-            WHERE i.kind = 'overdue_task' AND i.severity != 'low' AND (?2 IS NULL OR i.rep_id = ?2)
+            WHERE i.kind = 'overdue_task' AND i.severity != 'low' AND (CAST(?2 AS TEXT) IS NULL OR i.rep_id = ?2)
             ORDER BY o.overdue_days DESC, o.task_id
             """, args)
         try ListSheet(name: t("sheet.stuck"), title: "\(t("title.stuck")) \(c.asOfText)", columns: [
@@ -83,7 +83,7 @@ enum ToDoSheets {
                    \(WarehouseSQL.stageName("s.stage_id", pipeline: "d.pipeline")) AS stage, s.days_at_stage, s.max_days,
                    d.amount, d.currency
             FROM stuck_deals s LEFT JOIN deals d ON d.deal_id = s.deal_id LEFT JOIN reps r ON r.rep_id = s.rep_id
-            WHERE s.as_of = ?1 AND (?2 IS NULL OR s.rep_id = ?2)
+            WHERE s.as_of = ?1 AND (CAST(?2 AS TEXT) IS NULL OR s.rep_id = ?2)
             ORDER BY s.days_at_stage - s.max_days DESC, s.deal_id
             """, args)
         try ListSheet(name: t("sheet.untouched"), title: "\(String(format: t("title.untouched"), c.dealTouchDays)) \(c.asOfText)",
@@ -97,12 +97,12 @@ enum ToDoSheets {
         ]).write(book: book, context: c, sql: """
             SELECT u.deal_id, d.title, COALESCE(r.name, ?3) AS rep,
                    \(WarehouseSQL.stageName("u.stage_id", pipeline: "d.pipeline")) AS stage,
-                   CAST(strftime('%s', u.last_contact_at) AS INTEGER) AS last_contact_epoch, u.days_without_contact,
+                   \(c.dialect.epoch("u.last_contact_at")) AS last_contact_epoch, u.days_without_contact,
                    u.planned, d.amount, i.severity
             FROM alert_items i
             JOIN untouched_deals u ON u.as_of = ?1 AND u.deal_id = i.item_id
             LEFT JOIN deals d ON d.deal_id = u.deal_id LEFT JOIN reps r ON r.rep_id = u.rep_id
-            WHERE i.kind = 'untouched_deal' AND (?2 IS NULL OR i.rep_id = ?2)
+            WHERE i.kind = 'untouched_deal' AND (CAST(?2 AS TEXT) IS NULL OR i.rep_id = ?2)
             ORDER BY CASE i.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, u.days_without_contact DESC, u.deal_id
             """, args)
         try ListSheet(name: t("sheet.violations"), title: "\(t("title.violations")) \(c.monthStart)…\(c.asOfText)", columns: [
@@ -111,13 +111,12 @@ enum ToDoSheets {
             .init("pipeline", t("pipeline"), 16, .text), .init("entered_stage", t("entered_stage"), 20, .text),
             .init("skipped", t("skipped_stages"), 32, .text),
         ]).write(book: book, context: c, sql: """
-            SELECT CAST(strftime('%s', v.entered_at) AS INTEGER) AS entered_epoch, v.deal_id, d.title,
+            SELECT \(c.dialect.epoch("v.entered_at")) AS entered_epoch, v.deal_id, d.title,
                    COALESCE(r.name, ?3) AS rep, \(CRMSheets.pipelineName("v.pipeline")) AS pipeline,
                    \(WarehouseSQL.stageName("v.entered_stage", pipeline: "v.pipeline")) AS entered_stage,
-                   (SELECT group_concat(\(WarehouseSQL.stageName("j.value", pipeline: "v.pipeline")), ', ')
-                    FROM json_each('["' || replace(v.skipped_stages, ',', '","') || '"]') j) AS skipped
+                   \(WarehouseSQL.stageNames("v.skipped_stages", pipeline: "v.pipeline", c.dialect)) AS skipped
             FROM stage_violations v LEFT JOIN deals d ON d.deal_id = v.deal_id LEFT JOIN reps r ON r.rep_id = v.rep_id
-            WHERE v.entered_at >= ?5 AND v.entered_at <= ?6 AND (?2 IS NULL OR v.rep_id = ?2)
+            WHERE v.entered_at >= ?5 AND v.entered_at <= ?6 AND (CAST(?2 AS TEXT) IS NULL OR v.rep_id = ?2)
             ORDER BY v.entered_at DESC, v.deal_id
             """, args)
     }

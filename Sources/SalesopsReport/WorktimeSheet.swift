@@ -21,7 +21,7 @@ enum WorktimeSheet {
                    w.days, w.work_mins / 60.0 AS work_hours, w.office_mins / 60.0 AS office_hours,
                    w.field_mins / 60.0 AS field_hours, w.late_days, w.late_mins, w.flagged_days
             FROM worktime_period w LEFT JOIN reps r ON r.rep_id = w.rep_id
-            WHERE w.as_of = ?1 AND w.period != 'prev_week' AND \(c.rep == nil ? "1" : "w.scope = 'rep' AND w.rep_id = ?2")
+            WHERE w.as_of = ?1 AND w.period != 'prev_week' AND \(c.rep == nil ? "TRUE" : "w.scope = 'rep' AND w.rep_id = ?2")
             ORDER BY CASE w.period WHEN 'day' THEN 0 WHEN 'wtd' THEN 1 ELSE 2 END, w.scope = 'department', r.team, r.name, w.rep_id
             """, [.text(c.asOfText), c.rep.map(SQLValue.text) ?? .null, .text(t("period.day")), .text(t("period.wtd")),
                   .text(t("period.mtd")), .text(t("total"))])
@@ -62,7 +62,7 @@ enum WorktimeSheet {
             LEFT JOIN worktime_days w ON w.rep_id = d.rep_id AND w.local_date = d.local_date
             LEFT JOIN rep_days rd ON rd.rep_id = d.rep_id AND rd.local_date = d.local_date
             LEFT JOIN reps r ON r.rep_id = d.rep_id
-            WHERE d.rep_id IN (SELECT rep_id FROM worktime_days) AND (?3 IS NULL OR d.rep_id = ?3)
+            WHERE d.rep_id IN (SELECT rep_id FROM worktime_days) AND (CAST(?3 AS TEXT) IS NULL OR d.rep_id = ?3)
             ORDER BY r.team, r.name, d.rep_id, d.local_date
             """, [.text(c.asOfText), .text(c.monthStart), c.rep.map(SQLValue.text) ?? .null])
     }

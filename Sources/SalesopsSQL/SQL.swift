@@ -59,6 +59,11 @@ public protocol SQLConnection: AnyObject {
 }
 
 extension SQLConnection {
+    /// The statement without arguments.
+    public func query(_ sql: String) throws -> [[SQLValue]] { try query(sql, []) }
+    public func table(_ sql: String) throws -> SQLTable { try table(sql, []) }
+    public func scalar(_ sql: String) throws -> SQLValue? { try scalar(sql, []) }
+
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         try execute(beginTransaction)
@@ -78,6 +83,14 @@ extension SQLConnection {
 public enum SQLPlaceholders {
     /// The statement with `$N` placeholders and the highest number used (0 when none).
     public static func dollarNumbered(_ sql: String) -> (sql: String, count: Int) {
+        let (text, used) = dollarNumberedUsing(sql)
+        return (text, used.max() ?? 0)
+    }
+
+    /// The statement with `$N` placeholders and the numbers it uses (a statement of a family sharing an
+    /// argument list may skip some).
+    public static func dollarNumberedUsing(_ sql: String) -> (sql: String, used: Set<Int>) {
+        var used = Set<Int>()
         let bytes = Array(sql.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 8)
@@ -115,6 +128,7 @@ public enum SQLPlaceholders {
                 // As SQLite numbers them: a bare `?` is one more than the highest number so far.
                 let n = j > i + 1 ? Int(String(decoding: bytes[(i + 1)..<j], as: UTF8.self)) ?? 0 : highest + 1
                 highest = max(highest, n)
+                used.insert(n)
                 out.append(UInt8(ascii: "$"))
                 out.append(contentsOf: String(n).utf8)
                 i = j
@@ -123,7 +137,7 @@ public enum SQLPlaceholders {
                 i += 1
             }
         }
-        return (String(decoding: out, as: UTF8.self), highest)
+        return (String(decoding: out, as: UTF8.self), used)
     }
 }
 

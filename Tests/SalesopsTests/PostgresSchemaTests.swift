@@ -1,6 +1,8 @@
 import Foundation
+import SalesopsCore
 import SalesopsLoad
 import SalesopsPostgres
+import SalesopsReport
 import SalesopsSQL
 import SalesopsSQLite
 import XCTest
@@ -281,5 +283,51 @@ final class PostgresModelTableTests: XCTestCase {
             }
         }
         return names
+    }
+}
+
+/// The workbooks read from PostgreSQL: over the demo's data copied there, `department.xlsx` and every
+/// rep's workbook hold what they hold when read from the SQLite warehouse, cell for cell (numbers to 12
+/// significant digits: a figure divided in SQL is a decimal in PostgreSQL, a double in SQLite).
+final class PostgresReportTests: XCTestCase {
+    static func same(_ a: [CLITests.Cell], _ b: [CLITests.Cell]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { x, y in
+            guard let p = x.number, let q = y.number else { return x == y }
+            return x.type == y.type && String(format: "%.12g", p) == String(format: "%.12g", q)
+        }
+    }
+
+    func testTheWorkbooksReadFromPostgreSQLAreTheWorkbooksReadFromSQLite() throws {
+        let demo = try PostgresTypeMappingTests.demoInBothEngines()
+        defer { demo.done() }
+        for model in Models.all where model.kind == .view {
+            try demo.pg.execute("CREATE VIEW \(model.name) AS\n\(model.sql(for: .postgres))")
+        }
+        let company = CompanySettings(name: "Demo", timeZone: "Europe/Moscow")
+        let asOf = CivilTime.days(fromDateString: "2026-11-20")!
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pg-reports-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var books: [String: [String]] = [:]
+        for (engine, source) in [("sqlite", DepartmentReport.Source.connection(demo.sqlite, .sqlite)),
+                                 ("postgres", .connection(demo.pg, .postgres))] {
+            let dir = folder.appendingPathComponent(engine)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let reps = try DepartmentReport(source: source, asOf: asOf, company: company).write(to: dir.appendingPathComponent("department.xlsx").path)
+            books[engine] = ["department.xlsx"] + reps.map { ($0 as NSString).lastPathComponent }
+        }
+        XCTAssertEqual(books["postgres"], books["sqlite"])
+        XCTAssertGreaterThan(books["sqlite"]?.count ?? 0, 1)
+        for name in books["sqlite"] ?? [] {
+            let expected = try CLITests.dump(folder.appendingPathComponent("sqlite/\(name)").path)
+            let got = try CLITests.dump(folder.appendingPathComponent("postgres/\(name)").path)
+            XCTAssertEqual(got.map(\.title), expected.map(\.title), name)
+            for (g, e) in zip(got, expected) {
+                XCTAssertEqual(g.rows.count, e.rows.count, "\(name) \(e.title)")
+                for (i, (gr, er)) in zip(g.rows, e.rows).enumerated() where !Self.same(gr, er) {
+                    XCTFail("\(name) \(e.title) row \(i + 1): \(gr) vs \(er)")
+                    break
+                }
+            }
+        }
     }
 }

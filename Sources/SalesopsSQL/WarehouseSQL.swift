@@ -7,4 +7,13 @@ public enum WarehouseSQL {
                   ORDER BY n.rank LIMIT 1), \(stage))
         """
     }
+
+    /// The names of the stages in a comma-separated list of stage ids (`stage_violations.skipped_stages`),
+    /// in the order listed, joined by ", ".
+    public static func stageNames(_ list: String, pipeline: String, _ d: SQLDialect) -> String {
+        """
+        (SELECT \(d.groupConcat(stageName("j.value", pipeline: pipeline), "', '", order: "j.key"))
+                                    FROM \(d.splitList(list, as: "j")))
+        """
+    }
 }
