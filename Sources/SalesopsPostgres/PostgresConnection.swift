@@ -65,8 +65,8 @@ public final class PostgresConnection: SQLConnection {
     /// Runs one statement with arguments (`?` and `?N` placeholders, as for SQLite) and returns its
     /// column names and rows: integers (`int2`, `int4`, `int8`, `bool` as 0/1) as `.integer`, `float4`,
     /// `float8` and `numeric` as `.real`, `timestamptz` as `YYYY-MM-DDTHH:MM:SSZ` text, everything else as
-    /// `.text` (a `date` is `YYYY-MM-DD`). Arguments past the highest
-    /// placeholder are not sent; integers and reals are sent as `int8` and `float8`.
+    /// `.text` (a `date` is `YYYY-MM-DD`). Arguments past the highest placeholder are not sent; integers
+    /// and reals are sent as `int8` and `float8`.
     public func table(_ sql: String, _ arguments: [SQLValue] = []) throws -> SQLTable {
         let (statement, used) = SQLPlaceholders.dollarNumberedUsing(sql)
         let count = used.max() ?? 0
