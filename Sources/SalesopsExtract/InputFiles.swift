@@ -237,12 +237,12 @@ public enum InputFiles {
         }
     }
 
-    /// A file to fingerprint while it is read (``InputFile/Hashing/pending``): its size as `stat` gives it,
-    /// nil when it cannot be examined or is compressed (its content's size is known only once read).
-    /// The caller defers the hash only when no loaded version has that size — the file cannot then be
-    /// one of them, and must be read whole whatever its hash.
-    public static func unhashed(path: String, projectDir: URL) throws -> InputFile? {
-        guard let stat = FileStat(path: path), try !isCompressed(path: path) else { return nil }
+    /// A file to fingerprint while it is read (``InputFile/Hashing/pending``): its size as `stat` gave it,
+    /// nil when it is compressed (its content's size is known only once read). The caller defers the
+    /// hash only when no loaded version has that size — the file cannot then be one of them, and must
+    /// be read whole whatever its hash.
+    public static func unhashed(path: String, projectDir: URL, stat: FileStat) throws -> InputFile? {
+        guard try !isCompressed(path: path) else { return nil }
         return InputFile(path: path, displayPath: displayPath(path, in: projectDir), bytes: stat.size, sha256: "",
                          hashing: .pending)
     }

@@ -25,7 +25,7 @@ enum AlertModels {
     /// How long a lead has waited for its first contact, in seconds: to it, or to `asOfEnd` (the end of
     /// the as-of day) when it has none by then. Alerts and their evidence both read it from here.
     static func leadWaitedSecs(_ lead: String, asOfEnd: String, _ d: SQLDialect) -> String {
-        "\(d.least("COALESCE(\(lead).first_contact_epoch, \(asOfEnd))", asOfEnd)) - \(lead).created_epoch"
+        "\(d.min("COALESCE(\(lead).first_contact_epoch, \(asOfEnd))", asOfEnd)) - \(lead).created_epoch"
     }
 
     /// The list findings, one row per item, before they are grouped into alerts per rep and severity.

@@ -41,8 +41,8 @@ public struct Model: Sendable {
     /// The definition as `dialect`'s engine runs it.
     public func sql(for dialect: SQLDialect) -> String { definition(dialect) }
 
-    /// The statement that creates the view (the text `sqlite_master` keeps).
-    var createView: String { "CREATE VIEW \(name) AS\n\(sql)" }
+    /// The statement that creates the view in `dialect`'s engine (for SQLite, the text `sqlite_master` keeps).
+    public func createView(for dialect: SQLDialect = .sqlite) -> String { "CREATE VIEW \(name) AS\n\(sql(for: dialect))" }
 }
 
 /// The models in dependency order: each reads only tables and the models before it.
@@ -63,9 +63,9 @@ public enum Models {
         }, uniquingKeysWith: { a, _ in a })
         // A changed view may be read by a later one: drop every view from the first change on, in reverse.
         let views = all.filter { $0.kind == .view }
-        if let first = views.firstIndex(where: { stored[$0.name] != $0.createView }) {
+        if let first = views.firstIndex(where: { stored[$0.name] != $0.createView() }) {
             for model in views[first...].reversed() { try db.execute("DROP VIEW IF EXISTS \(model.name)") }
-            for model in views[first...] { try db.execute(model.createView) }
+            for model in views[first...] { try db.execute(model.createView()) }
         }
         let rows = all.map { [$0.name, $0.kind.rawValue, $0.grain, $0.dependsOn.joined(separator: ", "), $0.sql] }
         let current = try db.query("SELECT name, kind, grain, depends_on, sql FROM models ORDER BY position")

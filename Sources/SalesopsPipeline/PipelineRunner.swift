@@ -322,8 +322,8 @@ public struct PipelineRunner {
             var files: [(InputFile, Warehouse.FileVersion?)] = []
             // Sizes two matched files share: such files may hold the same content, and the second is
             // then skipped as a copy of the first, which its hash must be known for.
-            var sizeCounts: [Int64: Int] = [:]
-            for path in paths { if let size = FileStat(path: path)?.size { sizeCounts[size, default: 0] += 1 } }
+            let stats = Dictionary(paths.compactMap { path in FileStat(path: path).map { (path, $0) } }, uniquingKeysWith: { a, _ in a })
+            let sizeCounts = Dictionary(stats.values.map { ($0.size, 1) }, uniquingKeysWith: +)
             for path in paths {
                 let display = InputFiles.displayPath(path, in: projectDir)
                 let previous = try ledger?.lastVersion(path: display)
@@ -332,8 +332,9 @@ public struct PipelineRunner {
                     // A file of a size no loaded version and no other matched file has is read whole
                     // whatever its hash (no version it could be or continue, no copy of it read
                     // before it): it is hashed while it is read.
-                    if cuts.isEmpty, let file = try InputFiles.unhashed(path: path, projectDir: projectDir),
-                       sizeCounts[file.bytes] == 1, try !(ledger?.warehouse.hasVersion(bytes: file.bytes) ?? false) {
+                    if cuts.isEmpty, let stat = stats[path], sizeCounts[stat.size] == 1,
+                       try !(ledger?.warehouse.hasVersion(bytes: stat.size) ?? false),
+                       let file = try InputFiles.unhashed(path: path, projectDir: projectDir, stat: stat) {
                         files.append((file, previous))
                         continue
                     }

@@ -43,9 +43,6 @@ public final class PostgresConnection: SQLConnection {
         conn = nil
     }
 
-    /// The server's version as `PG_VERSION_NUM` (150018 for 15.18).
-    public var serverVersion: Int { Int(PQserverVersion(conn)) }
-
     /// Where the connection went: `host:port/database as user` (a socket folder as the host).
     public var endpoint: String {
         func text(_ p: UnsafeMutablePointer<CChar>?) -> String { p.map { String(cString: $0) } ?? "" }
@@ -68,7 +65,7 @@ public final class PostgresConnection: SQLConnection {
     /// `.text` (a `date` is `YYYY-MM-DD`). Arguments past the highest placeholder are not sent; integers
     /// and reals are sent as `int8` and `float8`.
     public func table(_ sql: String, _ arguments: [SQLValue] = []) throws -> SQLTable {
-        let (statement, used) = SQLPlaceholders.dollarNumberedUsing(sql)
+        let (statement, used) = SQLPlaceholders.dollarNumbered(sql)
         let count = used.max() ?? 0
         let texts: [String?] = arguments.prefix(count).map {
             switch $0 {

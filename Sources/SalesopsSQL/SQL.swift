@@ -81,15 +81,9 @@ extension SQLConnection {
 /// SQLite's placeholders (`?` numbered in order, `?N` explicitly) as PostgreSQL's `$N`, outside string
 /// literals, quoted identifiers and comments.
 public enum SQLPlaceholders {
-    /// The statement with `$N` placeholders and the highest number used (0 when none).
-    public static func dollarNumbered(_ sql: String) -> (sql: String, count: Int) {
-        let (text, used) = dollarNumberedUsing(sql)
-        return (text, used.max() ?? 0)
-    }
-
     /// The statement with `$N` placeholders and the numbers it uses (a statement of a family sharing an
     /// argument list may skip some).
-    public static func dollarNumberedUsing(_ sql: String) -> (sql: String, used: Set<Int>) {
+    public static func dollarNumbered(_ sql: String) -> (sql: String, used: Set<Int>) {
         var used = Set<Int>()
         let bytes = Array(sql.utf8)
         var out: [UInt8] = []
@@ -192,12 +186,6 @@ public struct SQLDialect: Sendable, Equatable {
     /// The join that SQLite's planner keeps in the written order (`CROSS JOIN … ON`); a plain join for
     /// PostgreSQL, whose planner is not steered that way.
     public var orderedJoin: String { engine == .sqlite ? "CROSS JOIN" : "JOIN" }
-
-    /// The smaller of two expressions that are never NULL (SQLite's two-argument `MIN`, PostgreSQL's
-    /// `LEAST`; they differ only on NULL).
-    public func least(_ a: String, _ b: String) -> String {
-        engine == .sqlite ? "MIN(\(a), \(b))" : "LEAST(\(a), \(b))"
-    }
 
     /// Seconds since the epoch of an instant (SQLite keeps instants as `YYYY-MM-DDTHH:MM:SSZ` text).
     public func epoch(_ instant: String) -> String {

@@ -87,7 +87,8 @@ final class PostgresConnectionTests: XCTestCase {
     func testStatementsWrittenForSQLiteRunWithTheirPlaceholdersAndTypes() throws {
         XCTAssertEqual(SQLPlaceholders.dollarNumbered("SELECT ?, '?', \"a?\", ?3, ? -- why?\n/* ? */ FROM t WHERE x = 'it''s ?' AND y = ?1").sql,
                        "SELECT $1, '?', \"a?\", $3, $4 -- why?\n/* ? */ FROM t WHERE x = 'it''s ?' AND y = $1")
-        XCTAssertEqual(SQLPlaceholders.dollarNumbered("SELECT ?2, ?1").count, 2)
+        XCTAssertEqual(SQLPlaceholders.dollarNumbered("SELECT ?2, ?1").used, [1, 2])
+        XCTAssertEqual(SQLPlaceholders.dollarNumbered("SELECT ?1, ?3").used, [1, 3])
         let (db, _, done) = try TestPostgres.scratch()
         defer { done() }
         try db.execute("CREATE TABLE t(id text PRIMARY KEY, n bigint, amount numeric, ok boolean, note text)")
