@@ -21,7 +21,7 @@ extension Warehouse {
         for funnel in funnels {
             try db.run("INSERT INTO pipelines(pipeline, name) VALUES (?,?)", [.text(funnel.pipeline), .text(funnel.name)])
         }
-        let insert = try db.prepare("""
+        let insert = try db.statement("""
             INSERT INTO funnel_stages(pipeline, stage_id, name, stage_order, required, final, max_days) VALUES (?,?,?,?,?,?,?)
             """)
         defer { insert.finalize() }

@@ -5,39 +5,39 @@ import SalesopsSQLite
 public final class CRMWriter {
     let runID: Int64
     let clock: ZoneClock
-    let lead: SQLiteStatement
-    let clearContacts: SQLiteStatement
-    let contact: SQLiteStatement
-    let deal: SQLiteStatement
-    let stage: SQLiteStatement
-    let derivedStage: SQLiteStatement
-    let dropDerived: SQLiteStatement
-    let knownDeal: SQLiteStatement
+    let lead: SQLStatement
+    let clearContacts: SQLStatement
+    let contact: SQLStatement
+    let deal: SQLStatement
+    let stage: SQLStatement
+    let derivedStage: SQLStatement
+    let dropDerived: SQLStatement
+    let knownDeal: SQLStatement
     /// Deals whose derived stage entries this run already dropped for the CRM's own history.
     private var historyLoaded = Set<String>()
-    let leadStatus: SQLiteStatement
+    let leadStatus: SQLStatement
     /// When the run started: dates a stage change seen between snapshots when the CRM does not say.
     let runStarted: Int64
-    let activity: SQLiteStatement
-    let task: SQLiteStatement
-    let status: SQLiteStatement
-    let user: SQLiteStatement
-    let payment: SQLiteStatement
-    let workday: SQLiteStatement
-    let event: SQLiteStatement
-    let clearSegments: SQLiteStatement
-    let segment: SQLiteStatement
-    let access: SQLiteStatement
+    let activity: SQLStatement
+    let task: SQLStatement
+    let status: SQLStatement
+    let user: SQLStatement
+    let payment: SQLStatement
+    let workday: SQLStatement
+    let event: SQLStatement
+    let clearSegments: SQLStatement
+    let segment: SQLStatement
+    let access: SQLStatement
     /// Where a JSON value is written before it is bound.
     private let json = CallLegsJSON.Buffer(capacity: 256)
 
-    init(db: SQLiteDatabase, runID: Int64, clock: ZoneClock, runStarted: Int64) throws {
+    init(db: SQLConnection, runID: Int64, clock: ZoneClock, runStarted: Int64) throws {
         self.runID = runID
         self.clock = clock
         self.runStarted = runStarted
-        func upsert(_ table: String, _ columns: [String], key: [String]) throws -> SQLiteStatement {
+        func upsert(_ table: String, _ columns: [String], key: [String]) throws -> SQLStatement {
             let updates = columns.filter { !key.contains($0) }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-            return try db.prepare("""
+            return try db.statement("""
                 INSERT INTO \(table)(\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ",")))
                 ON CONFLICT(\(key.joined(separator: ", "))) DO UPDATE SET \(updates)
                 """)
@@ -46,8 +46,8 @@ public final class CRMWriter {
         lead = try upsert("leads", ["lead_id", "title", "created_at", "created_epoch", "local_date", "rep_id", "crm_user_id",
                                     "source", "status_id", "status_semantic", "status_description", "junk_reason",
                                     "closed_epoch", "moved_epoch"] + provenance, key: ["lead_id"])
-        clearContacts = try db.prepare("DELETE FROM lead_contacts WHERE lead_id = ?")
-        contact = try db.prepare("INSERT OR IGNORE INTO lead_contacts(lead_id, kind, value, normalized) VALUES (?,?,?,?)")
+        clearContacts = try db.statement("DELETE FROM lead_contacts WHERE lead_id = ?")
+        contact = try db.statement("INSERT OR IGNORE INTO lead_contacts(lead_id, kind, value, normalized) VALUES (?,?,?,?)")
         deal = try upsert("deals", ["deal_id", "title", "pipeline", "stage_id", "stage_semantic", "rep_id", "crm_user_id",
                                     "amount", "currency", "created_at", "created_epoch", "local_date", "closed_at", "lead_id"]
                           + provenance, key: ["deal_id"])
@@ -56,15 +56,15 @@ public final class CRMWriter {
         // A source with current stages only: a deal first seen, or seen at another stage than last night,
         // entered that stage (at creation, when the CRM says it moved, or by this run) — unless the CRM's
         // own history is loaded for it.
-        derivedStage = try db.prepare("""
+        derivedStage = try db.statement("""
             INSERT OR IGNORE INTO deal_stage_history(deal_id, stage_id, pipeline, entered_at, entered_epoch, history_id,
                                                      source_name, src_file, src_line, run_id)
             SELECT ?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', ?4, 'unixepoch'), ?4, NULL, ?5, ?6, ?7, ?8
             WHERE NOT EXISTS (SELECT 1 FROM deal_stage_history WHERE deal_id = ?1 AND history_id IS NOT NULL)
               AND COALESCE((SELECT stage_id FROM deals WHERE deal_id = ?1), '') != ?2
             """)
-        dropDerived = try db.prepare("DELETE FROM deal_stage_history WHERE deal_id = ? AND history_id IS NULL")
-        knownDeal = try db.prepare("SELECT 1 FROM deals WHERE deal_id = ?")
+        dropDerived = try db.statement("DELETE FROM deal_stage_history WHERE deal_id = ? AND history_id IS NULL")
+        knownDeal = try db.statement("SELECT 1 FROM deals WHERE deal_id = ?")
         leadStatus = try upsert("lead_status_history", ["lead_id", "status_id", "entered_at", "entered_epoch", "history_id"]
                                 + provenance, key: ["lead_id", "entered_epoch", "status_id"])
         activity = try upsert("activities", ["activity_id", "kind", "rep_id", "crm_user_id", "owner_type", "owner_id",
@@ -79,8 +79,8 @@ public final class CRMWriter {
         event = try upsert("calendar_events", ["event_id", "owner_user_id", "name", "name_folded", "all_day", "accessibility",
                                                "location", "location_folded", "is_meeting", "deleted", "rrule", "crm_bindings"]
                            + provenance, key: ["event_id"])
-        clearSegments = try db.prepare("DELETE FROM calendar_segments WHERE event_id = ?")
-        segment = try db.prepare("""
+        clearSegments = try db.statement("DELETE FROM calendar_segments WHERE event_id = ?")
+        segment = try db.statement("""
             INSERT OR REPLACE INTO calendar_segments(event_id, local_date, start_sec, end_sec, occurrence_start, occurrence_end)
             VALUES (?,?,?,?,?,?)
             """)

@@ -35,8 +35,8 @@ extension Warehouse {
     public func createBulkIndexes() throws {
         // Each sorting thread keeps up to the page cache's size in memory: half of it keeps the build
         // within the run's memory (it spills to a temporary file beyond that).
-        try db.execute("PRAGMA cache_size = -\(Self.pageCacheKiB / 2)")
-        defer { try? db.execute("PRAGMA cache_size = -\(Self.pageCacheKiB)") }
+        try sqlite?.execute("PRAGMA cache_size = -\(Self.pageCacheKiB / 2)")
+        defer { try? sqlite?.execute("PRAGMA cache_size = -\(Self.pageCacheKiB)") }
         for (_, sql) in Migrations.bulkIndexes { try db.execute(sql) }
     }
 
@@ -108,7 +108,7 @@ extension Warehouse {
                 """)
         }
         let fields = CallLegsJSON.Field.allCases.count
-        let legs = try db.prepare("""
+        let legs = try db.statement("""
             SELECT * FROM (
                 SELECT \(CallLegsJSON.columns(leg: "l", owner: "c")), 0 AS origin, l.key AS idx
                 FROM calls c, json_each(c.legs_json) l WHERE \(scope)

@@ -4,13 +4,13 @@ import SalesopsSQLite
 /// Writes calls with their legs: new ones are inserted; one whose id exists is set aside for
 /// regrouping (``insertNew(_:legs:source:)``) or replaced (``upsert(_:legs:source:)``).
 public final class CallWriter {
-    let insert: SQLiteStatement
-    let upsert: SQLiteStatement
-    let setAside: SQLiteStatement
-    let sameLegs: SQLiteStatement
-    let unmatched: SQLiteStatement
-    let touch: SQLiteStatement
-    let touchPhone: SQLiteStatement
+    let insert: SQLStatement
+    let upsert: SQLStatement
+    let setAside: SQLStatement
+    let sameLegs: SQLStatement
+    let unmatched: SQLStatement
+    let touch: SQLStatement
+    let touchPhone: SQLStatement
     let runID: Int64
     /// Local dates of the calls written, flushed to `temp.touched_dates` by ``flushTouchedDates()``.
     private var touched = Set<String>()
@@ -27,10 +27,10 @@ public final class CallWriter {
         ring_secs, talk_secs, is_effective, legs, source, src_file, src_line, run_id, legs_json
         """
 
-    init(db: SQLiteDatabase, runID: Int64) throws {
+    init(db: SQLConnection, runID: Int64) throws {
         self.runID = runID
-        insert = try db.prepare("INSERT INTO calls(\(Self.columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(call_id) DO NOTHING")
-        upsert = try db.prepare("""
+        insert = try db.statement("INSERT INTO calls(\(Self.columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(call_id) DO NOTHING")
+        upsert = try db.statement("""
             INSERT INTO calls(\(Self.columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             ON CONFLICT(call_id) DO UPDATE SET started_at = excluded.started_at, start_epoch = excluded.start_epoch,
                 local_date = excluded.local_date, direction = excluded.direction, rep_id = excluded.rep_id,
@@ -40,22 +40,22 @@ public final class CallWriter {
                 src_file = excluded.src_file, src_line = excluded.src_line, run_id = excluded.run_id,
                 legs_json = excluded.legs_json
             """)
-        setAside = try db.prepare("INSERT INTO temp.pending_calls(call_id, source, src_file, legs_json) VALUES (?,?,?,?)")
+        setAside = try db.statement("INSERT INTO temp.pending_calls(call_id, source, src_file, legs_json) VALUES (?,?,?,?)")
         // The legs compared without their run id (field 1 of each leg: the run that read the row).
-        sameLegs = try db.prepare("""
+        sameLegs = try db.statement("""
             SELECT 1 FROM calls c WHERE c.call_id = ?1
                AND (SELECT json_group_array(json_remove(j.value, '$[1]')) FROM json_each(c.legs_json) j)
                  = (SELECT json_group_array(json_remove(j.value, '$[1]')) FROM json_each(?2) j)
             """)
-        unmatched = try db.prepare("""
+        unmatched = try db.statement("""
             INSERT INTO unmatched_legs(source, src_file, src_line, run_id, number, start_epoch, leg_hash)
             SELECT ?,?,?,?,?,?,?7 WHERE NOT EXISTS (SELECT 1 FROM unmatched_legs WHERE leg_hash = ?7)
             """)
-        touch = try db.prepare("INSERT OR IGNORE INTO temp.touched_dates(local_date) VALUES (?)")
-        touchPhone = try db.prepare("INSERT OR IGNORE INTO temp.touched_phones(client_phone) VALUES (?)")
+        touch = try db.statement("INSERT OR IGNORE INTO temp.touched_dates(local_date) VALUES (?)")
+        touchPhone = try db.statement("INSERT OR IGNORE INTO temp.touched_phones(client_phone) VALUES (?)")
     }
 
-    private func bind(_ s: SQLiteStatement, _ call: Call, legs: UnsafeBufferPointer<UInt8>, source: String) throws {
+    private func bind(_ s: SQLStatement, _ call: Call, legs: UnsafeBufferPointer<UInt8>, source: String) throws {
         try s.bind(1, call.callID)
         try s.bind(2, CivilTime.utcString(epoch: call.start))
         try s.bind(3, call.start)

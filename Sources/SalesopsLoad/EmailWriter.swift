@@ -4,30 +4,30 @@ import SalesopsSQLite
 /// Writes messages: the first sighting of a Message-ID makes the `emails` row (with its attachments
 /// and unmatched addresses); every sighting is recorded in `email_sightings`.
 public final class EmailWriter {
-    let insert: SQLiteStatement
-    let attachment: SQLiteStatement
-    let unmatched: SQLiteStatement
-    let recipient: SQLiteStatement
-    let sighting: SQLiteStatement
-    let touch: SQLiteStatement
+    let insert: SQLStatement
+    let attachment: SQLStatement
+    let unmatched: SQLStatement
+    let recipient: SQLStatement
+    let sighting: SQLStatement
+    let touch: SQLStatement
     let runID: Int64
     private var touched = Set<String>()
 
-    init(db: SQLiteDatabase, runID: Int64) throws {
+    init(db: SQLConnection, runID: Int64) throws {
         self.runID = runID
-        insert = try db.prepare("""
+        insert = try db.statement("""
             INSERT INTO emails(message_id, sent_at, sent_epoch, local_date, direction, rep_id, from_email, client_email,
                                subject, attachments, is_proposal, thread_id, has_message_id, undecodable, source, src_file,
                                src_line, src_offset, run_id, headers_cut)
             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(message_id) DO NOTHING
             """)
-        attachment = try db.prepare("INSERT INTO email_attachments(message_id, position, filename, content_type) VALUES (?,?,?,?)")
-        unmatched = try db.prepare("INSERT OR IGNORE INTO email_unmatched(message_id, address) VALUES (?,?)")
-        recipient = try db.prepare("INSERT OR IGNORE INTO email_recipients(message_id, address) VALUES (?,?)")
-        sighting = try db.prepare("""
+        attachment = try db.statement("INSERT INTO email_attachments(message_id, position, filename, content_type) VALUES (?,?,?,?)")
+        unmatched = try db.statement("INSERT OR IGNORE INTO email_unmatched(message_id, address) VALUES (?,?)")
+        recipient = try db.statement("INSERT OR IGNORE INTO email_recipients(message_id, address) VALUES (?,?)")
+        sighting = try db.statement("""
             INSERT OR IGNORE INTO email_sightings(message_id, source, src_file, src_line, src_offset, run_id) VALUES (?,?,?,?,?,?)
             """)
-        touch = try db.prepare("INSERT OR IGNORE INTO temp.touched_dates(local_date) VALUES (?)")
+        touch = try db.statement("INSERT OR IGNORE INTO temp.touched_dates(local_date) VALUES (?)")
     }
 
     /// Writes a message; returns true when it was new (its Message-ID not seen before).

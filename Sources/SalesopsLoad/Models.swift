@@ -57,7 +57,19 @@ public enum Models {
     /// Creates or replaces every view whose definition changed and records the definitions in `models`;
     /// returns whether any definition changed (a new version of salesops).
     @discardableResult
-    public static func install(_ db: SQLiteDatabase) throws -> Bool {
+    public static func install(_ db: SQLConnection, _ dialect: SQLDialect = .sqlite) throws -> Bool {
+        let rows = all.map { [$0.name, $0.kind.rawValue, $0.grain, $0.dependsOn.joined(separator: ", "), $0.sql(for: dialect)] }
+        let current = try db.query("SELECT name, kind, grain, depends_on, sql FROM models ORDER BY position")
+            .map { $0.map { $0.string ?? "" } }
+        if dialect.engine == .postgres {
+            // PostgreSQL keeps a view's definition in its own words: the recorded definitions say
+            // whether the views are this version's.
+            guard current != rows else { return false }
+            for model in all.reversed() where model.kind == .view { try db.execute("DROP VIEW IF EXISTS \(model.name)") }
+            for model in all where model.kind == .view { try db.execute(model.createView(for: dialect)) }
+            try record(rows, db)
+            return true
+        }
         let stored = Dictionary(try db.query("SELECT name, sql FROM sqlite_master WHERE type = 'view'").compactMap { row in
             row[0].string.map { ($0, row[1].string ?? "") }
         }, uniquingKeysWith: { a, _ in a })
@@ -67,25 +79,28 @@ public enum Models {
             for model in views[first...].reversed() { try db.execute("DROP VIEW IF EXISTS \(model.name)") }
             for model in views[first...] { try db.execute(model.createView()) }
         }
-        let rows = all.map { [$0.name, $0.kind.rawValue, $0.grain, $0.dependsOn.joined(separator: ", "), $0.sql] }
-        let current = try db.query("SELECT name, kind, grain, depends_on, sql FROM models ORDER BY position")
-            .map { $0.map { $0.string ?? "" } }
         guard current != rows else { return false }
+        try record(rows, db)
+        return true
+    }
+
+    /// Records the definitions in `models`.
+    private static func record(_ rows: [[String]], _ db: SQLConnection) throws {
         try db.execute("DELETE FROM models")
-        let insert = try db.prepare("INSERT INTO models(name, position, kind, grain, depends_on, sql) VALUES (?,?,?,?,?,?)")
+        let insert = try db.statement("INSERT INTO models(name, position, kind, grain, depends_on, sql) VALUES (?,?,?,?,?,?)")
         defer { insert.finalize() }
         for (i, row) in rows.enumerated() {
             try insert.run([.text(row[0]), .integer(Int64(i + 1)), .text(row[1]), .text(row[2]), .text(row[3]), .text(row[4])])
         }
-        return true
     }
 
     /// Runs the statements of the named table models, in dependency order; `timed` hears each one's
     /// wall seconds.
-    public static func build(_ names: [String], _ db: SQLiteDatabase, timed: (String, Double) -> Void = { _, _ in }) throws {
+    public static func build(_ names: [String], _ db: SQLConnection, _ dialect: SQLDialect = .sqlite,
+                             timed: (String, Double) -> Void = { _, _ in }) throws {
         for model in all where model.kind == .table && names.contains(model.name) {
             let start = DispatchTime.now().uptimeNanoseconds
-            try db.execute(model.sql)
+            try db.execute(model.sql(for: dialect))
             timed(model.name, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
     }

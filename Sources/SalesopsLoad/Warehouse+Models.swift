@@ -12,7 +12,7 @@ extension Warehouse {
     /// unless this version defines some model differently.
     public func buildModels(asOf: Int, clock: ZoneClock, allDates: Bool, crmChanged: Bool = true) throws {
         modelSeconds = []
-        func build(_ names: [String]) throws { try Models.build(names, db) { modelSeconds.append(($0, $1)) } }
+        func build(_ names: [String]) throws { try Models.build(names, db, dialect) { modelSeconds.append(($0, $1)) } }
         /// A step of the build that is not a model, timed like one (`run -v` lists both).
         func step(_ name: String, _ body: () throws -> Void) throws {
             let start = DispatchTime.now().uptimeNanoseconds
@@ -20,7 +20,7 @@ extension Warehouse {
             modelSeconds.append((name, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
         }
         var redefined = false
-        try step("(install views)") { redefined = try Models.install(db) }
+        try step("(install views)") { redefined = try Models.install(db, dialect) }
         let crmChanged = crmChanged || allDates || redefined
         try setAsOf(asOf, clock: clock)
         try db.execute("DELETE FROM model_dates; DELETE FROM model_phones;")
@@ -91,11 +91,11 @@ extension Warehouse {
     /// from what was known at its end. A report for the last build's date writes nothing (a full disk
     /// then fails the workbook, not this).
     public func prepareReport(asOf: Int, clock: ZoneClock) throws {
-        try Models.install(db)
+        try Models.install(db, dialect)
         if try db.scalar("SELECT as_of FROM as_of_context")?.string == CivilTime.dateString(days: asOf) { return }
         try setAsOf(asOf, clock: clock)
         let crm = try hasCRMData()
-        try Models.build(Models.asOfTables.filter { crm || !ProcessModels.crm.contains($0) }, db)
+        try Models.build(Models.asOfTables.filter { crm || !ProcessModels.crm.contains($0) }, db, dialect)
     }
 
     /// Sets the as-of date the models are built for: the date, the end of that local day (UTC), and the

@@ -13,7 +13,11 @@ public enum ReferenceChange: Int, Comparable, Sendable {
 }
 
 public final class Warehouse {
-    public let db: SQLiteDatabase
+    /// The warehouse's connection, SQLite or PostgreSQL; `dialect` says which SQL it reads.
+    public let db: SQLConnection
+    public let dialect: SQLDialect
+    /// The SQLite database, when the warehouse is one (its journal mode and page cache are set here).
+    let sqlite: SQLiteDatabase?
     /// SQLite's page cache, in KiB (a night's peak RSS stays under 64 MB with it).
     static let pageCacheKiB = 8192
     /// Each table model the last ``buildModels(asOf:clock:allDates:)`` ran, with its wall seconds.
@@ -29,7 +33,10 @@ public final class Warehouse {
     /// 10.1–11.7 s) and ``useWAL()`` switches it once that load has committed.
     public init(path: String) throws {
         let isNew = !FileManager.default.fileExists(atPath: path)
-        db = try SQLiteDatabase(path: path)
+        let db = try SQLiteDatabase(path: path)
+        self.db = db
+        sqlite = db
+        dialect = .sqlite
         try db.execute("PRAGMA foreign_keys = OFF; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -\(Self.pageCacheKiB);")
         try db.execute("PRAGMA journal_size_limit = 67108864")
         // Large sorts (an index built after a first load, the models' GROUP BYs) take one helper
@@ -48,20 +55,32 @@ public final class Warehouse {
         guard FileManager.default.fileExists(atPath: path) else {
             throw SalesopsError(.input, "no warehouse at \(path): run `salesops run` first")
         }
-        db = try SQLiteDatabase(path: path)
+        let db = try SQLiteDatabase(path: path)
+        self.db = db
+        sqlite = db
+        dialect = .sqlite
         try db.execute("PRAGMA query_only = 1")
+    }
+
+    /// A warehouse on a server connection whose schema is migrated and on the search path
+    /// (``PostgresMigrations/migrate(_:schema:)``).
+    public init(connection: SQLConnection, dialect: SQLDialect) {
+        db = connection
+        self.dialect = dialect
+        sqlite = nil
     }
 
     /// Switches the warehouse to WAL mode (a no-op when it is in WAL mode already); call it outside
     /// a transaction.
     public func useWAL() throws {
+        guard let db = sqlite else { return }
         let mode = try db.scalar("PRAGMA journal_mode = WAL")?.string
         guard mode == "wal" else {
             throw SalesopsError(.database, "the warehouse cannot be switched to WAL mode (journal mode \(mode ?? "unknown"))")
         }
     }
 
-    public func close() { db.close() }
+    public func close() { sqlite?.close() }
 
     /// Runs `body` in one transaction.
     public func run<T>(_ body: () throws -> T) throws -> T { try db.transaction(body) }
@@ -79,11 +98,11 @@ public final class Warehouse {
     /// Records per-source accounting (with each source's kind) and closes the run's row.
     public func finishRun(_ runID: Int64, stats: [SourceStats], kinds: [String: String], status: String, finishedAt: String,
                           message: String? = nil) throws {
-        let source = try db.prepare("""
+        let source = try db.statement("""
             INSERT INTO etl_sources(run_id, source, kind, files_read, files_skipped, rows_read, rows_loaded,
                                     rows_filtered, rows_rejected) VALUES (?,?,?,?,?,?,?,?,?)
             """)
-        let filtered = try db.prepare("INSERT INTO etl_filtered(run_id, source, reason, rows) VALUES (?,?,?,?)")
+        let filtered = try db.statement("INSERT INTO etl_filtered(run_id, source, reason, rows) VALUES (?,?,?,?)")
         defer { source.finalize(); filtered.finalize() }
         for s in stats {
             try source.run([.integer(runID), .text(s.source), .text(kinds[s.source] ?? ""), .integer(Int64(s.filesRead)),
@@ -129,16 +148,16 @@ public final class Warehouse {
     /// rebuilding every derived row (thresholds, language).
     @discardableResult
     public func refreshReference(config: ProjectConfig, calendar days: ClosedRange<Int>) throws -> ReferenceChange {
-        let rep = try db.prepare("""
+        let rep = try db.statement("""
             INSERT INTO reps(rep_id, name, team, active_from, active_to) VALUES (?,?,?,?,?)
             ON CONFLICT(rep_id) DO UPDATE SET name = excluded.name, team = excluded.team,
                 active_from = excluded.active_from, active_to = excluded.active_to
             WHERE (name, team, active_from, active_to) IS NOT (excluded.name, excluded.team,
                 excluded.active_from, excluded.active_to)
             """)
-        let number = try db.prepare("INSERT INTO rep_numbers(rep_id, kind, number) VALUES (?,?,?)")
-        let norm = try db.prepare("INSERT INTO norm_rules(scope, scope_id, metric, per, value) VALUES (?,?,?,?,?)")
-        let absence = try db.prepare("INSERT INTO absences(rep_id, from_date, to_date, kind, origin) VALUES (?,?,?,?,?)")
+        let number = try db.statement("INSERT INTO rep_numbers(rep_id, kind, number) VALUES (?,?,?)")
+        let norm = try db.statement("INSERT INTO norm_rules(scope, scope_id, metric, per, value) VALUES (?,?,?,?,?)")
+        let absence = try db.statement("INSERT INTO absences(rep_id, from_date, to_date, kind, origin) VALUES (?,?,?,?,?)")
         defer { rep.finalize(); number.finalize(); norm.finalize(); absence.finalize() }
         try db.execute("DELETE FROM rep_numbers; DELETE FROM norm_rules; DELETE FROM absences;")
         for r in config.reps {
@@ -163,7 +182,7 @@ public final class Warehouse {
         }
         try refreshWorktimeReference(config)
         try refreshMetricsAndCaptions()
-        let day = try db.prepare("""
+        let day = try db.statement("""
             INSERT INTO calendar(local_date, iso_weekday, is_business_day) VALUES (?,?,?)
             ON CONFLICT(local_date) DO UPDATE SET is_business_day = excluded.is_business_day
             WHERE is_business_day != excluded.is_business_day
@@ -209,9 +228,9 @@ public final class Warehouse {
     /// whole each build, so a change applies to every loaded day.
     func refreshWorktimeReference(_ config: ProjectConfig) throws {
         try db.execute("DELETE FROM rep_keys; DELETE FROM rep_schedules; DELETE FROM calendar_patterns;")
-        let key = try db.prepare("INSERT OR IGNORE INTO rep_keys(kind, key, rep_id) VALUES (?,?,?)")
-        let schedule = try db.prepare("INSERT OR REPLACE INTO rep_schedules(rep_id, start_sec, end_sec, scope) VALUES (?,?,?,?)")
-        let pattern = try db.prepare("INSERT OR IGNORE INTO calendar_patterns(category, pattern) VALUES (?,?)")
+        let key = try db.statement("INSERT OR IGNORE INTO rep_keys(kind, key, rep_id) VALUES (?,?,?)")
+        let schedule = try db.statement("INSERT OR REPLACE INTO rep_schedules(rep_id, start_sec, end_sec, scope) VALUES (?,?,?,?)")
+        let pattern = try db.statement("INSERT OR IGNORE INTO calendar_patterns(category, pattern) VALUES (?,?)")
         defer { key.finalize(); schedule.finalize(); pattern.finalize() }
         for rep in config.reps {
             let keys = rep.crmUserIDs.map { ("crm_user", $0.trimmingSpaces) } + rep.badges.map { ("badge", CRMNames.key($0)) }
@@ -245,7 +264,7 @@ public final class Warehouse {
         let stored = try db.query("SELECT language, key, text FROM captions ORDER BY language, key").map { $0.map { $0.string ?? "" } }
         guard stored != wanted else { return }
         try db.execute("DELETE FROM captions")
-        let insert = try db.prepare("INSERT INTO captions(language, key, text) VALUES (?,?,?)")
+        let insert = try db.statement("INSERT INTO captions(language, key, text) VALUES (?,?,?)")
         defer { insert.finalize() }
         for row in wanted { try insert.run(row.map(SQLValue.text)) }
     }
@@ -360,12 +379,12 @@ public final class Warehouse {
 
 /// Inserts rejected rows with a prepared statement.
 public final class RejectWriter {
-    let statement: SQLiteStatement
+    let statement: SQLStatement
     let runID: Int64
 
-    init(db: SQLiteDatabase, runID: Int64) throws {
+    init(db: SQLConnection, runID: Int64) throws {
         self.runID = runID
-        statement = try db.prepare("INSERT INTO rejects(run_id, source, src_file, src_line, reason, raw) VALUES (?,?,?,?,?,?)")
+        statement = try db.statement("INSERT INTO rejects(run_id, source, src_file, src_line, reason, raw) VALUES (?,?,?,?,?,?)")
     }
 
     public func write(_ reject: Reject, source: String) throws {

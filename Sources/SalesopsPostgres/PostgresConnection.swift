@@ -127,6 +127,8 @@ public final class PostgresConnection: SQLConnection {
 
     public var beginTransaction: String { "BEGIN" }
 
+    public func statement(_ sql: String) throws -> SQLStatement { PostgresStatement(sql, connection: self) }
+
     /// Streams rows into `COPY table (columns) FROM STDIN` in the text format: `body` calls its
     /// argument once per row; values are escaped here (nil is NULL). Returns the number of rows copied.
     @discardableResult
@@ -233,4 +235,68 @@ private func withCStrings<R>(_ strings: [String?], _ body: (UnsafePointer<Unsafe
     defer { for copy in copies { free(copy) } }
     let pointers = copies.map { UnsafePointer($0) }
     return try pointers.withUnsafeBufferPointer { try body($0.baseAddress) }
+}
+
+/// A statement run many times on a PostgreSQL connection: the arguments bound are sent with the
+/// statement when it first steps (``PostgresConnection/table(_:_:)``: typed as there), its rows are kept
+/// until ``reset()``.
+public final class PostgresStatement: SQLStatement {
+    private unowned let connection: PostgresConnection
+    public let sql: String
+    /// The highest placeholder number: arguments not bound up to it are NULL.
+    private let count: Int
+    private var arguments: [SQLValue]
+    private var result: SQLTable?
+    private var current = -1
+    public private(set) var changes = 0
+
+    init(_ sql: String, connection: PostgresConnection) {
+        self.sql = sql
+        self.connection = connection
+        count = SQLPlaceholders.dollarNumbered(sql).used.max() ?? 0
+        arguments = Array(repeating: .null, count: count)
+    }
+
+    private func set(_ index: Int32, _ value: SQLValue) {
+        let i = Int(index) - 1
+        if i >= 0 && i < count { arguments[i] = value }
+    }
+
+    public func bind(_ index: Int32, _ value: Int64?) throws { set(index, value.map(SQLValue.integer) ?? .null) }
+    public func bind(_ index: Int32, _ value: Double?) throws { set(index, value.map(SQLValue.real) ?? .null) }
+    public func bind(_ index: Int32, _ value: String?) throws { set(index, value.map(SQLValue.text) ?? .null) }
+    public func bind(_ index: Int32, utf8 bytes: UnsafeBufferPointer<UInt8>) throws {
+        set(index, .text(String(decoding: bytes, as: UTF8.self)))
+    }
+
+    public func step() throws -> Bool {
+        if result == nil {
+            result = try connection.table(sql, arguments)
+            changes = connection.changes
+            current = -1
+        }
+        current += 1
+        return current < result!.rows.count
+    }
+
+    public func reset() {
+        for i in arguments.indices { arguments[i] = .null }
+        result = nil
+        current = -1
+    }
+
+    public var columnCount: Int { result?.columns.count ?? 0 }
+    public func value(_ column: Int) -> SQLValue { result?.rows[current][column] ?? .null }
+    public func isNull(_ column: Int) -> Bool { value(column) == .null }
+    public func int(_ column: Int) -> Int64 {
+        switch value(column) {
+        case let .integer(v): return v
+        case let .real(v): return Int64(v)
+        case let .text(v): return Int64(v) ?? 0
+        case .null: return 0
+        }
+    }
+    public func double(_ column: Int) -> Double { value(column).double ?? 0 }
+    public func text(_ column: Int) -> String? { value(column).string }
+    public func finalize() { reset() }
 }

@@ -56,6 +56,60 @@ public protocol SQLConnection: AnyObject {
     var changes: Int { get }
     /// The statement that starts a transaction of ``transaction(_:)``.
     var beginTransaction: String { get }
+    /// A statement prepared for repeated use with different arguments (bulk loops).
+    func statement(_ sql: String) throws -> SQLStatement
+}
+
+/// A statement run many times: bind arguments (1-based, as SQLite numbers `?` and `?N`), step through its
+/// rows, reset for the next arguments. Arguments not bound are NULL.
+public protocol SQLStatement: AnyObject {
+    func bind(_ index: Int32, _ value: Int64?) throws
+    func bind(_ index: Int32, _ value: Double?) throws
+    func bind(_ index: Int32, _ value: String?) throws
+    /// Binds UTF-8 bytes as text; they need not outlive the call.
+    func bind(_ index: Int32, utf8 bytes: UnsafeBufferPointer<UInt8>) throws
+    /// Runs the statement on its first call after binding; true while a row is available.
+    func step() throws -> Bool
+    /// Clears the arguments and the result for the next execution.
+    func reset()
+    /// Rows changed by this statement's last execution.
+    var changes: Int { get }
+    var columnCount: Int { get }
+    func isNull(_ column: Int) -> Bool
+    func int(_ column: Int) -> Int64
+    func double(_ column: Int) -> Double
+    func text(_ column: Int) -> String?
+    func value(_ column: Int) -> SQLValue
+    /// Releases the statement; safe to call twice.
+    func finalize()
+}
+
+extension SQLStatement {
+    public func bind(_ index: Int32, _ value: Int?) throws { try bind(index, value.map(Int64.init)) }
+
+    public func bind(_ index: Int32, _ value: SQLValue) throws {
+        switch value {
+        case let .integer(v): try bind(index, v)
+        case let .real(v): try bind(index, v)
+        case let .text(v): try bind(index, v)
+        case .null: try bind(index, nil as Int64?)
+        }
+    }
+
+    /// Binds values to parameters 1…n.
+    public func bind(_ values: [SQLValue]) throws {
+        for (i, v) in values.enumerated() { try bind(Int32(i + 1), v) }
+    }
+
+    /// Binds, runs to completion and resets: for INSERT/UPDATE in loops.
+    public func run(_ values: [SQLValue] = []) throws {
+        defer { reset() }
+        try bind(values)
+        while try step() {}
+    }
+
+    /// The current row as values.
+    public func row() -> [SQLValue] { (0..<columnCount).map(value) }
 }
 
 extension SQLConnection {

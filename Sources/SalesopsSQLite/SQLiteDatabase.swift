@@ -146,8 +146,6 @@ public final class SQLiteStatement {
         if let value { try check(sqlite3_bind_int64(stmt, index, value)) } else { try check(sqlite3_bind_null(stmt, index)) }
     }
 
-    public func bind(_ index: Int32, _ value: Int?) throws { try bind(index, value.map(Int64.init)) }
-
     public func bind(_ index: Int32, _ value: Double?) throws {
         if let value { try check(sqlite3_bind_double(stmt, index, value)) } else { try check(sqlite3_bind_null(stmt, index)) }
     }
@@ -172,20 +170,6 @@ public final class SQLiteStatement {
         }
     }
 
-    public func bind(_ index: Int32, _ value: SQLValue) throws {
-        switch value {
-        case let .integer(v): try bind(index, v)
-        case let .real(v): try bind(index, v)
-        case let .text(v): try bind(index, v)
-        case .null: try check(sqlite3_bind_null(stmt, index))
-        }
-    }
-
-    /// Binds values to parameters 1…n.
-    public func bind(_ values: [SQLValue]) throws {
-        for (i, v) in values.enumerated() { try bind(Int32(i + 1), v) }
-    }
-
     /// Advances; true when a row is available.
     public func step() throws -> Bool {
         let rc = sqlite3_step(stmt)
@@ -199,13 +183,6 @@ public final class SQLiteStatement {
         sqlite3_reset(stmt)
         sqlite3_clear_bindings(stmt)
         arenaUsed = 0
-    }
-
-    /// Binds, runs to completion and resets: for INSERT/UPDATE in loops.
-    public func run(_ values: [SQLValue] = []) throws {
-        defer { reset() }
-        try bind(values)
-        while try step() {}
     }
 
     public var columnCount: Int { Int(sqlite3_column_count(stmt)) }
@@ -240,8 +217,10 @@ public final class SQLiteStatement {
         }
     }
 
-    /// The current row as values.
-    public func row() -> [SQLValue] { (0..<columnCount).map(value) }
 }
 
-extension SQLiteDatabase: SQLConnection {}
+extension SQLiteStatement: SQLStatement {}
+
+extension SQLiteDatabase: SQLConnection {
+    public func statement(_ sql: String) throws -> SQLStatement { try prepare(sql) }
+}

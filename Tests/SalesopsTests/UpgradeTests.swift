@@ -31,7 +31,7 @@ final class UpgradeTests: XCTestCase {
     }
 
     /// Column names of every table and view, by relation, and the names of the indexes.
-    func shape(_ db: SQLiteDatabase) throws -> [String: Set<String>] {
+    func shape(_ db: SQLConnection) throws -> [String: Set<String>] {
         var out: [String: Set<String>] = [:]
         for row in try db.query("""
             SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name
