@@ -31,7 +31,7 @@ public final class CRMWriter {
     /// Where a JSON value is written before it is bound.
     private let json = CallLegsJSON.Buffer(capacity: 256)
 
-    init(db: SQLConnection, runID: Int64, clock: ZoneClock, runStarted: Int64) throws {
+    init(db: SQLConnection, dialect d: SQLDialect, runID: Int64, clock: ZoneClock, runStarted: Int64) throws {
         self.runID = runID
         self.clock = clock
         self.runStarted = runStarted
@@ -47,7 +47,7 @@ public final class CRMWriter {
                                     "source", "status_id", "status_semantic", "status_description", "junk_reason",
                                     "closed_epoch", "moved_epoch"] + provenance, key: ["lead_id"])
         clearContacts = try db.statement("DELETE FROM lead_contacts WHERE lead_id = ?")
-        contact = try db.statement("INSERT OR IGNORE INTO lead_contacts(lead_id, kind, value, normalized) VALUES (?,?,?,?)")
+        contact = try db.statement(d.insertIgnoring(into: "lead_contacts", "(lead_id, kind, value, normalized) VALUES (?,?,?,?)"))
         deal = try upsert("deals", ["deal_id", "title", "pipeline", "stage_id", "stage_semantic", "rep_id", "crm_user_id",
                                     "amount", "currency", "created_at", "created_epoch", "local_date", "closed_at", "lead_id"]
                           + provenance, key: ["deal_id"])
@@ -56,13 +56,13 @@ public final class CRMWriter {
         // A source with current stages only: a deal first seen, or seen at another stage than last night,
         // entered that stage (at creation, when the CRM says it moved, or by this run) — unless the CRM's
         // own history is loaded for it.
-        derivedStage = try db.statement("""
-            INSERT OR IGNORE INTO deal_stage_history(deal_id, stage_id, pipeline, entered_at, entered_epoch, history_id,
+        derivedStage = try db.statement(d.insertIgnoring(into: "deal_stage_history", """
+            (deal_id, stage_id, pipeline, entered_at, entered_epoch, history_id,
                                                      source_name, src_file, src_line, run_id)
-            SELECT ?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', ?4, 'unixepoch'), ?4, NULL, ?5, ?6, ?7, ?8
+            SELECT ?1, ?2, ?3, \(d.instant("?4")), ?4, NULL, ?5, ?6, ?7, ?8
             WHERE NOT EXISTS (SELECT 1 FROM deal_stage_history WHERE deal_id = ?1 AND history_id IS NOT NULL)
               AND COALESCE((SELECT stage_id FROM deals WHERE deal_id = ?1), '') != ?2
-            """)
+            """))
         dropDerived = try db.statement("DELETE FROM deal_stage_history WHERE deal_id = ? AND history_id IS NULL")
         knownDeal = try db.statement("SELECT 1 FROM deals WHERE deal_id = ?")
         leadStatus = try upsert("lead_status_history", ["lead_id", "status_id", "entered_at", "entered_epoch", "history_id"]
@@ -80,10 +80,9 @@ public final class CRMWriter {
                                                "location", "location_folded", "is_meeting", "deleted", "rrule", "crm_bindings"]
                            + provenance, key: ["event_id"])
         clearSegments = try db.statement("DELETE FROM calendar_segments WHERE event_id = ?")
-        segment = try db.statement("""
-            INSERT OR REPLACE INTO calendar_segments(event_id, local_date, start_sec, end_sec, occurrence_start, occurrence_end)
-            VALUES (?,?,?,?,?,?)
-            """)
+        segment = try db.statement(d.insertReplacing(into: "calendar_segments", columns: [
+            "event_id", "local_date", "start_sec", "end_sec", "occurrence_start", "occurrence_end"],
+            key: ["event_id", "occurrence_start", "local_date"]))
         access = try upsert("access_events", ["person", "person_key", "at_epoch", "local_date", "second", "direction", "door"]
                             + provenance, key: ["person_key", "at_epoch", "direction", "door"])
         payment = try upsert("payments", ["payment_id", "deal_id", "rep_id", "paid_at", "paid_epoch", "local_date", "amount",
@@ -195,7 +194,7 @@ public final class CRMWriter {
 
 extension Warehouse {
     public func makeCRMWriter(runID: Int64, clock: ZoneClock, runStarted: Int64) throws -> CRMWriter {
-        try CRMWriter(db: db, runID: runID, clock: clock, runStarted: runStarted)
+        try CRMWriter(db: db, dialect: dialect, runID: runID, clock: clock, runStarted: runStarted)
     }
 
     /// The display names a UI export may use: Bitrix24's defaults, the portal's status lists and users

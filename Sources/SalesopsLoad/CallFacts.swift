@@ -8,22 +8,23 @@ extension Warehouse {
     /// missed calls must be, calls to regroup, and
     /// the later legs of calls already stored (set aside by ``CallWriter/insertNew(_:legs:source:)``).
     public func beginScratch() throws {
+        let d = dialect
         try db.execute("""
-            DROP TABLE IF EXISTS temp.touched_dates;
-            CREATE TEMP TABLE touched_dates(local_date TEXT PRIMARY KEY);
-            DROP TABLE IF EXISTS temp.touched_phones;
+            DROP TABLE IF EXISTS \(d.temp("touched_dates"));
+            CREATE TEMP TABLE touched_dates(local_date \(d.dateType) PRIMARY KEY);
+            DROP TABLE IF EXISTS \(d.temp("touched_phones"));
             CREATE TEMP TABLE touched_phones(client_phone TEXT PRIMARY KEY);
-            DROP TABLE IF EXISTS temp.regroup_calls;
+            DROP TABLE IF EXISTS \(d.temp("regroup_calls"));
             CREATE TEMP TABLE regroup_calls(call_id TEXT PRIMARY KEY);
-            DROP TABLE IF EXISTS temp.pending_calls;
-            CREATE TEMP TABLE pending_calls(seq INTEGER PRIMARY KEY, call_id TEXT NOT NULL, source TEXT NOT NULL,
-                                            src_file TEXT NOT NULL, legs_json TEXT NOT NULL);
+            DROP TABLE IF EXISTS \(d.temp("pending_calls"));
+            CREATE TEMP TABLE pending_calls(seq \(d.autoKey), call_id TEXT NOT NULL, source TEXT NOT NULL,
+                                            src_file TEXT NOT NULL, legs_json \(d.jsonType) NOT NULL);
             """)
     }
 
     /// Whether the warehouse holds no calls yet (a first, bulk load).
     public func hasNoCalls() throws -> Bool {
-        try db.scalar("SELECT COUNT(*) FROM (SELECT 1 FROM calls LIMIT 1)")?.int == 0
+        try db.scalar("SELECT COUNT(*) FROM (SELECT 1 FROM calls LIMIT 1) AS one")?.int == 0
     }
 
     /// Drops the secondary indexes of `calls` (before a bulk load into an empty table).
@@ -41,11 +42,11 @@ extension Warehouse {
     }
 
     /// A prepared writer of calls for one run.
-    public func makeCallWriter(runID: Int64) throws -> CallWriter { try CallWriter(db: db, runID: runID) }
+    public func makeCallWriter(runID: Int64) throws -> CallWriter { try CallWriter(db: db, dialect: dialect, runID: runID) }
 
     /// Calls that may hold a leg of `?1`: their own file is it, or a leg names it (a call whose legs
     /// come from several files names every file but the call's own).
-    static let callsTouchingFile = "(src_file = ?1 OR instr(legs_json, json_quote(?1)) > 0)"
+    var callsTouchingFile: String { "(src_file = ?1 OR \(dialect.jsonMentions("legs_json", "?1")))" }
 
     /// The operator's explicit `run --forget FILE`: drops what the file contributed (call legs, whose
     /// calls are regrouped or deleted when no leg is left; mail sightings, and messages seen nowhere
@@ -66,13 +67,14 @@ extension Warehouse {
 
     /// Drops the legs a file contributed and marks their calls for regrouping.
     func forgetLegs(ofFile path: String) throws {
-        try db.run("INSERT OR IGNORE INTO temp.regroup_calls SELECT call_id FROM calls WHERE \(Self.callsTouchingFile)",
+        let d = dialect
+        try db.run(d.insertIgnoring(into: d.temp("regroup_calls"), " SELECT call_id FROM calls WHERE \(callsTouchingFile)"),
                    [.text(path)])
         try db.run("""
             UPDATE calls SET legs_json = (
-                SELECT json_group_array(json(l.value)) FROM json_each(calls.legs_json) l
+                SELECT \(d.jsonAgg(d.jsonValue("l.value"), order: "l.key")) FROM \(d.jsonElements("calls.legs_json", as: "l"))
                 WHERE COALESCE(l.value ->> \(CallLegsJSON.Field.srcFile.rawValue), calls.src_file) != ?1)
-            WHERE \(Self.callsTouchingFile)
+            WHERE \(callsTouchingFile)
             """, [.text(path)])
         try db.run("DELETE FROM unmatched_legs WHERE src_file = ?", [.text(path)])
     }
@@ -80,12 +82,13 @@ extension Warehouse {
     /// A rotated file: the rows loaded from `old` now live in `new`.
     public func relocateRows(from old: String, to new: String) throws {
         let file = CallLegsJSON.Field.srcFile.rawValue
+        let d = dialect
         try db.run("""
             UPDATE calls SET legs_json = (
-                SELECT json_group_array(CASE WHEN l.value ->> \(file) = ?1 THEN json_replace(l.value, '$[\(file)]', ?2)
-                                             ELSE json(l.value) END)
-                FROM json_each(calls.legs_json) l)
-            WHERE instr(legs_json, json_quote(?1)) > 0
+                SELECT \(d.jsonAgg("CASE WHEN l.value ->> \(file) = ?1 THEN \(d.jsonSet("l.value", file, "?2")) ELSE \(d.jsonValue("l.value")) END",
+                                   order: "l.key"))
+                FROM \(d.jsonElements("calls.legs_json", as: "l")))
+            WHERE \(d.jsonMentions("legs_json", "?1"))
             """, [.text(old), .text(new)])
         for table in ["calls", "missed_calls", "unmatched_legs", "emails", "email_sightings"] {
             try db.run("UPDATE \(table) SET src_file = ?2 WHERE src_file = ?1", [.text(old), .text(new)])
@@ -96,25 +99,27 @@ extension Warehouse {
     /// `full`): stored legs first, then the set-aside ones, the same CDR row counted once. A marked
     /// call with no legs left is deleted. Returns the number of calls written.
     public func regroupCalls(full: Bool, writer: CallWriter, group: ([CallLegFacts]) -> Call) throws -> Int {
-        let scope = full ? "1" : "c.call_id IN (SELECT call_id FROM temp.regroup_calls UNION SELECT call_id FROM temp.pending_calls)"
+        let d = dialect
+        let (regroup, pendingCalls) = (d.temp("regroup_calls"), d.temp("pending_calls"))
+        let scope = full ? "TRUE" : "c.call_id IN (SELECT call_id FROM \(regroup) UNION SELECT call_id FROM \(pendingCalls))"
         // Dates the regrouped calls had before, in case a call moves to another date or disappears.
-        try db.execute("INSERT OR IGNORE INTO temp.touched_dates SELECT DISTINCT local_date FROM calls c WHERE \(scope)")
+        try db.execute(d.insertIgnoring(into: d.temp("touched_dates"), " SELECT DISTINCT local_date FROM calls c WHERE \(scope)"))
         if !full {
             try db.execute("""
                 DELETE FROM missed_calls WHERE call_id IN (SELECT call_id FROM calls WHERE legs_json = '[]'
-                    AND call_id IN (SELECT call_id FROM temp.regroup_calls) AND call_id NOT IN (SELECT call_id FROM temp.pending_calls));
+                    AND call_id IN (SELECT call_id FROM \(regroup)) AND call_id NOT IN (SELECT call_id FROM \(pendingCalls)));
                 DELETE FROM calls WHERE legs_json = '[]'
-                    AND call_id IN (SELECT call_id FROM temp.regroup_calls) AND call_id NOT IN (SELECT call_id FROM temp.pending_calls);
+                    AND call_id IN (SELECT call_id FROM \(regroup)) AND call_id NOT IN (SELECT call_id FROM \(pendingCalls));
                 """)
         }
         let fields = CallLegsJSON.Field.allCases.count
         let legs = try db.statement("""
             SELECT * FROM (
                 SELECT \(CallLegsJSON.columns(leg: "l", owner: "c")), 0 AS origin, l.key AS idx
-                FROM calls c, json_each(c.legs_json) l WHERE \(scope)
+                FROM calls c, \(d.jsonElements("c.legs_json", as: "l")) WHERE \(scope)
                 UNION ALL
                 SELECT \(CallLegsJSON.columns(leg: "l", owner: "p")), p.seq AS origin, l.key AS idx
-                FROM temp.pending_calls p, json_each(p.legs_json) l)
+                FROM \(pendingCalls) p, \(d.jsonElements("p.legs_json", as: "l"))) AS legs
             ORDER BY call_id, origin, idx
             """)
         defer { legs.finalize() }

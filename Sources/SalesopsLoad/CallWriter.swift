@@ -27,7 +27,7 @@ public final class CallWriter {
         ring_secs, talk_secs, is_effective, legs, source, src_file, src_line, run_id, legs_json
         """
 
-    init(db: SQLConnection, runID: Int64) throws {
+    init(db: SQLConnection, dialect d: SQLDialect, runID: Int64) throws {
         self.runID = runID
         insert = try db.statement("INSERT INTO calls(\(Self.columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(call_id) DO NOTHING")
         upsert = try db.statement("""
@@ -40,19 +40,19 @@ public final class CallWriter {
                 src_file = excluded.src_file, src_line = excluded.src_line, run_id = excluded.run_id,
                 legs_json = excluded.legs_json
             """)
-        setAside = try db.statement("INSERT INTO temp.pending_calls(call_id, source, src_file, legs_json) VALUES (?,?,?,?)")
+        setAside = try db.statement("INSERT INTO \(d.temp("pending_calls"))(call_id, source, src_file, legs_json) VALUES (?,?,?,?)")
         // The legs compared without their run id (field 1 of each leg: the run that read the row).
         sameLegs = try db.statement("""
             SELECT 1 FROM calls c WHERE c.call_id = ?1
-               AND (SELECT json_group_array(json_remove(j.value, '$[1]')) FROM json_each(c.legs_json) j)
-                 = (SELECT json_group_array(json_remove(j.value, '$[1]')) FROM json_each(?2) j)
+               AND \(d.jsonElementsWithout("c.legs_json", index: 1))
+                 = \(d.jsonElementsWithout(d.engine == .sqlite ? "?2" : "CAST(?2 AS jsonb)", index: 1))
             """)
         unmatched = try db.statement("""
             INSERT INTO unmatched_legs(source, src_file, src_line, run_id, number, start_epoch, leg_hash)
             SELECT ?,?,?,?,?,?,?7 WHERE NOT EXISTS (SELECT 1 FROM unmatched_legs WHERE leg_hash = ?7)
             """)
-        touch = try db.statement("INSERT OR IGNORE INTO temp.touched_dates(local_date) VALUES (?)")
-        touchPhone = try db.statement("INSERT OR IGNORE INTO temp.touched_phones(client_phone) VALUES (?)")
+        touch = try db.statement(d.insertIgnoring(into: d.temp("touched_dates"), "(local_date) VALUES (?)"))
+        touchPhone = try db.statement(d.insertIgnoring(into: d.temp("touched_phones"), "(client_phone) VALUES (?)"))
     }
 
     private func bind(_ s: SQLStatement, _ call: Call, legs: UnsafeBufferPointer<UInt8>, source: String) throws {

@@ -13,7 +13,7 @@ public final class EmailWriter {
     let runID: Int64
     private var touched = Set<String>()
 
-    init(db: SQLConnection, runID: Int64) throws {
+    init(db: SQLConnection, dialect d: SQLDialect, runID: Int64) throws {
         self.runID = runID
         insert = try db.statement("""
             INSERT INTO emails(message_id, sent_at, sent_epoch, local_date, direction, rep_id, from_email, client_email,
@@ -22,12 +22,11 @@ public final class EmailWriter {
             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(message_id) DO NOTHING
             """)
         attachment = try db.statement("INSERT INTO email_attachments(message_id, position, filename, content_type) VALUES (?,?,?,?)")
-        unmatched = try db.statement("INSERT OR IGNORE INTO email_unmatched(message_id, address) VALUES (?,?)")
-        recipient = try db.statement("INSERT OR IGNORE INTO email_recipients(message_id, address) VALUES (?,?)")
-        sighting = try db.statement("""
-            INSERT OR IGNORE INTO email_sightings(message_id, source, src_file, src_line, src_offset, run_id) VALUES (?,?,?,?,?,?)
-            """)
-        touch = try db.statement("INSERT OR IGNORE INTO temp.touched_dates(local_date) VALUES (?)")
+        unmatched = try db.statement(d.insertIgnoring(into: "email_unmatched", "(message_id, address) VALUES (?,?)"))
+        recipient = try db.statement(d.insertIgnoring(into: "email_recipients", "(message_id, address) VALUES (?,?)"))
+        sighting = try db.statement(d.insertIgnoring(into: "email_sightings",
+                                                     "(message_id, source, src_file, src_line, src_offset, run_id) VALUES (?,?,?,?,?,?)"))
+        touch = try db.statement(d.insertIgnoring(into: d.temp("touched_dates"), "(local_date) VALUES (?)"))
     }
 
     /// Writes a message; returns true when it was new (its Message-ID not seen before).
@@ -66,26 +65,26 @@ public final class EmailWriter {
 
 extension Warehouse {
     /// A prepared writer of messages for one run.
-    public func makeEmailWriter(runID: Int64) throws -> EmailWriter { try EmailWriter(db: db, runID: runID) }
+    public func makeEmailWriter(runID: Int64) throws -> EmailWriter { try EmailWriter(db: db, dialect: dialect, runID: runID) }
 
     /// Before a mail file is read whole again: its sightings go; a message seen nowhere else goes
     /// with its attachments; one still seen elsewhere takes its provenance from another sighting.
     public func forgetEmails(ofFile path: String) throws {
-        try db.run("""
-            INSERT OR IGNORE INTO temp.touched_dates
+        try db.run(dialect.insertIgnoring(into: dialect.temp("touched_dates"), """
+
             SELECT DISTINCT e.local_date FROM emails e JOIN email_sightings s ON s.message_id = e.message_id
             WHERE s.src_file = ?
-            """, [.text(path)])
+            """), [.text(path)])
         try db.run("DELETE FROM email_sightings WHERE src_file = ?", [.text(path)])
         try db.execute("""
             CREATE TEMP TABLE IF NOT EXISTS gone_emails(message_id TEXT PRIMARY KEY);
-            DELETE FROM temp.gone_emails;
-            INSERT INTO temp.gone_emails
+            DELETE FROM \(dialect.temp("gone_emails"));
+            INSERT INTO \(dialect.temp("gone_emails"))
                 SELECT message_id FROM emails WHERE message_id NOT IN (SELECT message_id FROM email_sightings);
-            DELETE FROM email_attachments WHERE message_id IN (SELECT message_id FROM temp.gone_emails);
-            DELETE FROM email_unmatched WHERE message_id IN (SELECT message_id FROM temp.gone_emails);
-            DELETE FROM email_recipients WHERE message_id IN (SELECT message_id FROM temp.gone_emails);
-            DELETE FROM emails WHERE message_id IN (SELECT message_id FROM temp.gone_emails);
+            DELETE FROM email_attachments WHERE message_id IN (SELECT message_id FROM \(dialect.temp("gone_emails")));
+            DELETE FROM email_unmatched WHERE message_id IN (SELECT message_id FROM \(dialect.temp("gone_emails")));
+            DELETE FROM email_recipients WHERE message_id IN (SELECT message_id FROM \(dialect.temp("gone_emails")));
+            DELETE FROM emails WHERE message_id IN (SELECT message_id FROM \(dialect.temp("gone_emails")));
             """)
         try db.run("""
             UPDATE emails SET (source, src_file, src_line, src_offset) = (

@@ -29,47 +29,50 @@ extension Warehouse {
             SELECT NOT EXISTS (SELECT 1 FROM rep_daily_calls) AND EXISTS (SELECT 1 FROM calls)
                 OR NOT EXISTS (SELECT 1 FROM rep_daily_mail) AND EXISTS (SELECT 1 FROM emails)
             """)?.int == 1
+        let d = dialect
         try step("(dates to build)") {
             if allDates || unbuilt {
-                try db.execute("""
-                    INSERT OR IGNORE INTO model_dates
-                    SELECT local_date FROM rep_daily UNION SELECT local_date FROM calls UNION SELECT local_date FROM emails;
-                    INSERT OR IGNORE INTO model_phones
+                try db.execute(d.insertIgnoring(into: "model_dates", """
+
+                    SELECT local_date FROM rep_daily UNION SELECT local_date FROM calls UNION SELECT local_date FROM emails
+                    """))
+                try db.execute(d.insertIgnoring(into: "model_phones", """
+
                     SELECT COALESCE(client_phone, '') FROM calls WHERE direction = 'inbound' AND disposition != 'answered'
-                    UNION SELECT COALESCE(client_phone, '') FROM missed_calls;
-                    """)
+                    UNION SELECT COALESCE(client_phone, '') FROM missed_calls
+                    """))
             } else {
-                try db.execute("INSERT OR IGNORE INTO model_dates SELECT local_date FROM temp.touched_dates")
+                try db.execute(d.insertIgnoring(into: "model_dates", " SELECT local_date FROM \(d.temp("touched_dates"))"))
                 // A new call may be the callback of an earlier miss of its number; calls without a number
                 // ('') are few and rebuilt each time.
-                try db.execute("INSERT OR IGNORE INTO model_phones SELECT client_phone FROM temp.touched_phones UNION SELECT ''")
+                try db.execute(d.insertIgnoring(into: "model_phones", " SELECT client_phone FROM \(d.temp("touched_phones")) UNION SELECT ''"))
             }
         }
         try build(["rep_daily_calls", "rep_daily_mail", "missed_calls"])
         if try hasCRMData() {
             try build(ProcessModels.crm.filter { crmChanged || !ProcessModels.crmFactsOnly.contains($0) })
             // The dates whose CRM figures differ from what rep_daily holds (a CRM snapshot changes past days).
-            if crmChanged { try step("(CRM dates)") { try db.execute(Self.changedCRMDates) } }
+            if crmChanged { try step("(CRM dates)") { try db.execute(Self.changedCRMDates(d)) } }
         }
         // Work time is rebuilt whole (its snapshots update earlier days; an open day grows to the as-of time):
         // the dates whose figures differ from what rep_daily holds.
         try build(["worktime_days"])
-        try step("(work time dates)") { try db.execute("""
-            INSERT OR IGNORE INTO model_dates
+        try step("(work time dates)") { try db.execute(d.insertIgnoring(into: "model_dates", """
+
             SELECT w.local_date FROM worktime_days w
             WHERE NOT EXISTS (SELECT 1 FROM rep_daily d WHERE d.rep_id = w.rep_id AND d.local_date = w.local_date
                                  AND d.work_mins = w.work_mins AND d.field_mins = w.field_mins)
             UNION
             SELECT d.local_date FROM rep_daily d
             WHERE (d.work_mins != 0 OR d.field_mins != 0)
-              AND NOT EXISTS (SELECT 1 FROM worktime_days w WHERE w.rep_id = d.rep_id AND w.local_date = d.local_date);
-            """) }
+              AND NOT EXISTS (SELECT 1 FROM worktime_days w WHERE w.rep_id = d.rep_id AND w.local_date = d.local_date)
+            """)) }
         try build(["rep_daily", "rep_period", "alerts"])
     }
 
     /// The dates whose CRM figures (`rep_daily_crm`) differ from what `rep_daily` holds.
-    static let changedCRMDates = """
-        INSERT OR IGNORE INTO model_dates
+    static func changedCRMDates(_ d: SQLDialect) -> String { d.insertIgnoring(into: "model_dates", """
+
         SELECT c.local_date FROM rep_daily_crm c
         WHERE c.rep_id IS NOT NULL AND c.local_date IS NOT NULL
           AND c.meetings + c.meeting_mins + c.chats + c.leads_new + c.leads_junk + c.deals_won + c.revenue_won
@@ -83,8 +86,8 @@ extension Warehouse {
         SELECT d.local_date FROM rep_daily d
         WHERE d.meetings + d.meeting_mins + d.chats + d.leads_new + d.leads_junk + d.deals_won + d.revenue_won
               + d.payments_amount != 0
-          AND NOT EXISTS (SELECT 1 FROM rep_daily_crm c WHERE c.rep_id = d.rep_id AND c.local_date = d.local_date);
-    """
+          AND NOT EXISTS (SELECT 1 FROM rep_daily_crm c WHERE c.rep_id = d.rep_id AND c.local_date = d.local_date)
+        """) }
 
     /// Before a report: the models as this version defines them, and, for another date than the last
     /// build's, the as-of relations (funnel, stuck deals, overdue tasks, `rep_period`, `alerts`) for it,

@@ -152,7 +152,7 @@ public final class Warehouse {
             INSERT INTO reps(rep_id, name, team, active_from, active_to) VALUES (?,?,?,?,?)
             ON CONFLICT(rep_id) DO UPDATE SET name = excluded.name, team = excluded.team,
                 active_from = excluded.active_from, active_to = excluded.active_to
-            WHERE (name, team, active_from, active_to) IS NOT (excluded.name, excluded.team,
+            WHERE (reps.name, reps.team, reps.active_from, reps.active_to) IS DISTINCT FROM (excluded.name, excluded.team,
                 excluded.active_from, excluded.active_to)
             """)
         let number = try db.statement("INSERT INTO rep_numbers(rep_id, kind, number) VALUES (?,?,?)")
@@ -185,7 +185,7 @@ public final class Warehouse {
         let day = try db.statement("""
             INSERT INTO calendar(local_date, iso_weekday, is_business_day) VALUES (?,?,?)
             ON CONFLICT(local_date) DO UPDATE SET is_business_day = excluded.is_business_day
-            WHERE is_business_day != excluded.is_business_day
+            WHERE calendar.is_business_day != excluded.is_business_day
             """)
         defer { day.finalize() }
         for d in days {
@@ -213,12 +213,8 @@ public final class Warehouse {
         }
         if change != .none {
             // A threshold is read by the models; the stored flag of each call follows it.
-            try db.execute("""
-                UPDATE calls SET is_effective = (disposition = 'answered'
-                    AND talk_secs > (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'effective_call_secs'))
-                WHERE is_effective != (disposition = 'answered'
-                    AND talk_secs > (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'effective_call_secs'))
-                """)
+            let effective = dialect.flag("disposition = 'answered' AND talk_secs > (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'effective_call_secs')")
+            try db.execute("UPDATE calls SET is_effective = \(effective) WHERE is_effective != \(effective)")
         }
         return change
     }
@@ -228,9 +224,10 @@ public final class Warehouse {
     /// whole each build, so a change applies to every loaded day.
     func refreshWorktimeReference(_ config: ProjectConfig) throws {
         try db.execute("DELETE FROM rep_keys; DELETE FROM rep_schedules; DELETE FROM calendar_patterns;")
-        let key = try db.statement("INSERT OR IGNORE INTO rep_keys(kind, key, rep_id) VALUES (?,?,?)")
-        let schedule = try db.statement("INSERT OR REPLACE INTO rep_schedules(rep_id, start_sec, end_sec, scope) VALUES (?,?,?,?)")
-        let pattern = try db.statement("INSERT OR IGNORE INTO calendar_patterns(category, pattern) VALUES (?,?)")
+        let key = try db.statement(dialect.insertIgnoring(into: "rep_keys", "(kind, key, rep_id) VALUES (?,?,?)"))
+        let schedule = try db.statement(dialect.insertReplacing(into: "rep_schedules", columns: ["rep_id", "start_sec", "end_sec", "scope"],
+                                                                key: ["rep_id"]))
+        let pattern = try db.statement(dialect.insertIgnoring(into: "calendar_patterns", "(category, pattern) VALUES (?,?)"))
         defer { key.finalize(); schedule.finalize(); pattern.finalize() }
         for rep in config.reps {
             let keys = rep.crmUserIDs.map { ("crm_user", $0.trimmingSpaces) } + rep.badges.map { ("badge", CRMNames.key($0)) }
@@ -313,7 +310,15 @@ public final class Warehouse {
 
     /// The newest version of `path` loaded, if any.
     public func lastVersion(path: String) throws -> FileVersion? {
-        try version("WHERE path = ? ORDER BY run_id DESC, rowid DESC LIMIT 1", [.text(path)])
+        try version("WHERE path = ? ORDER BY run_id DESC, \(newerFirst()) LIMIT 1", [.text(path)])
+    }
+
+    /// Of two versions of a path recorded by one run, the newer first: SQLite's later row; PostgreSQL,
+    /// which keeps no row order, the longer file (a run records a second version of a path only when
+    /// the file grew while it was read again).
+    private func newerFirst(_ table: String? = nil) -> String {
+        let prefix = table.map { "\($0)." } ?? ""
+        return dialect.engine == .sqlite ? "\(prefix)rowid DESC" : "\(prefix)bytes DESC, \(prefix)sha256 DESC"
     }
 
     /// A version with this content loaded under any path (a rotated log keeps its content but not its name).
@@ -324,10 +329,12 @@ public final class Warehouse {
     /// The newest version of each path of `source` that a grown copy could be read on from (a log
     /// rotated and compressed after more lines were appended to it continues its last loaded version).
     public func resumableVersions(source: String) throws -> [FileVersion] {
-        try db.query("""
+        // Which of a path's rows: its rowid in SQLite, its hash in PostgreSQL (path and hash are the key).
+        let row = dialect.engine == .sqlite ? "rowid" : "sha256"
+        return try db.query("""
             SELECT \(Self.versionColumns) FROM etl_files f
             WHERE source = ?1 AND resume_offset IS NOT NULL AND resume_sha256 IS NOT NULL
-              AND rowid = (SELECT g.rowid FROM etl_files g WHERE g.path = f.path ORDER BY g.run_id DESC, g.rowid DESC LIMIT 1)
+              AND \(row) = (SELECT g.\(row) FROM etl_files g WHERE g.path = f.path ORDER BY g.run_id DESC, \(newerFirst("g")) LIMIT 1)
             ORDER BY path
             """, [.text(source)]).map(Self.fileVersion)
     }
@@ -350,11 +357,9 @@ public final class Warehouse {
     /// Records a loaded file version and where a grown version of it may be read on from.
     public func recordFile(_ version: FileVersion, rows: Int, source: String, runID: Int64) throws {
         func text(_ value: String?) -> SQLValue { value.map(SQLValue.text) ?? .null }
-        try db.run("""
-            INSERT OR REPLACE INTO etl_files(path, sha256, bytes, rows, source, run_id, resume_offset, resume_line,
-                                             resume_sha256, stat_key, resume_state, resume_sample_sha256)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
-            """, [.text(version.path), .text(version.sha256), .integer(version.bytes), .integer(Int64(rows)), .text(source),
+        try db.run(dialect.insertReplacing(into: "etl_files", columns: [
+            "path", "sha256", "bytes", "rows", "source", "run_id", "resume_offset", "resume_line", "resume_sha256", "stat_key",
+            "resume_state", "resume_sample_sha256"], key: ["path", "sha256"]), [.text(version.path), .text(version.sha256), .integer(version.bytes), .integer(Int64(rows)), .text(source),
                   .integer(runID), version.resume.map { .integer($0.offset) } ?? .null,
                   version.resume.map { .integer(Int64($0.line)) } ?? .null, text(version.resumeSHA256),
                   text(version.statKey), text(version.resumeState), text(version.resumeSample)])
@@ -363,7 +368,7 @@ public final class Warehouse {
     /// Notes the stat key of a loaded version hashed again and found unchanged (its times changed, say
     /// by `touch`), so the next night knows it without reading it.
     public func noteStatKey(path: String, sha256: String, statKey: String) throws {
-        try db.run("UPDATE etl_files SET stat_key = ?3 WHERE path = ?1 AND sha256 = ?2 AND stat_key IS NOT ?3",
+        try db.run("UPDATE etl_files SET stat_key = ?3 WHERE path = ?1 AND sha256 = ?2 AND stat_key IS DISTINCT FROM ?3",
                    [.text(path), .text(sha256), .text(statKey)])
     }
 

@@ -3,6 +3,7 @@ import Logging
 import SalesopsCore
 import SalesopsExtract
 import SalesopsLoad
+import SalesopsPostgres
 import SalesopsSQLite
 import SalesopsTransform
 
@@ -479,7 +480,7 @@ public struct PipelineRunner {
     /// `forget` lists input files (as given on the command line: relative to the project or absolute)
     /// whose facts the operator wants dropped and read again (``Warehouse/forgetFile(_:)``).
     public func run(writeReports reports: Bool = true, dryRun: Bool = false, forget: [String] = []) throws -> RunOutcome {
-        try requireSQLiteWarehouse(for: "run")
+        if let sink = pipeline.postgres { return try run(into: sink, writeReports: reports, dryRun: dryRun, forget: forget) }
         applyPermissions()
         let outputDir = URL(fileURLWithPath: warehousePath).deletingLastPathComponent()
         do {
@@ -495,124 +496,142 @@ public struct PipelineRunner {
             throw SalesopsError(.database, "cannot open the warehouse \(warehousePath)", cause: String(describing: error))
         }
         defer { warehouse.close() }
-        let startedAt = CivilTime.utcString(epoch: Int64(Date().timeIntervalSince1970))
-        let asOfText = CivilTime.dateString(days: asOf)
-        let grouper = CallGrouper(effectiveCallSecs: config.thresholds.effectiveCallSecs,
-                                  clock: ZoneClock(identifier: config.company.timeZone)!)
-        var outcome: RunOutcome
-        do {
-            outcome = try warehouse.run {
-                let runID = try warehouse.beginRun(pipeline: pipeline.name, asOf: asOfText, startedAt: startedAt)
-                let change = try warehouse.refreshReference(config: config, calendar: (asOf - 400)...(asOf + 31))
-                let full = change == .regroup
-                if change != .none { logger.info("settings changed: rebuilding every derived row") }
-                var clock = PhaseClock(logger: logger)
-                try warehouse.beginScratch()
-                for path in forget {
-                    let display = InputFiles.displayPath(resolve(path), in: projectDir)
-                    let entries = try warehouse.forgetFile(display)
-                    logger.notice("file forgotten: its facts go and it is read again if still matched",
-                                  metadata: ["file": "\(display)", "ledger_entries": "\(entries)"])
-                }
-                // A first load into empty tables builds the secondary indexes once, after the load.
-                let bulk = try warehouse.hasNoCalls()
-                if bulk { try warehouse.dropBulkIndexes() }
-                let rejects = try warehouse.makeRejectWriter(runID: runID)
-                let calls = try warehouse.makeCallWriter(runID: runID)
-                calls.notesClientPhones = !bulk
-                let emails = try warehouse.makeEmailWriter(runID: runID)
-                let crm = try warehouse.makeCRMWriter(runID: runID, clock: ZoneClock(identifier: config.company.timeZone)!,
-                                                      runStarted: Int64(Date().timeIntervalSince1970))
-                defer { rejects.close(); calls.close(); emails.close(); crm.close() }
-                let queue = WriteQueue(calls: calls, emails: emails, crm: crm, rejects: rejects)
-                // Whatever happens, the writer thread is idle before the transaction ends or rolls back.
-                defer { try? queue.drain() }
-                let loaders = try extractAll(ledger: FileLedger(warehouse: warehouse, runID: runID)) { source in
-                    try makeLoader(source, callStore: CallStore(queue: queue, grouper: StreamingCallGrouper(grouper: grouper),
-                                                                runID: runID), queue: queue,
-                                   names: { try warehouse.crmNames(funnels: config.funnels) })
-                }
-                try emails.flushTouchedDates()
-                let funnelsChanged = try warehouse.applyCRMStatusSemantics(funnels: config.funnels)
-                let ledger = FileLedger(warehouse: warehouse, runID: runID)
-                for (loader, source) in zip(loaders, pipeline.sources) {
-                    if let silence = try silentTooLong(source, delivered: loader.stats.rowsRead > 0, warehouse: warehouse) {
-                        try noData(silence, source: source, sink: loader, ledger: ledger)
-                    }
-                }
-                let stats = loaders.map(\.stats)
-                logger.info("writer thread", metadata: [
-                    "busy_secs": "\(String(format: "%.2f", Double(queue.writerBusyNanos) / 1e9))",
-                    "producer_waited_secs": "\(String(format: "%.2f", Double(queue.producerWaitNanos) / 1e9))",
-                ])
-                clock.done("extract, group and load")
-                if bulk {
-                    try warehouse.createBulkIndexes()
-                    clock.done("build indexes")
-                }
-                let regrouped = try warehouse.regroupCalls(full: full, writer: calls) { grouper.group($0) }
-                let callsWritten = loaders.compactMap { $0 as? CallLegLoader }.reduce(0) { $0 + $1.callsWritten } + regrouped
-                let emailsWritten = loaders.compactMap { $0 as? MailLoader }.reduce(0) { $0 + $1.emailsWritten }
-                clock.done("regroup calls")
-                if let earliest = try warehouse.db.scalar("SELECT MIN(local_date) FROM calls")?.string,
-                   let day = CivilTime.days(fromDateString: earliest), day < asOf - 400 {
-                    try warehouse.refreshReference(config: config, calendar: day...(asOf + 31))
-                }
-                try warehouse.buildModels(asOf: asOf, clock: ZoneClock(identifier: config.company.timeZone)!,
-                                          allDates: change != .none || bulk,
-                                          crmChanged: funnelsChanged || !forget.isEmpty
-                                              || loaders.contains { $0 is CRMLoader && $0.stats.rowsLoaded > 0 })
-                for (model, secs) in warehouse.modelSeconds {
-                    logger.debug("model built", metadata: ["model": "\(model)", "secs": "\(String(format: "%.3f", secs))"])
-                }
-                clock.done("models")
-                let kinds = Dictionary(pipeline.sources.map { ($0.name, $0.kind.rawValue) }, uniquingKeysWith: { a, _ in a })
-                try warehouse.finishRun(runID, stats: stats, kinds: kinds,
-                                        status: stats.contains { !$0.noData.isEmpty } ? "no_data" : "ok",
-                                        finishedAt: CivilTime.utcString(epoch: Int64(Date().timeIntervalSince1970)))
-                let outcome = RunOutcome(runID: runID, stats: stats, callsWritten: callsWritten, emailsWritten: emailsWritten,
-                                         headline: try warehouse.dayHeadline(localDate: asOfText))
-                if dryRun { throw DryRunRollback(outcome: outcome) }
-                return outcome
-            }
-        } catch var rollback as DryRunRollback {
-            logger.info("dry run: rolled back, no report written")
-            if !existed {
-                // A dry run on a project without a warehouse leaves none behind (the migrations committed one).
-                warehouse.close()
-                for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: warehousePath + suffix) }
-            }
-            rollback.outcome.dryRun = true
-            return rollback.outcome
-        } catch {
-            try? warehouse.recordFailedRun(pipeline: pipeline.name, asOf: asOfText, startedAt: startedAt,
-                                           finishedAt: CivilTime.utcString(epoch: Int64(Date().timeIntervalSince1970)),
-                                           message: String(describing: error))
-            if error is SalesopsError { throw error }
-            throw SalesopsError(.database, "the run failed and was rolled back", cause: String(describing: error))
+        var outcome = try loadRecorded(into: warehouse, dryRun: dryRun, forget: forget) {
+            guard !existed else { return }
+            // A dry run on a project without a warehouse leaves none behind (the migrations committed one).
+            warehouse.close()
+            for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: warehousePath + suffix) }
         }
+        if outcome.dryRun { return outcome }
         do { try warehouse.useWAL() } catch {
             // The night is committed; a reader that holds the warehouse open can refuse the switch.
             logger.warning("the warehouse stays in rollback-journal mode until a later night can switch it to WAL",
                            metadata: ["cause": "\(error)"])
         }
-        if reports {
-            do {
-                outcome.reportPath = try writeReports(asOf: asOf)
-            } catch let error as SalesopsError {
-                // The load committed; the run still failed at its last step, and says so in the ledger.
-                try? warehouse.markRun(outcome.runID, status: "report_failed", message: error.description)
-                throw error
+        if reports { outcome.reportPath = try writeReports(after: outcome, warehouse: warehouse) }
+        return outcome
+    }
+
+    /// The run's transaction (``load(into:startedAt:dryRun:forget:)``) on either engine. A dry run comes
+    /// back marked as one after `discardDryRun` removed what creating the warehouse left; a run that failed
+    /// is recorded in the ledger after its rollback.
+    func loadRecorded(into warehouse: Warehouse, dryRun: Bool, forget: [String], discardDryRun: () -> Void) throws -> RunOutcome {
+        let startedAt = CivilTime.utcString(epoch: Int64(Date().timeIntervalSince1970))
+        do {
+            return try load(into: warehouse, startedAt: startedAt, dryRun: dryRun, forget: forget)
+        } catch var rollback as DryRunRollback {
+            logger.info("dry run: rolled back, no report written")
+            discardDryRun()
+            rollback.outcome.dryRun = true
+            return rollback.outcome
+        } catch {
+            try? warehouse.recordFailedRun(pipeline: pipeline.name, asOf: CivilTime.dateString(days: asOf), startedAt: startedAt,
+                                           finishedAt: CivilTime.utcString(epoch: Int64(Date().timeIntervalSince1970)),
+                                           message: String(describing: error))
+            if error is SalesopsError { throw error }
+            throw SalesopsError(.database, "the run failed and was rolled back", cause: String(describing: error))
+        }
+    }
+
+    /// Writes the workbooks of a committed run; a failure is the run's last step failing, and the
+    /// ledger says so (`report_failed`).
+    func writeReports(after outcome: RunOutcome, warehouse: Warehouse) throws -> String {
+        do {
+            return try writeReports(asOf: asOf, from: warehouse.dialect == .sqlite ? nil : (warehouse.db, warehouse.dialect))
+        } catch let error as SalesopsError {
+            try? warehouse.markRun(outcome.runID, status: "report_failed", message: error.description)
+            throw error
+        }
+    }
+
+    /// The run's work inside its transaction, on either engine: the run's ledger row, the reference
+    /// data, every source read and written, calls regrouped, the models built, the accounting recorded.
+    /// A dry run throws ``DryRunRollback`` with what it computed.
+    func load(into warehouse: Warehouse, startedAt: String, dryRun: Bool, forget: [String]) throws -> RunOutcome {
+        try warehouse.run {
+            let asOfText = CivilTime.dateString(days: asOf)
+            let grouper = CallGrouper(effectiveCallSecs: config.thresholds.effectiveCallSecs,
+                                      clock: ZoneClock(identifier: config.company.timeZone)!)
+        let runID = try warehouse.beginRun(pipeline: pipeline.name, asOf: asOfText, startedAt: startedAt)
+        let change = try warehouse.refreshReference(config: config, calendar: (asOf - 400)...(asOf + 31))
+        let full = change == .regroup
+        if change != .none { logger.info("settings changed: rebuilding every derived row") }
+        var clock = PhaseClock(logger: logger)
+        try warehouse.beginScratch()
+        for path in forget {
+            let display = InputFiles.displayPath(resolve(path), in: projectDir)
+            let entries = try warehouse.forgetFile(display)
+            logger.notice("file forgotten: its facts go and it is read again if still matched",
+                          metadata: ["file": "\(display)", "ledger_entries": "\(entries)"])
+        }
+        // A first load into empty tables builds the secondary indexes once, after the load.
+        let bulk = try warehouse.hasNoCalls()
+        if bulk { try warehouse.dropBulkIndexes() }
+        let rejects = try warehouse.makeRejectWriter(runID: runID)
+        let calls = try warehouse.makeCallWriter(runID: runID)
+        calls.notesClientPhones = !bulk
+        let emails = try warehouse.makeEmailWriter(runID: runID)
+        let crm = try warehouse.makeCRMWriter(runID: runID, clock: ZoneClock(identifier: config.company.timeZone)!,
+                                              runStarted: Int64(Date().timeIntervalSince1970))
+        defer { rejects.close(); calls.close(); emails.close(); crm.close() }
+        let queue = WriteQueue(calls: calls, emails: emails, crm: crm, rejects: rejects)
+        // Whatever happens, the writer thread is idle before the transaction ends or rolls back.
+        defer { try? queue.drain() }
+        let loaders = try extractAll(ledger: FileLedger(warehouse: warehouse, runID: runID)) { source in
+            try makeLoader(source, callStore: CallStore(queue: queue, grouper: StreamingCallGrouper(grouper: grouper),
+                                                        runID: runID), queue: queue,
+                           names: { try warehouse.crmNames(funnels: config.funnels) })
+        }
+        try emails.flushTouchedDates()
+        let funnelsChanged = try warehouse.applyCRMStatusSemantics(funnels: config.funnels)
+        let ledger = FileLedger(warehouse: warehouse, runID: runID)
+        for (loader, source) in zip(loaders, pipeline.sources) {
+            if let silence = try silentTooLong(source, delivered: loader.stats.rowsRead > 0, warehouse: warehouse) {
+                try noData(silence, source: source, sink: loader, ledger: ledger)
             }
         }
+        let stats = loaders.map(\.stats)
+        logger.info("writer thread", metadata: [
+            "busy_secs": "\(String(format: "%.2f", Double(queue.writerBusyNanos) / 1e9))",
+            "producer_waited_secs": "\(String(format: "%.2f", Double(queue.producerWaitNanos) / 1e9))",
+        ])
+        clock.done("extract, group and load")
+        if bulk {
+            try warehouse.createBulkIndexes()
+            clock.done("build indexes")
+        }
+        let regrouped = try warehouse.regroupCalls(full: full, writer: calls) { grouper.group($0) }
+        let callsWritten = loaders.compactMap { $0 as? CallLegLoader }.reduce(0) { $0 + $1.callsWritten } + regrouped
+        let emailsWritten = loaders.compactMap { $0 as? MailLoader }.reduce(0) { $0 + $1.emailsWritten }
+        clock.done("regroup calls")
+        if let earliest = try warehouse.db.scalar("SELECT MIN(local_date) FROM calls")?.string,
+           let day = CivilTime.days(fromDateString: earliest), day < asOf - 400 {
+            try warehouse.refreshReference(config: config, calendar: day...(asOf + 31))
+        }
+        try warehouse.buildModels(asOf: asOf, clock: ZoneClock(identifier: config.company.timeZone)!,
+                                  allDates: change != .none || bulk,
+                                  crmChanged: funnelsChanged || !forget.isEmpty
+                                      || loaders.contains { $0 is CRMLoader && $0.stats.rowsLoaded > 0 })
+        for (model, secs) in warehouse.modelSeconds {
+            logger.debug("model built", metadata: ["model": "\(model)", "secs": "\(String(format: "%.3f", secs))"])
+        }
+        clock.done("models")
+        let kinds = Dictionary(pipeline.sources.map { ($0.name, $0.kind.rawValue) }, uniquingKeysWith: { a, _ in a })
+        try warehouse.finishRun(runID, stats: stats, kinds: kinds,
+                                status: stats.contains { !$0.noData.isEmpty } ? "no_data" : "ok",
+                                finishedAt: CivilTime.utcString(epoch: Int64(Date().timeIntervalSince1970)))
+        let outcome = RunOutcome(runID: runID, stats: stats, callsWritten: callsWritten, emailsWritten: emailsWritten,
+                                 headline: try warehouse.dayHeadline(localDate: asOfText))
+        if dryRun { throw DryRunRollback(outcome: outcome) }
         return outcome
+        }
     }
 
     /// `salesops report`: waits for no one — while a run holds the lock (it will write its own
     /// reports when it has committed) this fails with the lock's exit code (75) — then writes the
     /// reports for the as-of date and returns the workbook's path.
     public func report(asOf: Int) throws -> String {
-        try requireSQLiteWarehouse(for: "report")
+        if let sink = pipeline.postgres { return try report(from: sink, asOf: asOf) }
         let outputDir = URL(fileURLWithPath: warehousePath).deletingLastPathComponent()
         guard FileManager.default.fileExists(atPath: warehousePath) else {
             throw SalesopsError(.input, "no warehouse at \(warehousePath): run `salesops run` first")
@@ -631,18 +650,21 @@ public struct PipelineRunner {
     }
 
     /// Writes `department.xlsx` for the as-of date and returns its path (the caller holds the lock).
-    public func writeReports(asOf: Int) throws -> String {
+    /// The workbooks read the SQLite warehouse, or the given connection's.
+    public func writeReports(asOf: Int, from connection: (SQLConnection, SQLDialect)? = nil) throws -> String {
         let folder = URL(fileURLWithPath: reportsPath).appendingPathComponent(CivilTime.dateString(days: asOf))
         let path = folder.appendingPathComponent("department.xlsx").path
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try ReportFacade.department(warehousePath: warehousePath, asOf: asOf, company: config.company, path: path,
-                                        logger: logger)
+            try ReportFacade.department(source: connection.map { .connection($0.0, $0.1) } ?? .sqlite(path: warehousePath),
+                                        asOf: asOf, company: config.company, path: path, logger: logger)
         } catch let error as SalesopsError {
             throw error
         } catch let error as SQLiteError {
             // The warehouse, not the workbook, is what failed (corrupt, not a database, locked).
             throw SalesopsError(.database, "cannot read the warehouse \(warehousePath) to write \(path)", cause: error.description)
+        } catch let error as PostgresError {
+            throw SalesopsError(.database, "cannot read the warehouse \(warehouseName) to write \(path)", cause: error.description)
         } catch {
             throw SalesopsError(.report, "cannot write \(path)", cause: String(describing: error))
         }

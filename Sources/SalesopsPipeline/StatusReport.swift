@@ -1,20 +1,39 @@
 import Foundation
 import SalesopsCore
 import SalesopsLoad
+import SalesopsPostgres
 import SalesopsSQLite
 
 extension PipelineRunner {
     /// The text of `salesops status`: the last `last` runs (newest first) with their per-source counts,
     /// then each source's freshness. Reads the warehouse without waiting for a run (WAL).
     public func statusReport(last: Int) throws -> String {
-        try requireSQLiteWarehouse(for: "status")
         let warehouse: Warehouse
-        do { warehouse = try Warehouse(readingAt: warehousePath) } catch let error as SQLiteError {
-            throw SalesopsError(.database, "cannot open the warehouse \(warehousePath)", cause: error.description)
+        var server: PostgresConnection?
+        if let sink = pipeline.postgres {
+            let connection: PostgresConnection
+            do { connection = try PostgresConnection(sink.url) } catch let error as PostgresError {
+                throw SalesopsError(.database, "cannot reach the PostgreSQL warehouse \(sink.url)", cause: error.message)
+            }
+            server = connection
+            // Read only, and without the run lock: status never waits for a run (it sees the last commit).
+            guard try connection.scalar("SELECT 1 FROM pg_namespace WHERE nspname = ?", [.text(sink.schema)]) != nil else {
+                connection.close()
+                throw SalesopsError(.input, "no warehouse in schema \(sink.schema) at \(sink.url): run `salesops run` first")
+            }
+            try connection.execute("SET search_path TO \(sink.schema); SET default_transaction_read_only = on")
+            warehouse = Warehouse(connection: connection, dialect: .postgres)
+        } else {
+            do { warehouse = try Warehouse(readingAt: warehousePath) } catch let error as SQLiteError {
+                throw SalesopsError(.database, "cannot open the warehouse \(warehousePath)", cause: error.description)
+            }
         }
-        defer { warehouse.close() }
+        defer {
+            warehouse.close()
+            server?.close()
+        }
         do {
-            var lines = ["warehouse: \(warehousePath)", "recent runs:"]
+            var lines = ["warehouse: \(warehouseName)", "recent runs:"]
             let runs = try warehouse.recentRuns(limit: last)
             if runs.isEmpty { lines.append("  none yet") }
             for run in runs {
@@ -39,6 +58,9 @@ extension PipelineRunner {
             return lines.joined(separator: "\n")
         } catch let error as SQLiteError {
             throw SalesopsError(.database, "cannot read the warehouse \(warehousePath) (run `salesops run` to upgrade it)",
+                                cause: error.description)
+        } catch let error as PostgresError {
+            throw SalesopsError(.database, "cannot read the warehouse \(warehouseName) (run `salesops run` to upgrade it)",
                                 cause: error.description)
         }
     }

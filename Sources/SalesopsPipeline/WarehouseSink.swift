@@ -1,5 +1,6 @@
 import Foundation
 import SalesopsCore
+import SalesopsLoad
 import SalesopsPostgres
 
 extension PipelineRunner {
@@ -26,12 +27,76 @@ extension PipelineRunner {
         }
     }
 
-    /// Loading into and reporting from a PostgreSQL warehouse are not built yet: a pipeline naming one
-    /// is refused by the commands that would use it, before anything is read or written.
-    func requireSQLiteWarehouse(for command: String) throws {
-        guard let sink = pipeline.postgres else { return }
-        throw SalesopsError(.config, "sinks.warehouse is the PostgreSQL database \(sink.url): `salesops \(command)` "
-                            + "reads and writes a SQLite warehouse only in this version (`validate` checks the server); "
-                            + "set sinks.warehouse to a SQLite path")
+    /// The configured warehouse in messages: the SQLite path, or the PostgreSQL URL and schema.
+    public var warehouseName: String {
+        pipeline.postgres.map { "\($0.url) (schema \($0.schema))" } ?? warehousePath
+    }
+
+    /// Connects to the PostgreSQL warehouse for `purpose` (`run`, `report`), takes its run lock without
+    /// waiting (held: exit 75, naming the holder), then creates the schema or applies its pending
+    /// migrations. Returns whether the schema existed before.
+    func openPostgres(_ sink: PostgresSink, purpose: String) throws -> (PostgresConnection, PostgresRunLock, existed: Bool) {
+        let connection: PostgresConnection
+        do { connection = try PostgresConnection(sink.url) } catch let error as PostgresError {
+            throw SalesopsError(.database, "cannot reach the PostgreSQL warehouse \(sink.url)", cause: error.message)
+        }
+        do {
+            try connection.execute("SET application_name = 'salesops \(purpose)'")
+            let lock: PostgresRunLock
+            do { lock = try PostgresRunLock(connection: connection, schema: sink.schema) } catch let held as PostgresRunLock.Held {
+                throw SalesopsError(.locked, "\(held.description) at \(sink.url): the \(purpose) cannot start now; "
+                                    + "try again when it finishes")
+            }
+            let existed = try connection.scalar("SELECT 1 FROM pg_namespace WHERE nspname = ?", [.text(sink.schema)]) != nil
+            try PostgresMigrations.migrate(connection, schema: sink.schema)
+            return (connection, lock, existed)
+        } catch let error as PostgresError {
+            connection.close()
+            throw SalesopsError(.database, "cannot prepare the PostgreSQL warehouse \(warehouseName)", cause: error.description)
+        } catch {
+            connection.close()
+            throw error
+        }
+    }
+
+    /// The nightly job into a PostgreSQL warehouse: the same run as into SQLite (``load(into:startedAt:dryRun:forget:)``)
+    /// in one transaction of the server, under the schema's run lock. A run killed at any point leaves
+    /// the schema as it was: the server rolls back the transaction of a session that ends.
+    func run(into sink: PostgresSink, writeReports reports: Bool, dryRun: Bool, forget: [String]) throws -> RunOutcome {
+        applyPermissions()
+        let (connection, lock, existed) = try openPostgres(sink, purpose: "run")
+        defer {
+            lock.release()
+            connection.close()
+        }
+        let warehouse = Warehouse(connection: connection, dialect: .postgres)
+        var outcome = try loadRecorded(into: warehouse, dryRun: dryRun, forget: forget) {
+            // A dry run into a schema that did not exist leaves none behind (the migrations committed one).
+            if !existed { try? connection.execute("DROP SCHEMA \(sink.schema) CASCADE") }
+        }
+        if outcome.dryRun { return outcome }
+        if reports { outcome.reportPath = try writeReports(after: outcome, warehouse: warehouse) }
+        return outcome
+    }
+
+    /// `salesops report` from a PostgreSQL warehouse: under the run lock (a run in progress: exit 75),
+    /// the as-of relations rebuilt for the date in a transaction, then the workbooks.
+    func report(from sink: PostgresSink, asOf: Int) throws -> String {
+        applyPermissions()
+        let (connection, lock, existed) = try openPostgres(sink, purpose: "report")
+        defer {
+            lock.release()
+            connection.close()
+        }
+        let warehouse = Warehouse(connection: connection, dialect: .postgres)
+        guard existed, try connection.scalar("SELECT 1 FROM etl_runs LIMIT 1") != nil else {
+            throw SalesopsError(.input, "the warehouse \(warehouseName) holds no run: run `salesops run` first")
+        }
+        do {
+            try warehouse.run { try warehouse.prepareReport(asOf: asOf, clock: ZoneClock(identifier: config.company.timeZone)!) }
+        } catch let error as PostgresError {
+            throw SalesopsError(.database, "cannot read the warehouse \(warehouseName) to prepare the report", cause: error.description)
+        }
+        return try writeReports(asOf: asOf, from: (connection, .postgres))
     }
 }

@@ -32,7 +32,7 @@ public final class PostgresConnection: SQLConnection {
         }
         conn = c
         // Instants are read back in UTC, as the SQLite warehouse writes them (``table(_:_:)``).
-        try execute("SET TIME ZONE 'UTC'")
+        try execute("SET TIME ZONE 'UTC'; SET client_min_messages TO warning")
     }
 
     deinit { close() }

@@ -51,7 +51,7 @@ struct RunCommand: ParsableCommand {
         } catch {
             throw failureExitCode(for: error, logger: logger)
         }
-        outcome.print(asOf: asOf, warehouse: runner.warehousePath)
+        outcome.print(asOf: asOf, warehouse: runner.warehouseName)
         if outcome.stats.contains(where: { !$0.noData.isEmpty }) {
             logger.error("a source delivered less than expected: the run is loaded, but its data is incomplete (exit 65)")
             throw ExitCode(65)

@@ -175,13 +175,14 @@ final class PostgresSinkConfigTests: XCTestCase {
         XCTAssertTrue(err.contains("cannot reach the PostgreSQL warehouse postgresql://nobody@/postgres?host=/nonexistent-salesops-socket-dir"), err)
     }
 
-    func testRunReportAndStatusRefuseAPostgreSQLWarehouseBeforeWritingAnything() throws {
-        let project = try project(warehouse: "postgresql://sales@db.example.com/sales")
+    func testRunReportAndStatusOnAnUnreachableServerExit74BeforeWritingAnything() throws {
+        let url = "postgresql://nobody@/postgres?host=/nonexistent-salesops-socket-dir"
+        let project = try project(warehouse: url)
         defer { project.remove() }
         for command in [["run", "--as-of", "2026-11-10"], ["report", "--as-of", "2026-11-10"], ["status"]] {
             let (code, _, err) = try runProcess(salesopsBinary, [command[0], "--project", project.dir.path] + command.dropFirst())
-            XCTAssertEqual(code, 64, err)
-            XCTAssertTrue(err.contains("sinks.warehouse is the PostgreSQL database postgresql://sales@db.example.com/sales: `salesops \(command[0])` reads and writes a SQLite warehouse only in this version"), err)
+            XCTAssertEqual(code, 74, err)
+            XCTAssertTrue(err.contains("cannot reach the PostgreSQL warehouse \(url)"), err)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: project.dir.appendingPathComponent("output").path))
     }

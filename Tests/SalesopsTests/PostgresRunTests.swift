@@ -1,0 +1,202 @@
+import Foundation
+import SalesopsLoad
+import SalesopsPostgres
+import SalesopsSQLite
+import XCTest
+
+/// `salesops run` into PostgreSQL: the demo loaded there equals the demo loaded into SQLite relation by
+/// relation; a re-run is a no-op; a second run exits 75; a run killed anywhere leaves the schema as it was.
+final class PostgresRunTests: XCTestCase {
+    static let asOf = "2026-11-20"
+
+    /// A copy of the demo project; with a schema, its pipeline's warehouse is that schema of the test server.
+    static func demoProject(schema: String?) throws -> URL {
+        let repo = Fixtures.root.deletingLastPathComponent().deletingLastPathComponent()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("salesops-pgrun-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for sub in ["config", "pipelines", "input"] {
+            try FileManager.default.copyItem(at: repo.appendingPathComponent(sub), to: dir.appendingPathComponent(sub))
+        }
+        if let schema {
+            let pipeline = dir.appendingPathComponent("pipelines/nightly.yml")
+            let text = try String(contentsOf: pipeline, encoding: .utf8)
+            let sqliteSink = "  warehouse: output/warehouse.sqlite\n"
+            XCTAssertTrue(text.contains(sqliteSink))
+            try text.replacingOccurrences(of: sqliteSink, with: "  warehouse: \(try TestPostgres.url())\n  schema: \(schema)\n")
+                .write(to: pipeline, atomically: true, encoding: .utf8)
+        }
+        return dir
+    }
+
+    static func run(_ dir: URL, _ extra: [String] = []) throws -> (Int32, String, String) {
+        try runProcess(salesopsBinary, ["run", "--project", dir.path, "--as-of", asOf, "--no-report"] + extra)
+    }
+
+    /// Columns whose values depend on when or where a run happened, not on what it loaded: the runs'
+    /// clock times, the as-of time of a day not yet over, the files' device and inode, and the models'
+    /// SQL text, which each engine records in its own dialect (compared separately).
+    static let circumstantial: Set<String> = ["etl_runs.started_at", "etl_runs.finished_at", "as_of_context.as_of_time",
+                                              "etl_files.stat_key", "models.sql"]
+
+    func testTheDemoLoadedIntoPostgreSQLEqualsTheSQLiteWarehouseRelationByRelation() throws {
+        let (pg, schema, dropSchema) = try TestPostgres.scratch()
+        defer { dropSchema() }
+        let sqliteDir = try Self.demoProject(schema: nil), pgDir = try Self.demoProject(schema: schema)
+        defer {
+            try? FileManager.default.removeItem(at: sqliteDir)
+            try? FileManager.default.removeItem(at: pgDir)
+        }
+        let (sqliteCode, _, sqliteErr) = try Self.run(sqliteDir)
+        XCTAssertEqual(sqliteCode, 0, sqliteErr)
+        let (code, out, err) = try Self.run(pgDir)
+        XCTAssertEqual(code, 0, err)
+        XCTAssertTrue(out.contains("warehouse: \(try TestPostgres.url()) (schema \(schema))"), out)
+        let sqlite = try SQLiteDatabase(path: sqliteDir.appendingPathComponent("output/warehouse.sqlite").path, readOnly: true)
+        defer { sqlite.close() }
+        try pg.execute("SET search_path TO \(schema)")
+
+        let relations = try sqlite.query("""
+            SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'
+              AND name != 'schema_migrations' ORDER BY name
+            """).map { $0[0].string! }
+        var compared = 0, values = 0
+        for relation in relations {
+            let columns = try sqlite.table("SELECT * FROM \(relation) LIMIT 0", []).columns
+                .filter { !Self.circumstantial.contains("\(relation).\($0)") }
+            let expected = try PostgresTypeMappingTests.rows(sqlite, relation, columns)
+            let got = try PostgresTypeMappingTests.rows(pg, relation, columns)
+            XCTAssertEqual(got.count, expected.count, "\(relation): rows")
+            if let (a, b) = zip(got, expected).first(where: { $0 != $1 }) {
+                XCTFail("\(relation): first difference\n  PostgreSQL: \(a)\n  SQLite:     \(b)")
+            }
+            if !expected.isEmpty { compared += 1 }
+            values += expected.count * columns.count
+        }
+        // Most relations hold rows after the demo; the comparison is not of empty ones.
+        XCTAssertGreaterThan(compared, 60)
+        XCTAssertGreaterThan(values, 50_000)
+        // Each engine records the models' definitions in its own SQL.
+        XCTAssertEqual(try pg.query("SELECT name, sql FROM models ORDER BY position", []).map { $0.map { $0.string ?? "" } },
+                       Models.all.map { [$0.name, $0.sql(for: .postgres)] })
+    }
+
+    /// A digest of each table of the schema (its rows as PostgreSQL prints them, sorted), but `except`.
+    static func digests(_ pg: PostgresConnection, except: Set<String> = []) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for row in try pg.query("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()", []) {
+            let table = row[0].string!
+            guard !except.contains(table) else { continue }
+            result[table] = try pg.scalar("SELECT md5(COALESCE(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM \(table) t", [])?.string
+        }
+        return result
+    }
+
+    /// The demo run once into a scratch schema: a connection with the schema on its search path, the
+    /// schema, the project, and what removes both.
+    static func loadedDemo() throws -> (PostgresConnection, String, URL, () -> Void) {
+        let (pg, schema, dropSchema) = try TestPostgres.scratch()
+        let dir = try demoProject(schema: schema)
+        let done = {
+            dropSchema()
+            try? FileManager.default.removeItem(at: dir)
+        }
+        let (code, _, err) = try run(dir)
+        guard code == 0 else {
+            done()
+            throw PostgresTypeMappingTests.DemoRunFailed(code: code, err: err)
+        }
+        try pg.execute("SET search_path TO \(schema)")
+        return (pg, schema, dir, done)
+    }
+
+    /// The run's own ledger rows: a re-run and a killed run add to these or leave them, nothing else.
+    static let ledger: Set<String> = ["etl_runs", "etl_sources", "etl_filtered", "etl_notes"]
+
+    func testARerunIsANoOpASecondRunExits75AndReportAndStatusReadTheSchema() throws {
+        let (pg, schema, dir, done) = try Self.loadedDemo()
+        defer { done() }
+        // What a re-run may change: its ledger rows, the dates and numbers it had to rebuild (none), and the
+        // stat keys of files hashed again (a file just written is keyed by device and inode only).
+        let notFacts = Self.ledger.union(["model_dates", "model_phones", "etl_files"])
+        let files = "SELECT path, sha256, bytes, rows, source, run_id, resume_offset FROM etl_files ORDER BY path, sha256"
+        let loaded = try Self.digests(pg, except: notFacts), loadedFiles = try pg.query(files, [])
+        XCTAssertEqual(try pg.scalar("SELECT COUNT(*) FROM calls", [])?.int, 2_835)
+
+        let (again, out, againErr) = try Self.run(dir)
+        XCTAssertEqual(again, 0, againErr)
+        XCTAssertTrue(out.contains("calls (re)built: 0"), out)
+        XCTAssertEqual(try pg.query("SELECT SUM(files_read)::int, SUM(rows_read)::int, SUM(files_skipped) > 0 FROM etl_sources WHERE run_id = 2", []),
+                       [[.integer(0), .integer(0), .integer(1)]])
+        let rerun = try Self.digests(pg, except: notFacts)
+        XCTAssertEqual(rerun.filter { loaded[$0.key] != $0.value }.keys.sorted(), [], "a re-run changes no relation")
+        XCTAssertEqual(rerun.count, loaded.count)
+        XCTAssertEqual(try pg.query(files, []), loadedFiles)
+
+        // A run while another session holds the schema's run lock: exit 75, nothing written.
+        let other = try PostgresConnection(try TestPostgres.url())
+        defer { other.close() }
+        try other.execute("SET application_name = 'salesops run'")
+        let lock = try PostgresRunLock(connection: other, schema: schema)
+        let (busy, _, busyErr) = try Self.run(dir)
+        XCTAssertEqual(busy, 75, busyErr)
+        XCTAssertTrue(busyErr.contains("another session holds the run lock of schema \(schema)"), busyErr)
+        XCTAssertTrue(busyErr.contains("salesops run) at "), busyErr)
+        let (busyReport, _, busyReportErr) = try runProcess(salesopsBinary, ["report", "--project", dir.path, "--as-of", Self.asOf])
+        XCTAssertEqual(busyReport, 75, busyReportErr)
+        lock.release()
+        XCTAssertEqual(try pg.scalar("SELECT COUNT(*) FROM etl_runs", [])?.int, 2)
+
+        // The workbooks and the status read the schema.
+        let (report, _, reportErr) = try runProcess(salesopsBinary, ["report", "--project", dir.path, "--as-of", Self.asOf])
+        XCTAssertEqual(report, 0, reportErr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("output/reports/\(Self.asOf)/department.xlsx").path))
+        let (status, statusOut, statusErr) = try runProcess(salesopsBinary, ["status", "--project", dir.path])
+        XCTAssertEqual(status, 0, statusErr)
+        XCTAssertTrue(statusOut.contains("warehouse: \(try TestPostgres.url()) (schema \(schema))"), statusOut)
+        XCTAssertTrue(statusOut.contains("run 2 started"), statusOut)
+        XCTAssertTrue(statusOut.contains("moscow_asterisk: 0 files (3 already loaded), 0 rows read"), statusOut)
+    }
+
+    func testARunKilledAtThreePointsLeavesTheSchemaAsItWas() throws {
+        let (pg, schema, dir, done) = try Self.loadedDemo()
+        defer { done() }
+        let before = try Self.digests(pg)
+        // A run that reads the Moscow PBX's log again: it drops the file's legs, writes its calls again and
+        // rebuilds the models, each inside the run's one transaction.
+        let forget = ["--forget", "input/telephony/asterisk/Master.csv"]
+        let points = [("dropping the file's legs", "UPDATE calls SET legs_json%"), ("writing calls", "INSERT INTO calls(%"),
+                      ("building the models", "%DELETE FROM rep_period%")]
+        for (point, statement) in points {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: salesopsBinary)
+            process.arguments = ["run", "--project", dir.path, "--as-of", Self.asOf, "--no-report"] + forget
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            var reached = false
+            let deadline = Date().addingTimeInterval(120)
+            while process.isRunning && Date() < deadline {
+                if try pg.scalar("""
+                    SELECT 1 FROM pg_stat_activity WHERE application_name = 'salesops run' AND query LIKE ?
+                    """, [.text(statement)]) != nil {
+                    reached = true
+                    break
+                }
+                usleep(1_000)
+            }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            XCTAssertTrue(reached, "the run ended before \(point)")
+            // The server ends the session of a killed client and rolls its transaction back.
+            while try pg.scalar("SELECT 1 FROM pg_stat_activity WHERE application_name = 'salesops run'", []) != nil, Date() < deadline {
+                usleep(10_000)
+            }
+            XCTAssertEqual(try Self.digests(pg), before, "killed while \(point)")
+        }
+        // The next night runs as if nothing happened.
+        let (again, _, againErr) = try Self.run(dir, forget)
+        XCTAssertEqual(again, 0, againErr)
+        XCTAssertEqual(try pg.scalar("SELECT COUNT(*) FROM calls", [])?.int, 2_835)
+        XCTAssertEqual(try pg.scalar("SELECT COUNT(*) FROM etl_runs", [])?.int, 2, "the killed runs left no trace")
+    }
+}
