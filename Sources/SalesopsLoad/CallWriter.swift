@@ -1,8 +1,13 @@
 import SalesopsCore
+import SalesopsPostgres
 import SalesopsSQLite
 
 /// Writes calls with their legs: new ones are inserted; one whose id exists is set aside for
 /// regrouping (``insertNew(_:legs:source:)``) or replaced (``upsert(_:legs:source:)``).
+///
+/// Into PostgreSQL, new calls go in bulk: staged rows are copied (COPY) into a scratch table and merged
+/// from there by the same rules (``mergeStaged()``), every `stageLimit` calls and whenever the writer is
+/// drained, so nothing reads `calls` before its staged rows are in.
 public final class CallWriter {
     let insert: SQLStatement
     let upsert: SQLStatement
@@ -21,14 +26,55 @@ public final class CallWriter {
     public var notesClientPhones = true
     /// Client numbers of the calls written ('' for none), flushed to `temp.touched_phones` in batches.
     private var phones = Set<String>()
+    /// Calls inserted (new call ids) by ``insertNew(_:legs:source:)``.
+    public private(set) var inserted = 0
+    /// PostgreSQL's bulk path: the connection to copy on, the rows staged and the statements that merge them.
+    private let copier: PostgresConnection?
+    private var staged = PostgresCopyRows()
+    private let merge: String
+    private let setAsideStaged: String
+    static let stageLimit = 8192
 
     static let columns = """
         call_id, started_at, start_epoch, local_date, direction, rep_id, client_phone, raw_number, disposition,
         ring_secs, talk_secs, is_effective, legs, source, src_file, src_line, run_id, legs_json
         """
+    static let columnList = columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
 
     init(db: SQLConnection, dialect d: SQLDialect, runID: Int64) throws {
         self.runID = runID
+        copier = db as? PostgresConnection
+        if copier != nil {
+            try db.execute("""
+                DROP TABLE IF EXISTS pg_temp.staged_calls;
+                CREATE TEMP TABLE staged_calls (LIKE calls);
+                ALTER TABLE pg_temp.staged_calls ADD COLUMN seq bigint NOT NULL;
+                """)
+        }
+        // The rules of `insertNew` for a batch, in its order: the first row of each call id not stored is
+        // inserted (its dates and numbers touched); any other row whose legs are not the stored call's —
+        // a later row of an id, or the row of an id stored before — is set aside. An inserted row's legs
+        // are the stored ones, so "not the stored legs" is the whole test for setting aside.
+        let columns = Self.columnList.joined(separator: ", ")
+        merge = """
+            WITH new AS (
+                INSERT INTO calls(\(columns)) SELECT DISTINCT ON (call_id) \(columns) FROM pg_temp.staged_calls ORDER BY call_id, seq
+                ON CONFLICT (call_id) DO NOTHING RETURNING local_date, client_phone),
+            dates AS (INSERT INTO pg_temp.touched_dates SELECT DISTINCT local_date FROM new ON CONFLICT DO NOTHING),
+            phones AS (INSERT INTO pg_temp.touched_phones SELECT DISTINCT COALESCE(client_phone, '') FROM new WHERE ?1 = 1
+                       ON CONFLICT DO NOTHING)
+            SELECT COUNT(*) FROM new
+            """
+        // Each staged row looks its stored call up by key (a join the planner could hash would read the
+        // whole table for each batch).
+        setAsideStaged = """
+            INSERT INTO pg_temp.pending_calls(call_id, source, src_file, legs_json)
+            SELECT s.call_id, s.source, s.src_file, s.legs_json FROM pg_temp.staged_calls s
+            LEFT JOIN LATERAL (SELECT c.legs_json FROM calls c WHERE c.call_id = s.call_id LIMIT 1) c ON TRUE
+            WHERE c.legs_json IS DISTINCT FROM s.legs_json
+              AND \(d.jsonElementsWithout("c.legs_json", index: 1)) IS DISTINCT FROM \(d.jsonElementsWithout("s.legs_json", index: 1))
+            ORDER BY s.seq
+            """
         insert = try db.statement("INSERT INTO calls(\(Self.columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(call_id) DO NOTHING")
         upsert = try db.statement("""
             INSERT INTO calls(\(Self.columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
@@ -78,28 +124,64 @@ public final class CallWriter {
 
     /// Inserts a call with its legs (``CallLegsJSON``) unless its id exists. A call whose id exists got
     /// more legs since it was stored: the new part is set aside in `temp.pending_calls` for
-    /// ``Warehouse/regroupCalls(full:writer:group:)``, and false is returned. A call stored with these
+    /// ``Warehouse/regroupCalls(full:writer:group:)``. A call stored with these
     /// legs (the same rows of the same file and lines, read by another run: a file read whole again) is
     /// left as it is, with the run that loaded it.
-    public func insertNew(_ call: Call, legs: UnsafeBufferPointer<UInt8>, source: String) throws -> Bool {
+    public func insertNew(_ call: Call, legs: UnsafeBufferPointer<UInt8>, source: String) throws {
+        if copier != nil { return try stage(call, legs: legs, source: source) }
         defer { insert.reset() }
         try bind(insert, call, legs: legs, source: source)
         while try insert.step() {}
         if insert.changes > 0 {
-            try noteTouched(call)
-            return true
+            inserted += 1
+            return try noteTouched(call)
         }
         defer { sameLegs.reset() }
         try sameLegs.bind(1, call.callID)
         try sameLegs.bind(2, utf8: legs)
-        if try sameLegs.step() { return false }
+        if try sameLegs.step() { return }
         defer { setAside.reset() }
         try setAside.bind(1, call.callID)
         try setAside.bind(2, source)
         try setAside.bind(3, call.position.file)
         try setAside.bind(4, utf8: legs)
         while try setAside.step() {}
-        return false
+    }
+
+    /// PostgreSQL: keeps a call for the next bulk merge.
+    private func stage(_ call: Call, legs: UnsafeBufferPointer<UInt8>, source: String) throws {
+        staged.add(call.callID)
+        staged.add(CivilTime.utcString(epoch: call.start))
+        staged.add(call.start)
+        staged.add(call.localDate)
+        staged.add(call.direction.rawValue)
+        staged.add(call.repID)
+        staged.add(call.clientPhone)
+        staged.add(call.rawNumber)
+        staged.add(call.disposition.rawValue)
+        staged.add(Int64(call.ringSecs))
+        staged.add(Int64(call.talkSecs))
+        staged.add(call.isEffective ? 1 : 0)
+        staged.add(Int64(call.legs))
+        staged.add(source)
+        staged.add(call.position.file)
+        staged.add(Int64(call.position.line))
+        staged.add(runID)
+        staged.add(utf8: legs)
+        staged.add(Int64(staged.count))
+        staged.endRow()
+        if staged.count >= Self.stageLimit { try mergeStaged() }
+    }
+
+    /// PostgreSQL: copies the staged calls into a scratch table and merges them into `calls` by the rules
+    /// of ``insertNew(_:legs:source:)``. A no-op with nothing staged (and for SQLite).
+    public func mergeStaged() throws {
+        guard let copier, staged.count > 0 else { return }
+        try copier.copy(into: "pg_temp.staged_calls", columns: Self.columnList + ["seq"], rows: staged)
+        inserted += try copier.scalar(merge, [.integer(notesClientPhones ? 1 : 0)])?.int ?? 0
+        try copier.execute(setAsideStaged)
+        try copier.execute("TRUNCATE pg_temp.staged_calls")
+        staged.removeAll()
     }
 
     /// Inserts or replaces a call with its legs.

@@ -40,8 +40,6 @@ public final class CallLegLoader: CallLegSink, SourceLoader {
     let source: String
     let times: PlausibleTimes
     public var stats: SourceStats
-    /// Calls inserted; counted by the writer thread, read after a drain.
-    var callsWritten = 0
     var rejectSamples: [Reject] = []
     var tick: (() -> Void)?
 
@@ -82,7 +80,7 @@ public final class CallLegLoader: CallLegSink, SourceLoader {
     }
 
     private func enqueue(call: Call, legs: [CallLegFacts]) {
-        store?.queue.add(.call(call, legs: legs, source: source, loader: self))
+        store?.queue.add(.call(call, legs: legs, source: source))
     }
 
     func finish() throws {
@@ -601,7 +599,7 @@ public struct PipelineRunner {
             clock.done("build indexes")
         }
         let regrouped = try warehouse.regroupCalls(full: full, writer: calls) { grouper.group($0) }
-        let callsWritten = loaders.compactMap { $0 as? CallLegLoader }.reduce(0) { $0 + $1.callsWritten } + regrouped
+        let callsWritten = calls.inserted + regrouped
         let emailsWritten = loaders.compactMap { $0 as? MailLoader }.reduce(0) { $0 + $1.emailsWritten }
         clock.done("regroup calls")
         if let earliest = try warehouse.db.scalar("SELECT MIN(local_date) FROM calls")?.string,

@@ -41,7 +41,9 @@ extension PipelineRunner {
             throw SalesopsError(.database, "cannot reach the PostgreSQL warehouse \(sink.url)", cause: error.message)
         }
         do {
-            try connection.execute("SET application_name = 'salesops \(purpose)'")
+            // Named for the lock's holder message; the models' sorts and the bulk merges of calls kept in
+            // memory (at the default 4 MB each batch's sort went to disk).
+            try connection.execute("SET application_name = 'salesops \(purpose)'; SET work_mem = '64MB'")
             let lock: PostgresRunLock
             do { lock = try PostgresRunLock(connection: connection, schema: sink.schema) } catch let held as PostgresRunLock.Held {
                 throw SalesopsError(.locked, "\(held.description) at \(sink.url): the \(purpose) cannot start now; "

@@ -10,7 +10,7 @@ import SalesopsLoad
 final class WriteQueue {
     enum Item {
         /// A call with its legs, encoded (``CallLegsJSON``) on the writer thread, which has time to spare.
-        case call(Call, legs: [CallLegFacts], source: String, loader: CallLegLoader)
+        case call(Call, legs: [CallLegFacts], source: String)
         /// A leg with an extension that matched no rep.
         case unmatched(CallLegFacts)
         /// A message (a sighting; the first one of a Message-ID makes the `emails` row).
@@ -74,9 +74,9 @@ final class WriteQueue {
 
     private func write(_ item: Item) throws {
         switch item {
-        case let .call(call, legs, source, loader):
+        case let .call(call, legs, source):
             CallLegsJSON.encode(legs, file: call.position.file, source: source, into: encoded)
-            if try calls.insertNew(call, legs: encoded.bytes, source: source) { loader.callsWritten += 1 }
+            try calls.insertNew(call, legs: encoded.bytes, source: source)
         case let .unmatched(leg):
             try calls.recordUnmatched(leg)
         case let .email(facts, loader):
@@ -91,7 +91,10 @@ final class WriteQueue {
     /// Waits until everything handed over is written; rethrows the first write failure.
     func drain() throws {
         submit()
-        writer.sync {}
+        writer.sync {
+            guard failure == nil else { return }
+            do { try calls.mergeStaged() } catch { failure = error }
+        }
         if let failure { throw failure }
     }
 }
