@@ -70,21 +70,22 @@ public final class PostgresConnection: SQLConnection {
     public func table(_ sql: String, _ arguments: [SQLValue] = []) throws -> SQLTable {
         let (statement, used) = SQLPlaceholders.dollarNumbered(sql)
         let count = used.max() ?? 0
-        let texts: [String?] = arguments.prefix(count).map {
-            switch $0 {
-            case let .integer(v): return String(v)
-            case let .real(v): return v.isNaN ? "NaN" : v.isInfinite ? (v > 0 ? "Infinity" : "-Infinity") : "\(v)"
-            case let .text(v): return v
-            case .null: return nil
-            }
+        guard arguments.count >= count else {
+            throw PostgresError(message: "\(count) placeholders, \(arguments.count) arguments", sql: sql)
         }
-        guard texts.count == count else {
-            throw PostgresError(message: "\(count) placeholders, \(texts.count) arguments", sql: sql)
+        let bound = Array(arguments.prefix(count))
+        let types = Self.parameterTypes(bound, used: used)
+        let result = withCStrings(Self.texts(bound)) { values in
+            types.withUnsafeBufferPointer { PQexecParams(conn, statement, Int32(count), $0.baseAddress, values, nil, nil, 0) }
         }
-        // Integers and reals go typed (`int8`, `float8`), so one placeholder used in two places (a
-        // `bigint` and a `numeric` column) is one type; text is left for the server to infer, except
-        // for a number the statement skips (nothing to infer it from), sent as text.
-        let parameterTypes: [Oid] = arguments.prefix(count).enumerated().map { i, value in
+        return try read(result, sql)
+    }
+
+    /// Integers and reals go typed (`int8`, `float8`), so one placeholder used in two places (a `bigint`
+    /// and a `numeric` column) is one type; text is left for the server to infer, except for a number
+    /// the statement skips (nothing to infer it from), sent as text.
+    static func parameterTypes(_ arguments: [SQLValue], used: Set<Int>) -> [Oid] {
+        arguments.enumerated().map { i, value in
             guard used.contains(i + 1) else { return 25 }
             switch value {
             case .integer: return 20
@@ -92,9 +93,45 @@ public final class PostgresConnection: SQLConnection {
             case .text, .null: return 0
             }
         }
-        let result = withCStrings(texts) { values in
-            parameterTypes.withUnsafeBufferPointer { PQexecParams(conn, statement, Int32(count), $0.baseAddress, values, nil, nil, 0) }
+    }
+
+    /// The arguments in PostgreSQL's text form (nil: NULL).
+    static func texts(_ arguments: [SQLValue]) -> [String?] {
+        arguments.map {
+            switch $0 {
+            case let .integer(v): return String(v)
+            case let .real(v): return v.isNaN ? "NaN" : v.isInfinite ? (v > 0 ? "Infinity" : "-Infinity") : "\(v)"
+            case let .text(v): return v
+            case .null: return nil
+            }
         }
+    }
+
+    /// Prepares `statement` (with `$N` placeholders) under `name` with the parameters' types.
+    func prepare(_ name: String, _ statement: String, types: [Oid], sql: String) throws {
+        let result = types.withUnsafeBufferPointer { PQprepare(conn, name, statement, Int32(types.count), $0.baseAddress) }
+        defer { PQclear(result) }
+        try check(result, sql)
+    }
+
+    /// Runs the statement prepared under `name`.
+    func executePrepared(_ name: String, _ arguments: [SQLValue], sql: String) throws -> SQLTable {
+        let result = withCStrings(Self.texts(arguments)) { values in
+            PQexecPrepared(conn, name, Int32(arguments.count), values, nil, nil, 0)
+        }
+        return try read(result, sql)
+    }
+
+    /// A name for a statement prepared on this connection.
+    func nextStatementName() -> String {
+        preparedCount += 1
+        return "salesops_\(preparedCount)"
+    }
+
+    private var preparedCount = 0
+
+    /// A statement's result as a table (``table(_:_:)`` says how values are typed); clears it.
+    private func read(_ result: OpaquePointer?, _ sql: String) throws -> SQLTable {
         defer { PQclear(result) }
         try check(result, sql)
         changes = Int(String(cString: PQcmdTuples(result))) ?? 0
@@ -239,15 +276,20 @@ private func withCStrings<R>(_ strings: [String?], _ body: (UnsafePointer<Unsafe
     return try pointers.withUnsafeBufferPointer { try body($0.baseAddress) }
 }
 
-/// A statement run many times on a PostgreSQL connection: the arguments bound are sent with the
-/// statement when it first steps (``PostgresConnection/table(_:_:)``: typed as there), its rows are kept
-/// until ``reset()``.
+/// A statement run many times on a PostgreSQL connection, prepared on the server once per combination
+/// of argument types it is run with (integers and reals typed, text inferred: ``PostgresConnection/table(_:_:)``),
+/// so the server parses and plans it once; its rows are kept until ``reset()``.
 public final class PostgresStatement: SQLStatement {
     private unowned let connection: PostgresConnection
     public let sql: String
+    /// The statement with `$N` placeholders, and the numbers it uses.
+    private let statement: String
+    private let used: Set<Int>
     /// The highest placeholder number: arguments not bound up to it are NULL.
     private let count: Int
     private var arguments: [SQLValue]
+    /// The server's prepared statements of this one, by parameter types.
+    private var prepared: [[UInt32]: String] = [:]
     private var result: SQLTable?
     private var current = -1
     public private(set) var changes = 0
@@ -255,7 +297,8 @@ public final class PostgresStatement: SQLStatement {
     init(_ sql: String, connection: PostgresConnection) {
         self.sql = sql
         self.connection = connection
-        count = SQLPlaceholders.dollarNumbered(sql).used.max() ?? 0
+        (statement, used) = SQLPlaceholders.dollarNumbered(sql)
+        count = used.max() ?? 0
         arguments = Array(repeating: .null, count: count)
     }
 
@@ -273,7 +316,16 @@ public final class PostgresStatement: SQLStatement {
 
     public func step() throws -> Bool {
         if result == nil {
-            result = try connection.table(sql, arguments)
+            let types = PostgresConnection.parameterTypes(arguments, used: used)
+            let name: String
+            if let known = prepared[types] {
+                name = known
+            } else {
+                name = connection.nextStatementName()
+                try connection.prepare(name, statement, types: types, sql: sql)
+                prepared[types] = name
+            }
+            result = try connection.executePrepared(name, arguments, sql: sql)
             changes = connection.changes
             current = -1
         }
@@ -300,7 +352,13 @@ public final class PostgresStatement: SQLStatement {
     }
     public func double(_ column: Int) -> Double { value(column).double ?? 0 }
     public func text(_ column: Int) -> String? { value(column).string }
-    public func finalize() { reset() }
+
+    /// Releases the server's prepared statements (a failed transaction keeps them until the session ends).
+    public func finalize() {
+        reset()
+        for name in prepared.values { try? connection.execute("DEALLOCATE \(name)") }
+        prepared = [:]
+    }
 }
 
 /// Rows in COPY's text format, encoded as they are added: fields separated by tabs, rows ended by a
