@@ -2,7 +2,7 @@
 """salesops benchmark: every performance case of the product against its target and, where one exists,
 the tool a user would otherwise run on the same files. Prints one table.
 
-  scripts/bench [--rows N] [--runs K] [--rss-5m] [--mbox-mb MB] [--no-crm] [--year]
+  scripts/bench [--rows N] [--runs K] [--rss-5m] [--mbox-mb MB] [--no-crm] [--year] [--pg]
 
 Cases (each timed as a whole process, wall time, peak RSS from /usr/bin/time -v):
   CDR night   `salesops run --no-report` on a generated Asterisk Master.csv of N rows (default 1M; ring
@@ -18,6 +18,11 @@ Cases (each timed as a whole process, wall time, peak RSS from /usr/bin/time -v)
   year        (--year) the warehouse-scale project (`gen_demo.py --year`: 300 reps, 365 days, about 12M
               calls, a 1 GB mbox, the CRM dumps): first load, a nightly run adding a day, the reports,
               the warehouse's size, and the analyst's three usual queries with the shipped indexes
+  PostgreSQL  (--pg) on a throwaway cluster with the server's default durability (`scripts/pg-cluster
+              start --durable`): the CDR night into a fresh schema, alternating K times with `psql \copy`
+              of the same file into an untyped table; with --year, the year's first load into it, the
+              schema's size and the analyst's three queries in PostgreSQL's SQL (server defaults, a fresh
+              connection each)
 Projects are generated under output/bench/ and kept between invocations.
 """
 import argparse
@@ -217,6 +222,117 @@ def analyst_queries(warehouse, runs):
     return out
 
 
+PG_ANALYST_QUERIES = [
+    ("effective calls per rep per week, a year", """
+        SELECT rep_id, date_trunc('week', local_date)::date AS week, SUM(value) AS effective_calls
+        FROM rep_metric_daily
+        WHERE metric = 'calls_effective' AND local_date > %(as_of)s::date - interval '1 year' AND local_date <= %(as_of)s::date
+        GROUP BY rep_id, week"""),
+    ("median lead response per rep per month", """
+        SELECT rep_id, to_char(local_date, 'YYYY-MM') AS month,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY response_mins) AS median_response_mins
+        FROM leads WHERE response_mins IS NOT NULL AND local_date <= %(as_of)s::date
+        GROUP BY rep_id, month"""),
+    ("funnel conversion per rep per month", """
+        WITH reached AS (
+            SELECT d.rep_id, to_char(d.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, f.stage_order,
+                   COUNT(DISTINCT h.deal_id) AS n
+            FROM deal_stage_history h
+            JOIN deals d ON d.deal_id = h.deal_id
+            JOIN funnel_stages f ON f.pipeline = d.pipeline AND f.stage_id = h.stage_id
+            WHERE d.created_at <= (%(as_of)s || 'T23:59:59Z')::timestamptz
+            GROUP BY d.rep_id, month, f.stage_order)
+        SELECT a.rep_id, a.month, a.stage_order, 1.0 * b.n / a.n AS conversion
+        FROM reached a JOIN reached b ON b.rep_id IS NOT DISTINCT FROM a.rep_id AND b.month = a.month
+                                     AND b.stage_order = a.stage_order + 1"""),
+]
+
+
+def pg_analyst_queries(url, schema, runs):
+    """Median seconds of each analyst query in PostgreSQL on a fresh connection (server defaults)."""
+    import psycopg2
+    out = []
+    for name, sql in PG_ANALYST_QUERIES:
+        times = []
+        for _ in range(runs):
+            con = psycopg2.connect(url, options="-c search_path=%s" % schema)
+            cur = con.cursor()
+            start = time.perf_counter()
+            cur.execute(sql, {"as_of": AS_OF})
+            rows = cur.fetchall()
+            times.append(time.perf_counter() - start)
+            con.close()
+        out.append((name, statistics.median(times), len(rows)))
+    return out
+
+
+def pg_project(src, name, url, schema):
+    """A copy of benchmark project `src` whose warehouse is `schema` on the server at `url` (inputs linked)."""
+    path = os.path.join(BENCH, name)
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    for sub in ("config", "pipelines"):
+        shutil.copytree(os.path.join(src, sub), os.path.join(path, sub))
+    os.symlink(os.path.join(src, "input"), os.path.join(path, "input"))
+    pipeline = os.path.join(path, "pipelines", "nightly.yml")
+    with open(pipeline) as f:
+        text = f.read()
+    with open(pipeline, "w") as f:
+        f.write(text.replace("  warehouse: output/warehouse.sqlite\n", "  warehouse: %s\n  schema: %s\n" % (url, schema)))
+    return path
+
+
+def psql(url, *commands):
+    subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", url] + [a for c in commands for a in ("-c", c)],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def postgres_cases(table, args, proj, master, n, year):
+    """The CDR night into PostgreSQL against `psql \\copy`; with `year`, the year's load and queries."""
+    started = subprocess.run([os.path.join(ROOT, "scripts", "pg-cluster"), "start", "--durable"], check=True,
+                             capture_output=True, text=True).stdout.split()
+    cluster, url = started[0], started[1]
+    try:
+        night = pg_project(proj, "pg-night", url, "bench_night")
+        cols = ", ".join("c%d text" % i for i in range(21))
+        cases = {
+            "salesops": ([BIN, "run", "--project", night, "--as-of", AS_OF, "--no-report"],
+                         lambda: psql(url, "DROP SCHEMA IF EXISTS bench_night CASCADE")),
+            "psql": (["psql", "-X", "-q", url, "-c", "\\copy cdr FROM '%s' WITH (FORMAT csv)" % master],
+                     lambda: psql(url, "DROP TABLE IF EXISTS cdr", "CREATE TABLE cdr(%s)" % cols)),
+        }
+        results = {name: [] for name in cases}
+        phases = {}
+        for _ in range(args.runs):
+            for name, (cmd, before) in cases.items():
+                results[name].append(measure(cmd, before, phases=phases if name == "salesops" else None))
+        wall = statistics.median(w for w, _ in results["salesops"])
+        ref = statistics.median(w for w, _ in results["psql"])
+        table.add("PostgreSQL: CDR night, %s rows" % format(n, ","), wall, "s", ref="psql \\copy (untyped table)", ref_value=ref,
+                  rss=max(r for _, r in results["salesops"]), note="median of %d alternating runs" % args.runs)
+        for phase in ("extract, group and load", "build indexes", "models"):
+            if phase in phases:
+                table.add("… of which %s" % phase, statistics.median(phases[phase]), "s")
+        if year:
+            pyear = pg_project(year, "pg-year", url, "bench_year")
+            wall, rss = measure([BIN, "run", "--project", pyear, "--as-of", AS_OF, "--no-report"])
+            table.add("PostgreSQL: year, first load (the whole year)", wall, "s", rss=rss)
+            import psycopg2
+            con = psycopg2.connect(url, options="-c search_path=bench_year")
+            cur = con.cursor()
+            cur.execute("SELECT COUNT(*) FROM calls")
+            calls = cur.fetchone()[0]
+            cur.execute("SELECT SUM(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        "WHERE n.nspname = 'bench_year' AND c.relkind = 'r'")
+            size = cur.fetchone()[0]
+            con.close()
+            table.add("PostgreSQL: year, schema on disk (%s calls)" % format(calls, ","), size / 1e6, "MB")
+            for name, secs, count in pg_analyst_queries(url, "bench_year", args.runs):
+                table.add("PostgreSQL: year, analyst query, %s (%s rows)" % (name, format(count, ",")), secs, "s", target=1)
+    finally:
+        subprocess.run([os.path.join(ROOT, "scripts", "pg-cluster"), "stop", cluster], check=False)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=1_000_000)
@@ -225,6 +341,7 @@ def main():
     ap.add_argument("--mbox-mb", type=int, default=1024, help="size of the generated mbox for the mail case (0: skip)")
     ap.add_argument("--no-crm", action="store_true", help="skip the CRM case (100k leads, 50k deals, 500k stage entries)")
     ap.add_argument("--year", action="store_true", help="also the warehouse-scale project (300 reps, a year, ~12M calls)")
+    ap.add_argument("--pg", action="store_true", help="also the CDR night (and with --year the year) into PostgreSQL")
     args = ap.parse_args()
     table = Table()
 
@@ -335,6 +452,9 @@ def main():
         dept, reps, rss = report_phases(year, min(args.runs, 3))
         table.add("year: report department.xlsx (300 reps)", dept, "s", target=1, rss=rss)
         table.add("year: report 300 rep workbooks", reps, "s", target=5)
+
+    if args.pg:
+        postgres_cases(table, args, proj, master, n, os.path.join(BENCH, "year") if args.year else None)
 
     print("salesops benchmark, %s, %s, %d cores, Python %s" % (time.strftime("%Y-%m-%d"), platform.platform(),
                                                               os.cpu_count(), platform.python_version()))

@@ -23,9 +23,12 @@ extension Warehouse {
         try step("(install views)") { redefined = try Models.install(db, dialect) }
         if dialect.engine == .postgres {
             // The server's planner knows the rows of this run only from statistics taken inside it (the
-            // autovacuum daemon sees them after the commit): 1M new calls otherwise make the period and
-            // alert models 20 times slower.
-            try step("(statistics)") { try db.execute("ANALYZE calls, emails, leads, deals, deal_stage_history, activities, tasks, payments") }
+            // autovacuum daemon sees them after the commit), and an empty table never analysed is guessed
+            // to hold rows: without them `alerts` took 1.3 s instead of 0.1 s on 20,000 CDR rows.
+            try step("(statistics)") {
+                let tables = try db.query("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename")
+                try db.execute("ANALYZE " + tables.compactMap { $0[0].string }.joined(separator: ", "))
+            }
         }
         let crmChanged = crmChanged || allDates || redefined
         try setAsOf(asOf, clock: clock)
