@@ -214,7 +214,7 @@ public final class Warehouse {
         if change != .none {
             // A threshold is read by the models; the stored flag of each call follows it.
             let effective = dialect.flag("disposition = 'answered' AND talk_secs > (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'effective_call_secs')")
-            try db.execute("UPDATE calls SET is_effective = \(effective) WHERE is_effective != \(effective)")
+            try db.execute("UPDATE calls SET is_effective = (\(effective)) WHERE is_effective != (\(effective))")
         }
         return change
     }

@@ -54,9 +54,16 @@ public final class PostgresConnection: SQLConnection {
 
     /// Runs one or more statements that return no rows (no parameters: the simple query protocol).
     public func execute(_ sql: String) throws {
+        // A transaction that is being rolled back has failed already: its statements' failures go with it.
+        do { try finishPipeline() } catch where sql == "ROLLBACK" {}
         let result = PQexec(conn, sql)
         defer { PQclear(result) }
         try check(result, sql)
+        // The server answers COMMIT of a transaction that failed with ROLLBACK, not with an error: the
+        // caller must not take it for a commit.
+        if sql == "COMMIT" && String(cString: PQcmdStatus(result)) == "ROLLBACK" {
+            throw PostgresError(message: "the transaction had failed: the server rolled it back instead of committing", sql: sql)
+        }
     }
 
     /// Rows changed by the last statement run through ``run(_:_:)``, ``query(_:_:)`` or ``table(_:_:)``.
@@ -68,6 +75,7 @@ public final class PostgresConnection: SQLConnection {
     /// `.text` (a `date` is `YYYY-MM-DD`). Arguments past the highest placeholder are not sent; integers
     /// and reals are sent as `int8` and `float8`.
     public func table(_ sql: String, _ arguments: [SQLValue] = []) throws -> SQLTable {
+        try finishPipeline()
         let (statement, used) = SQLPlaceholders.dollarNumbered(sql)
         let count = used.max() ?? 0
         guard arguments.count >= count else {
@@ -109,6 +117,7 @@ public final class PostgresConnection: SQLConnection {
 
     /// Prepares `statement` (with `$N` placeholders) under `name` with the parameters' types.
     func prepare(_ name: String, _ statement: String, types: [Oid], sql: String) throws {
+        try finishPipeline()
         let result = types.withUnsafeBufferPointer { PQprepare(conn, name, statement, Int32(types.count), $0.baseAddress) }
         defer { PQclear(result) }
         try check(result, sql)
@@ -116,10 +125,80 @@ public final class PostgresConnection: SQLConnection {
 
     /// Runs the statement prepared under `name`.
     func executePrepared(_ name: String, _ arguments: [SQLValue], sql: String) throws -> SQLTable {
+        try finishPipeline()
         let result = withCStrings(Self.texts(arguments)) { values in
             PQexecPrepared(conn, name, Int32(arguments.count), values, nil, nil, 0)
         }
         return try read(result, sql)
+    }
+
+    /// Statements sent in pipeline mode whose results are not read yet, in order: the text (for an
+    /// error's message) and the statement whose `changes` the result sets.
+    private var pipelined: [(sql: String, statement: PostgresStatement)] = []
+    /// At most this many results outstanding: the server's replies must not fill the socket while the
+    /// client is still sending (a blocking connection would then wait on both ends).
+    static let pipelineDepth = 1024
+
+    /// Sends a prepared statement without waiting for its result (libpq's pipeline mode); the result is
+    /// read, and a failure thrown, by the next synchronous call on the connection or at `pipelineDepth`.
+    func sendPipelined(_ name: String, _ arguments: [SQLValue], sql: String, statement: PostgresStatement) throws {
+        if pipelined.isEmpty && PQpipelineStatus(conn) == PQ_PIPELINE_OFF {
+            guard PQenterPipelineMode(conn) == 1 else { throw PostgresError(message: Self.trimmed(PQerrorMessage(conn)), sql: sql) }
+        }
+        let sent = withCStrings(Self.texts(arguments)) { values in
+            PQsendQueryPrepared(conn, name, Int32(arguments.count), values, nil, nil, 0)
+        }
+        guard sent == 1 else {
+            let error = PostgresError(message: Self.trimmed(PQerrorMessage(conn)), sql: sql)
+            try? finishPipeline()
+            throw error
+        }
+        pipelined.append((sql, statement))
+        statement.pending += 1
+        if pipelined.count >= Self.pipelineDepth { try finishPipeline() }
+    }
+
+    /// A pipelined statement's failure read where it could not be thrown, thrown by the next call.
+    var unreported: Error?
+
+    /// Reads the results of every statement sent in pipeline mode and leaves it; throws the first
+    /// failure (the server skipped the statements after it), or one read earlier and not yet thrown.
+    /// Nothing is left pending either way.
+    func finishPipeline() throws {
+        if let failure = unreported {
+            unreported = nil
+            throw failure
+        }
+        guard PQpipelineStatus(conn) != PQ_PIPELINE_OFF else { return }
+        var failure: PostgresError?
+        if PQpipelineSync(conn) != 1 { failure = PostgresError(message: Self.trimmed(PQerrorMessage(conn))) }
+        for (sql, statement) in pipelined {
+            // A statement's results end with NULL.
+            while let result = PQgetResult(conn) {
+                switch PQresultStatus(result) {
+                case PGRES_COMMAND_OK, PGRES_TUPLES_OK:
+                    statement.changes = Int(String(cString: PQcmdTuples(result))) ?? 0
+                case PGRES_PIPELINE_ABORTED:
+                    statement.changes = 0
+                default:
+                    statement.changes = 0
+                    if failure == nil { failure = Self.error(result, sql) }
+                }
+                PQclear(result)
+            }
+            statement.pending -= 1
+        }
+        pipelined.removeAll()
+        // The synchronisation point's own result.
+        while let result = PQgetResult(conn) {
+            let done = PQresultStatus(result) == PGRES_PIPELINE_SYNC
+            PQclear(result)
+            if done { break }
+        }
+        if PQexitPipelineMode(conn) != 1 && failure == nil {
+            failure = PostgresError(message: Self.trimmed(PQerrorMessage(conn)))
+        }
+        if let failure { throw failure }
     }
 
     /// A name for a statement prepared on this connection.
@@ -200,6 +279,7 @@ public final class PostgresConnection: SQLConnection {
     /// copy with an error, so the server undoes it. Returns the number of rows copied.
     private func copyIn(_ table: String, _ columns: [String],
                         _ body: (_ send: (PostgresCopyRows) throws -> Void) throws -> Void) throws -> Int {
+        try finishPipeline()
         let sql = "COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN"
         let start = PQexec(conn, sql)
         guard PQresultStatus(start) == PGRES_COPY_IN else {
@@ -292,7 +372,21 @@ public final class PostgresStatement: SQLStatement {
     private var prepared: [[UInt32]: String] = [:]
     private var result: SQLTable?
     private var current = -1
-    public private(set) var changes = 0
+    /// Results of this statement sent in pipeline mode and not read yet.
+    var pending = 0
+    private var lastChanges = 0
+
+    /// Rows changed by this statement's last execution (a pipelined one's result is read first).
+    public internal(set) var changes: Int {
+        get {
+            if pending > 0 {
+                // A failure here is the connection's to report at its next call (a getter cannot throw).
+                do { try connection.finishPipeline() } catch { connection.unreported = error }
+            }
+            return lastChanges
+        }
+        set { lastChanges = newValue }
+    }
 
     init(_ sql: String, connection: PostgresConnection) {
         self.sql = sql
@@ -314,17 +408,28 @@ public final class PostgresStatement: SQLStatement {
         set(index, .text(String(decoding: bytes, as: UTF8.self)))
     }
 
+    /// The server's statement for the arguments' types, prepared when new.
+    private func preparedName() throws -> String {
+        let types = PostgresConnection.parameterTypes(arguments, used: used)
+        if let known = prepared[types] { return known }
+        let name = connection.nextStatementName()
+        try connection.prepare(name, statement, types: types, sql: sql)
+        prepared[types] = name
+        return name
+    }
+
+    /// Binds and sends the statement without waiting for its result (pipeline mode): rows it returns
+    /// are not read; a failure is thrown by a later call on the connection, the run's transaction then
+    /// failing as a whole.
+    public func run(_ values: [SQLValue]) throws {
+        defer { reset() }
+        try bind(values)
+        try connection.sendPipelined(try preparedName(), arguments, sql: sql, statement: self)
+    }
+
     public func step() throws -> Bool {
         if result == nil {
-            let types = PostgresConnection.parameterTypes(arguments, used: used)
-            let name: String
-            if let known = prepared[types] {
-                name = known
-            } else {
-                name = connection.nextStatementName()
-                try connection.prepare(name, statement, types: types, sql: sql)
-                prepared[types] = name
-            }
+            let name = try preparedName()
             result = try connection.executePrepared(name, arguments, sql: sql)
             changes = connection.changes
             current = -1
@@ -353,10 +458,9 @@ public final class PostgresStatement: SQLStatement {
     public func double(_ column: Int) -> Double { value(column).double ?? 0 }
     public func text(_ column: Int) -> String? { value(column).string }
 
-    /// Releases the server's prepared statements (a failed transaction keeps them until the session ends).
+    /// Forgets the statement; the server's prepared statements end with the session (a run's connection).
     public func finalize() {
         reset()
-        for name in prepared.values { try? connection.execute("DEALLOCATE \(name)") }
         prepared = [:]
     }
 }

@@ -80,6 +80,9 @@ public protocol SQLStatement: AnyObject {
     func double(_ column: Int) -> Double
     func text(_ column: Int) -> String?
     func value(_ column: Int) -> SQLValue
+    /// Binds, runs to completion and resets: for INSERT/UPDATE in loops. An engine may send it without
+    /// waiting for its outcome, reporting a failure by the connection's next call.
+    func run(_ values: [SQLValue]) throws
     /// Releases the statement; safe to call twice.
     func finalize()
 }
@@ -102,11 +105,14 @@ extension SQLStatement {
     }
 
     /// Binds, runs to completion and resets: for INSERT/UPDATE in loops.
-    public func run(_ values: [SQLValue] = []) throws {
+    public func run(_ values: [SQLValue]) throws {
         defer { reset() }
         try bind(values)
         while try step() {}
     }
+
+    /// Runs the statement without arguments.
+    public func run() throws { try run([]) }
 
     /// The current row as values.
     public func row() -> [SQLValue] { (0..<columnCount).map(value) }

@@ -147,6 +147,13 @@ final class PostgresRunTests: XCTestCase {
         XCTAssertEqual(rerun.count, loaded.count)
         XCTAssertEqual(try pg.query(files, []), loadedFiles)
 
+        // A dry run computes everything and keeps nothing.
+        let beforeDry = try Self.digests(pg)
+        let (dry, dryOut, dryErr) = try Self.run(dir, ["--dry-run"])
+        XCTAssertEqual(dry, 0, dryErr)
+        XCTAssertTrue(dryOut.contains("dry run"), dryOut)
+        XCTAssertEqual(try Self.digests(pg), beforeDry)
+
         // A run while another session holds the schema's run lock: exit 75, nothing written.
         let other = try PostgresConnection(try TestPostgres.url())
         defer { other.close() }
@@ -170,6 +177,17 @@ final class PostgresRunTests: XCTestCase {
         XCTAssertTrue(statusOut.contains("warehouse: \(try TestPostgres.url()) (schema \(schema))"), statusOut)
         XCTAssertTrue(statusOut.contains("run 2 started"), statusOut)
         XCTAssertTrue(statusOut.contains("moscow_asterisk: 0 files (3 already loaded), 0 rows read"), statusOut)
+    }
+
+    func testADryRunIntoANewSchemaLeavesNoSchema() throws {
+        let (pg, schema, dropSchema) = try TestPostgres.scratch()
+        defer { dropSchema() }
+        try pg.execute("DROP SCHEMA \(schema)")
+        let dir = try Self.demoProject(schema: schema)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (code, _, err) = try Self.run(dir, ["--dry-run"])
+        XCTAssertEqual(code, 0, err)
+        XCTAssertNil(try pg.scalar("SELECT 1 FROM pg_namespace WHERE nspname = ?", [.text(schema)]))
     }
 
     func testARunKilledAtThreePointsLeavesTheSchemaAsItWas() throws {

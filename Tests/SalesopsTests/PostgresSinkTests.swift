@@ -32,6 +32,36 @@ enum TestPostgres {
 /// libpq through `PostgresConnection`: COPY's text format both ways, a copy the client stops, errors
 /// with their SQLSTATE.
 final class PostgresConnectionTests: XCTestCase {
+    func testAStatementSentWithoutWaitingThatFailsFailsItsTransaction() throws {
+        let (db, _, done) = try TestPostgres.scratch()
+        defer { done() }
+        try db.execute("CREATE TABLE t(n bigint PRIMARY KEY)")
+        let insert = try db.statement("INSERT INTO t(n) VALUES (?)")
+        // The second row breaks the key on the server while the client sends the third: the failure is
+        // read at the commit, which is then no commit.
+        XCTAssertThrowsError(try db.transaction {
+            try insert.run([.integer(1)])
+            try insert.run([.integer(1)])
+            try insert.run([.integer(2)])
+        }) { XCTAssertEqual(($0 as? PostgresError)?.sqlState, "23505", "\($0)") }
+        XCTAssertEqual(try db.scalar("SELECT COUNT(*) FROM t")?.int, 0)
+        // The connection goes on; a pipelined statement's changes are read when asked for.
+        try db.transaction { try insert.run([.integer(3)]) }
+        let update = try db.statement("UPDATE t SET n = n + 10 WHERE n >= ?")
+        try update.run([.integer(0)])
+        XCTAssertEqual(update.changes, 1)
+        // A failure read where it cannot be thrown (a `changes` getter) is thrown by the next call.
+        XCTAssertThrowsError(try db.transaction {
+            try insert.run([.integer(13)])
+            XCTAssertEqual(insert.changes, 0)
+        }) { XCTAssertEqual(($0 as? PostgresError)?.sqlState, "23505", "\($0)") }
+        XCTAssertEqual(try db.query("SELECT n FROM t"), [[.integer(13)]])
+        // COMMIT of a transaction the server has failed is answered ROLLBACK: an error, never a commit.
+        try db.execute("BEGIN")
+        XCTAssertThrowsError(try db.execute("INSERT INTO t(n) VALUES (13)"))
+        XCTAssertThrowsError(try db.execute("COMMIT")) { XCTAssertTrue("\($0)".contains("rolled it back"), "\($0)") }
+    }
+
     func testCopyKeepsEveryByteItsTextFormatEscapesAndTellsNullFromText() throws {
         let (db, _, done) = try TestPostgres.scratch()
         defer { done() }

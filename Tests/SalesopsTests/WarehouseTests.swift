@@ -104,4 +104,23 @@ final class WarehouseTests: XCTestCase {
                        [["pbx", "555", "1", "2025-11-10T08:00:00Z"]])
         XCTAssertEqual(try warehouse.db.scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'calls_daily'")?.int, 1)
     }
+
+    func testAChangedEffectiveCallThresholdReflagsEveryStoredCall() throws {
+        let project = try TestProject.asterisk("billsec_30_vs_31.csv")
+        defer { project.remove() }
+        try project.run()
+        let flags = "SELECT talk_secs, is_effective FROM calls ORDER BY talk_secs"
+        XCTAssertEqual(try project.rows(flags), [["30", "0"], ["31", "1"]])
+        let team = project.dir.appendingPathComponent("config/team.yml")
+        let text = try String(contentsOf: team, encoding: .utf8)
+        XCTAssertTrue(text.contains("effective_call_secs: 30"))
+        try text.replacingOccurrences(of: "effective_call_secs: 30", with: "effective_call_secs: 29")
+            .write(to: team, atomically: true, encoding: .utf8)
+        try project.run()
+        XCTAssertEqual(try project.rows(flags), [["30", "1"], ["31", "1"]])
+        try text.replacingOccurrences(of: "effective_call_secs: 30", with: "effective_call_secs: 31")
+            .write(to: team, atomically: true, encoding: .utf8)
+        try project.run()
+        XCTAssertEqual(try project.rows(flags), [["30", "0"], ["31", "0"]])
+    }
 }
