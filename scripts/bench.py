@@ -2,7 +2,7 @@
 """salesops benchmark: every performance case of the product against its target and, where one exists,
 the tool a user would otherwise run on the same files. Prints one table.
 
-  scripts/bench [--rows N] [--runs K] [--rss-5m] [--mbox-mb MB] [--no-crm] [--year] [--pg]
+  scripts/bench [--rows N] [--runs K] [--rss-5m] [--mbox-mb MB] [--no-crm] [--year] [--pg | --pg-only]
 
 Cases (each timed as a whole process, wall time, peak RSS from /usr/bin/time -v):
   CDR night   `salesops run --no-report` on a generated Asterisk Master.csv of N rows (default 1M; ring
@@ -326,7 +326,7 @@ def postgres_cases(table, args, proj, master, n, year):
                         "WHERE n.nspname = 'bench_year' AND c.relkind = 'r'")
             size = cur.fetchone()[0]
             con.close()
-            table.add("PostgreSQL: year, schema on disk (%s calls)" % format(calls, ","), size / 1e6, "MB")
+            table.add("PostgreSQL: year, schema on disk (%s calls)" % format(calls, ","), float(size) / 1e6, "MB")
             for name, secs, count in pg_analyst_queries(url, "bench_year", args.runs):
                 table.add("PostgreSQL: year, analyst query, %s (%s rows)" % (name, format(count, ",")), secs, "s", target=1)
     finally:
@@ -342,6 +342,7 @@ def main():
     ap.add_argument("--no-crm", action="store_true", help="skip the CRM case (100k leads, 50k deals, 500k stage entries)")
     ap.add_argument("--year", action="store_true", help="also the warehouse-scale project (300 reps, a year, ~12M calls)")
     ap.add_argument("--pg", action="store_true", help="also the CDR night (and with --year the year) into PostgreSQL")
+    ap.add_argument("--pg-only", action="store_true", help="only the PostgreSQL cases (the SQLite ones skipped)")
     args = ap.parse_args()
     table = Table()
 
@@ -349,112 +350,120 @@ def main():
     n = rows_in(master)
     scratch = os.path.join(BENCH, "scratch")
     cols = ", ".join("c%d TEXT" % i for i in range(21))
-    cases = {
-        "salesops": (lambda: [BIN, "run", "--project", proj, "--as-of", AS_OF, "--no-report"],
-                     fresh(os.path.join(proj, "output"))),
-        "duckdb": (lambda: [sys.executable, "-c",
-                            "import duckdb, sys; con = duckdb.connect(sys.argv[2]); "
-                            "con.execute(\"CREATE TABLE cdr AS SELECT * FROM read_csv_auto(?, header=false)\", [sys.argv[1]]); "
-                            "con.close()", master, os.path.join(scratch, "d.duckdb")], fresh(scratch)),
-        "sqlite3": (lambda: ["sqlite3", os.path.join(scratch, "s.db"), "CREATE TABLE cdr(%s);" % cols,
-                             ".import --csv %s cdr" % master], fresh(scratch)),
-        "pandas": (lambda: [sys.executable, "-c",
-                            "import pandas as pd, sqlite3, sys; "
-                            "df = pd.read_csv(sys.argv[1], dtype=str, header=None, keep_default_na=False); "
-                            "con = sqlite3.connect(sys.argv[2]); df.to_sql('cdr', con, index=False); con.commit()",
-                            master, os.path.join(scratch, "p.db")], fresh(scratch)),
-    }
-    results = {name: [] for name in cases}
-    phases = {}
-    for _ in range(args.runs):
-        for name, (cmd, before) in cases.items():
-            results[name].append(measure(cmd(), before, phases=phases if name == "salesops" else None))
-    med = {k: (statistics.median(w for w, _ in v), max(r for _, r in v)) for k, v in results.items()}
-    s_wall, s_rss = med["salesops"]
-    label = "CDR night, %s rows (%.0f MB)" % (format(n, ","), os.path.getsize(master) / 1e6)
-    table.add(label, s_wall, "s", target=med["duckdb"][0], ref="DuckDB read_csv_auto", ref_value=med["duckdb"][0],
-              rss=s_rss, rss_target=64, note="median of %d alternating runs" % args.runs)
-    for tool, ref in (("sqlite3", "sqlite3 .import"), ("pandas", "pandas read_csv + to_sql")):
-        table.add(label, s_wall, "s", ref=ref, ref_value=med[tool][0], rss=s_rss)
-    for phase in ("extract, group and load", "build indexes", "models"):
-        if phase in phases:
-            table.add("… of which %s" % phase, statistics.median(phases[phase]), "s")
-
-    if args.rss_5m:
-        p5, m5 = project(5_000_000)
-        wall, rss = measure([BIN, "run", "--project", p5, "--as-of", AS_OF, "--no-report"], fresh(os.path.join(p5, "output")))
-        table.add("CDR night, %s rows: peak RSS flat" % format(rows_in(m5), ","), rss, "MB", target=64, note="%.1f s" % wall)
-
-    dept, reps, rss = report_phases(proj, args.runs)
-    table.add("report department.xlsx (200 reps, %s rows)" % format(n, ","), dept, "s", target=1, rss=rss)
-    table.add("report 200 rep workbooks", reps, "s", target=5)
-    wall, rss, added = incremental(proj, "incremental")
-    table.add("nightly run adding a day (+%s rows on %s)" % (format(added, ","), format(n - added, ",")), wall, "s",
-              target=2, rss=rss)
-
-    if args.mbox_mb:
-        # Mail: one Takeout-style mbox (CRLF; plain, HTML and proposal messages with base64 attachments).
-        mail = os.path.join(BENCH, "mail%d" % args.mbox_mb)
-        mbox = os.path.join(mail, "input", "mail", "archive.mbox")
-        if not os.path.exists(mbox):
-            subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "gen_demo.py"), "--mbox-mb", str(args.mbox_mb),
-                            "--out", mail], check=True, stdout=subprocess.DEVNULL)
-        size = os.path.getsize(mbox)
-        runs = [measure([BIN, "run", "--project", mail, "--as-of", AS_OF, "--no-report"], fresh(os.path.join(mail, "output")))
-                for _ in range(args.runs)]
-        wall = statistics.median(w for w, _ in runs)
-        table.add("mbox, %.0f MB" % (size / 1e6), size / 1e6 / wall, "MB/s", target=400, better="higher",
-                  rss=max(r for _, r in runs), rss_target=100, note="%.2f s" % wall)
-
-    if not args.no_crm:
-        # CRM: Bitrix24 REST dumps saved as pages of 50: 100k leads, 50k deals, 500k stage-history rows.
-        crm = os.path.join(BENCH, "crm")
-        folder = os.path.join(crm, "input", "crm")
-        if not os.path.exists(os.path.join(folder, "stagehistory.json")):
-            subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "gen_demo.py"), "--crm", "--out", crm],
-                           check=True, stdout=subprocess.DEVNULL)
-        size = sum(os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder))
-        duck = [sys.executable, "-c", "import duckdb, sys; con = duckdb.connect(sys.argv[2])\n"
-                "for name, expr in [('statuses', 'result'), ('leads', 'result'), ('deals', 'result'), ('history', 'result.items')]:\n"
-                "    f = sys.argv[1] + '/' + ('stagehistory' if name == 'history' else name) + '.json'\n"
-                "    con.execute('CREATE TABLE %s AS SELECT unnest(%s, recursive := true) FROM read_json_auto(?, "
-                "format=\\'newline_delimited\\', maximum_object_size=67108864)' % (name, expr), [f])\n"
-                "con.close()", folder, os.path.join(scratch, "crm.duckdb")]
-        runs, refs = [], []
+    if not args.pg_only:
+        cases = {
+            "salesops": (lambda: [BIN, "run", "--project", proj, "--as-of", AS_OF, "--no-report"],
+                         fresh(os.path.join(proj, "output"))),
+            "duckdb": (lambda: [sys.executable, "-c",
+                                "import duckdb, sys; con = duckdb.connect(sys.argv[2]); "
+                                "con.execute(\"CREATE TABLE cdr AS SELECT * FROM read_csv_auto(?, header=false)\", [sys.argv[1]]); "
+                                "con.close()", master, os.path.join(scratch, "d.duckdb")], fresh(scratch)),
+            "sqlite3": (lambda: ["sqlite3", os.path.join(scratch, "s.db"), "CREATE TABLE cdr(%s);" % cols,
+                                 ".import --csv %s cdr" % master], fresh(scratch)),
+            "pandas": (lambda: [sys.executable, "-c",
+                                "import pandas as pd, sqlite3, sys; "
+                                "df = pd.read_csv(sys.argv[1], dtype=str, header=None, keep_default_na=False); "
+                                "con = sqlite3.connect(sys.argv[2]); df.to_sql('cdr', con, index=False); con.commit()",
+                                master, os.path.join(scratch, "p.db")], fresh(scratch)),
+        }
+        results = {name: [] for name in cases}
+        phases = {}
         for _ in range(args.runs):
-            runs.append(measure([BIN, "run", "--project", crm, "--as-of", AS_OF, "--no-report"], fresh(os.path.join(crm, "output"))))
-            refs.append(measure(duck, fresh(scratch)))
-        wall = statistics.median(w for w, _ in runs)
-        table.add("CRM dumps: 100k leads, 50k deals, 500k stage entries (%.0f MB)" % (size / 1e6), wall, "s", target=8.1 / 2,
-                  ref="DuckDB read_json", ref_value=statistics.median(w for w, _ in refs), rss=max(r for _, r in runs),
-                  rss_target=64, note="target: 2 × faster than 8.1 s")
+            for name, (cmd, before) in cases.items():
+                results[name].append(measure(cmd(), before, phases=phases if name == "salesops" else None))
+        med = {k: (statistics.median(w for w, _ in v), max(r for _, r in v)) for k, v in results.items()}
+        s_wall, s_rss = med["salesops"]
+        label = "CDR night, %s rows (%.0f MB)" % (format(n, ","), os.path.getsize(master) / 1e6)
+        table.add(label, s_wall, "s", target=med["duckdb"][0], ref="DuckDB read_csv_auto", ref_value=med["duckdb"][0],
+                  rss=s_rss, rss_target=64, note="median of %d alternating runs" % args.runs)
+        for tool, ref in (("sqlite3", "sqlite3 .import"), ("pandas", "pandas read_csv + to_sql")):
+            table.add(label, s_wall, "s", ref=ref, ref_value=med[tool][0], rss=s_rss)
+        for phase in ("extract, group and load", "build indexes", "models"):
+            if phase in phases:
+                table.add("… of which %s" % phase, statistics.median(phases[phase]), "s")
 
-    if args.year:
-        year = os.path.join(BENCH, "year")
-        if not os.path.exists(os.path.join(year, "input", "crm", "stagehistory.json")):
+        if args.rss_5m:
+            p5, m5 = project(5_000_000)
+            wall, rss = measure([BIN, "run", "--project", p5, "--as-of", AS_OF, "--no-report"], fresh(os.path.join(p5, "output")))
+            table.add("CDR night, %s rows: peak RSS flat" % format(rows_in(m5), ","), rss, "MB", target=64, note="%.1f s" % wall)
+
+        dept, reps, rss = report_phases(proj, args.runs)
+        table.add("report department.xlsx (200 reps, %s rows)" % format(n, ","), dept, "s", target=1, rss=rss)
+        table.add("report 200 rep workbooks", reps, "s", target=5)
+        wall, rss, added = incremental(proj, "incremental")
+        table.add("nightly run adding a day (+%s rows on %s)" % (format(added, ","), format(n - added, ",")), wall, "s",
+                  target=2, rss=rss)
+
+        if args.mbox_mb:
+            # Mail: one Takeout-style mbox (CRLF; plain, HTML and proposal messages with base64 attachments).
+            mail = os.path.join(BENCH, "mail%d" % args.mbox_mb)
+            mbox = os.path.join(mail, "input", "mail", "archive.mbox")
+            if not os.path.exists(mbox):
+                subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "gen_demo.py"), "--mbox-mb", str(args.mbox_mb),
+                                "--out", mail], check=True, stdout=subprocess.DEVNULL)
+            size = os.path.getsize(mbox)
+            runs = [measure([BIN, "run", "--project", mail, "--as-of", AS_OF, "--no-report"], fresh(os.path.join(mail, "output")))
+                    for _ in range(args.runs)]
+            wall = statistics.median(w for w, _ in runs)
+            table.add("mbox, %.0f MB" % (size / 1e6), size / 1e6 / wall, "MB/s", target=400, better="higher",
+                      rss=max(r for _, r in runs), rss_target=100, note="%.2f s" % wall)
+
+        if not args.no_crm:
+            # CRM: Bitrix24 REST dumps saved as pages of 50: 100k leads, 50k deals, 500k stage-history rows.
+            crm = os.path.join(BENCH, "crm")
+            folder = os.path.join(crm, "input", "crm")
+            if not os.path.exists(os.path.join(folder, "stagehistory.json")):
+                subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "gen_demo.py"), "--crm", "--out", crm],
+                               check=True, stdout=subprocess.DEVNULL)
+            size = sum(os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder))
+            duck = [sys.executable, "-c", "import duckdb, sys; con = duckdb.connect(sys.argv[2])\n"
+                    "for name, expr in [('statuses', 'result'), ('leads', 'result'), ('deals', 'result'), ('history', 'result.items')]:\n"
+                    "    f = sys.argv[1] + '/' + ('stagehistory' if name == 'history' else name) + '.json'\n"
+                    "    con.execute('CREATE TABLE %s AS SELECT unnest(%s, recursive := true) FROM read_json_auto(?, "
+                    "format=\\'newline_delimited\\', maximum_object_size=67108864)' % (name, expr), [f])\n"
+                    "con.close()", folder, os.path.join(scratch, "crm.duckdb")]
+            runs, refs = [], []
+            for _ in range(args.runs):
+                runs.append(measure([BIN, "run", "--project", crm, "--as-of", AS_OF, "--no-report"], fresh(os.path.join(crm, "output"))))
+                refs.append(measure(duck, fresh(scratch)))
+            wall = statistics.median(w for w, _ in runs)
+            table.add("CRM dumps: 100k leads, 50k deals, 500k stage entries (%.0f MB)" % (size / 1e6), wall, "s", target=8.1 / 2,
+                      ref="DuckDB read_json", ref_value=statistics.median(w for w, _ in refs), rss=max(r for _, r in runs),
+                      rss_target=64, note="target: 2 × faster than 8.1 s")
+
+        if args.year:
+            year = os.path.join(BENCH, "year")
+            if not os.path.exists(os.path.join(year, "input", "crm", "stagehistory.json")):
+                subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "gen_demo.py"), "--year", "--out", year],
+                               check=True, stdout=subprocess.DEVNULL)
+            ymaster = os.path.join(year, "input", "telephony", "asterisk", "Master.csv")
+            # The first load reads the year but its last day; a nightly run then adds that day.
+            tail = split_last_day(ymaster)
+            yrows = rows_in(ymaster)
+            wall, rss = measure([BIN, "run", "--project", year, "--as-of", AS_OF, "--no-report"], fresh(os.path.join(year, "output")))
+            table.add("year: first load, %s CDR rows + 1 GB mbox + CRM" % format(yrows, ","), wall, "s", rss=rss)
+            with open(ymaster, "ab") as f:
+                f.write(tail)
+            wall, rss = measure([BIN, "run", "--project", year, "--as-of", AS_OF, "--no-report"])
+            table.add("year: nightly run adding a day (+%s rows)" % format(tail.count(b"\n"), ","), wall, "s", target=2, rss=rss)
+            warehouse = os.path.join(year, "output", "warehouse.sqlite")
+            calls = __import__("sqlite3").connect(warehouse).execute("SELECT COUNT(*) FROM calls").fetchone()[0]
+            table.add("year: warehouse on disk (%s calls)" % format(calls, ","), os.path.getsize(warehouse) / 1e6, "MB")
+            for name, secs, count in analyst_queries(warehouse, args.runs):
+                table.add("year: analyst query, %s (%s rows)" % (name, format(count, ",")), secs, "s", target=1)
+            dept, reps, rss = report_phases(year, min(args.runs, 3))
+            table.add("year: report department.xlsx (300 reps)", dept, "s", target=1, rss=rss)
+            table.add("year: report 300 rep workbooks", reps, "s", target=5)
+
+    if args.pg or args.pg_only:
+        year = os.path.join(BENCH, "year") if args.year else None
+        if year and not os.path.exists(os.path.join(year, "input", "crm", "stagehistory.json")):
             subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "gen_demo.py"), "--year", "--out", year],
                            check=True, stdout=subprocess.DEVNULL)
-        ymaster = os.path.join(year, "input", "telephony", "asterisk", "Master.csv")
-        # The first load reads the year but its last day; a nightly run then adds that day.
-        tail = split_last_day(ymaster)
-        yrows = rows_in(ymaster)
-        wall, rss = measure([BIN, "run", "--project", year, "--as-of", AS_OF, "--no-report"], fresh(os.path.join(year, "output")))
-        table.add("year: first load, %s CDR rows + 1 GB mbox + CRM" % format(yrows, ","), wall, "s", rss=rss)
-        with open(ymaster, "ab") as f:
-            f.write(tail)
-        wall, rss = measure([BIN, "run", "--project", year, "--as-of", AS_OF, "--no-report"])
-        table.add("year: nightly run adding a day (+%s rows)" % format(tail.count(b"\n"), ","), wall, "s", target=2, rss=rss)
-        warehouse = os.path.join(year, "output", "warehouse.sqlite")
-        calls = __import__("sqlite3").connect(warehouse).execute("SELECT COUNT(*) FROM calls").fetchone()[0]
-        table.add("year: warehouse on disk (%s calls)" % format(calls, ","), os.path.getsize(warehouse) / 1e6, "MB")
-        for name, secs, count in analyst_queries(warehouse, args.runs):
-            table.add("year: analyst query, %s (%s rows)" % (name, format(count, ",")), secs, "s", target=1)
-        dept, reps, rss = report_phases(year, min(args.runs, 3))
-        table.add("year: report department.xlsx (300 reps)", dept, "s", target=1, rss=rss)
-        table.add("year: report 300 rep workbooks", reps, "s", target=5)
-
-    if args.pg:
-        postgres_cases(table, args, proj, master, n, os.path.join(BENCH, "year") if args.year else None)
+        try:
+            postgres_cases(table, args, proj, master, n, year)
+        except Exception as error:   # the table of what was measured is still printed
+            print("PostgreSQL cases failed: %s" % error, file=sys.stderr)
 
     print("salesops benchmark, %s, %s, %d cores, Python %s" % (time.strftime("%Y-%m-%d"), platform.platform(),
                                                               os.cpu_count(), platform.python_version()))
