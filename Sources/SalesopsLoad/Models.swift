@@ -63,10 +63,21 @@ public enum Models {
             .map { $0.map { $0.string ?? "" } }
         if dialect.engine == .postgres {
             // PostgreSQL keeps a view's definition in its own words: the recorded definitions say
-            // whether the views are this version's.
+            // whether the views are this version's. A view is replaced in place, which keeps what
+            // depends on it (an analyst's own view, its grants); one whose columns changed cannot be,
+            // and every view is then dropped and created again (a view of someone else's over one of
+            // ours then stops the run, saying which).
             guard current != rows else { return false }
-            for model in all.reversed() where model.kind == .view { try db.execute("DROP VIEW IF EXISTS \(model.name)") }
-            for model in all where model.kind == .view { try db.execute(model.createView(for: dialect)) }
+            let views = all.filter { $0.kind == .view }
+            do {
+                try db.execute("SAVEPOINT salesops_views")
+                for model in views { try db.execute("CREATE OR REPLACE VIEW \(model.name) AS\n\(model.sql(for: dialect))") }
+                try db.execute("RELEASE SAVEPOINT salesops_views")
+            } catch {
+                try db.execute("ROLLBACK TO SAVEPOINT salesops_views")
+                for model in views.reversed() { try db.execute("DROP VIEW IF EXISTS \(model.name)") }
+                for model in views { try db.execute(model.createView(for: dialect)) }
+            }
             try record(rows, db)
             return true
         }

@@ -550,78 +550,78 @@ public struct PipelineRunner {
             let asOfText = CivilTime.dateString(days: asOf)
             let grouper = CallGrouper(effectiveCallSecs: config.thresholds.effectiveCallSecs,
                                       clock: ZoneClock(identifier: config.company.timeZone)!)
-        let runID = try warehouse.beginRun(pipeline: pipeline.name, asOf: asOfText, startedAt: startedAt)
-        let change = try warehouse.refreshReference(config: config, calendar: (asOf - 400)...(asOf + 31))
-        let full = change == .regroup
-        if change != .none { logger.info("settings changed: rebuilding every derived row") }
-        var clock = PhaseClock(logger: logger)
-        try warehouse.beginScratch()
-        for path in forget {
-            let display = InputFiles.displayPath(resolve(path), in: projectDir)
-            let entries = try warehouse.forgetFile(display)
-            logger.notice("file forgotten: its facts go and it is read again if still matched",
-                          metadata: ["file": "\(display)", "ledger_entries": "\(entries)"])
-        }
-        // A first load into empty tables builds the secondary indexes once, after the load.
-        let bulk = try warehouse.hasNoCalls()
-        if bulk { try warehouse.dropBulkIndexes() }
-        let rejects = try warehouse.makeRejectWriter(runID: runID)
-        let calls = try warehouse.makeCallWriter(runID: runID)
-        calls.notesClientPhones = !bulk
-        let emails = try warehouse.makeEmailWriter(runID: runID)
-        let crm = try warehouse.makeCRMWriter(runID: runID, clock: ZoneClock(identifier: config.company.timeZone)!,
-                                              runStarted: Int64(Date().timeIntervalSince1970))
-        defer { rejects.close(); calls.close(); emails.close(); crm.close() }
-        let queue = WriteQueue(calls: calls, emails: emails, crm: crm, rejects: rejects)
-        // Whatever happens, the writer thread is idle before the transaction ends or rolls back.
-        defer { try? queue.drain() }
-        let loaders = try extractAll(ledger: FileLedger(warehouse: warehouse, runID: runID)) { source in
-            try makeLoader(source, callStore: CallStore(queue: queue, grouper: StreamingCallGrouper(grouper: grouper),
-                                                        runID: runID), queue: queue,
-                           names: { try warehouse.crmNames(funnels: config.funnels) })
-        }
-        try emails.flushTouchedDates()
-        let funnelsChanged = try warehouse.applyCRMStatusSemantics(funnels: config.funnels)
-        let ledger = FileLedger(warehouse: warehouse, runID: runID)
-        for (loader, source) in zip(loaders, pipeline.sources) {
-            if let silence = try silentTooLong(source, delivered: loader.stats.rowsRead > 0, warehouse: warehouse) {
-                try noData(silence, source: source, sink: loader, ledger: ledger)
+            let runID = try warehouse.beginRun(pipeline: pipeline.name, asOf: asOfText, startedAt: startedAt)
+            let change = try warehouse.refreshReference(config: config, calendar: (asOf - 400)...(asOf + 31))
+            let full = change == .regroup
+            if change != .none { logger.info("settings changed: rebuilding every derived row") }
+            var clock = PhaseClock(logger: logger)
+            try warehouse.beginScratch()
+            for path in forget {
+                let display = InputFiles.displayPath(resolve(path), in: projectDir)
+                let entries = try warehouse.forgetFile(display)
+                logger.notice("file forgotten: its facts go and it is read again if still matched",
+                              metadata: ["file": "\(display)", "ledger_entries": "\(entries)"])
             }
-        }
-        let stats = loaders.map(\.stats)
-        logger.info("writer thread", metadata: [
-            "busy_secs": "\(String(format: "%.2f", Double(queue.writerBusyNanos) / 1e9))",
-            "producer_waited_secs": "\(String(format: "%.2f", Double(queue.producerWaitNanos) / 1e9))",
-        ])
-        clock.done("extract, group and load")
-        if bulk {
-            try warehouse.createBulkIndexes()
-            clock.done("build indexes")
-        }
-        let regrouped = try warehouse.regroupCalls(full: full, writer: calls) { grouper.group($0) }
-        let callsWritten = calls.inserted + regrouped
-        let emailsWritten = loaders.compactMap { $0 as? MailLoader }.reduce(0) { $0 + $1.emailsWritten }
-        clock.done("regroup calls")
-        if let earliest = try warehouse.db.scalar("SELECT MIN(local_date) FROM calls")?.string,
-           let day = CivilTime.days(fromDateString: earliest), day < asOf - 400 {
-            try warehouse.refreshReference(config: config, calendar: day...(asOf + 31))
-        }
-        try warehouse.buildModels(asOf: asOf, clock: ZoneClock(identifier: config.company.timeZone)!,
-                                  allDates: change != .none || bulk,
-                                  crmChanged: funnelsChanged || !forget.isEmpty
-                                      || loaders.contains { $0 is CRMLoader && $0.stats.rowsLoaded > 0 })
-        for (model, secs) in warehouse.modelSeconds {
-            logger.debug("model built", metadata: ["model": "\(model)", "secs": "\(String(format: "%.3f", secs))"])
-        }
-        clock.done("models")
-        let kinds = Dictionary(pipeline.sources.map { ($0.name, $0.kind.rawValue) }, uniquingKeysWith: { a, _ in a })
-        try warehouse.finishRun(runID, stats: stats, kinds: kinds,
-                                status: stats.contains { !$0.noData.isEmpty } ? "no_data" : "ok",
-                                finishedAt: CivilTime.utcString(epoch: Int64(Date().timeIntervalSince1970)))
-        let outcome = RunOutcome(runID: runID, stats: stats, callsWritten: callsWritten, emailsWritten: emailsWritten,
-                                 headline: try warehouse.dayHeadline(localDate: asOfText))
-        if dryRun { throw DryRunRollback(outcome: outcome) }
-        return outcome
+            // A first load into empty tables builds the secondary indexes once, after the load.
+            let bulk = try warehouse.hasNoCalls()
+            if bulk { try warehouse.dropBulkIndexes() }
+            let rejects = try warehouse.makeRejectWriter(runID: runID)
+            let calls = try warehouse.makeCallWriter(runID: runID)
+            calls.notesClientPhones = !bulk
+            let emails = try warehouse.makeEmailWriter(runID: runID)
+            let crm = try warehouse.makeCRMWriter(runID: runID, clock: ZoneClock(identifier: config.company.timeZone)!,
+                                                  runStarted: Int64(Date().timeIntervalSince1970))
+            defer { rejects.close(); calls.close(); emails.close(); crm.close() }
+            let queue = WriteQueue(calls: calls, emails: emails, crm: crm, rejects: rejects)
+            // Whatever happens, the writer thread is idle before the transaction ends or rolls back.
+            defer { try? queue.drain() }
+            let loaders = try extractAll(ledger: FileLedger(warehouse: warehouse, runID: runID)) { source in
+                try makeLoader(source, callStore: CallStore(queue: queue, grouper: StreamingCallGrouper(grouper: grouper),
+                                                            runID: runID), queue: queue,
+                               names: { try warehouse.crmNames(funnels: config.funnels) })
+            }
+            try emails.flushTouchedDates()
+            let funnelsChanged = try warehouse.applyCRMStatusSemantics(funnels: config.funnels)
+            let ledger = FileLedger(warehouse: warehouse, runID: runID)
+            for (loader, source) in zip(loaders, pipeline.sources) {
+                if let silence = try silentTooLong(source, delivered: loader.stats.rowsRead > 0, warehouse: warehouse) {
+                    try noData(silence, source: source, sink: loader, ledger: ledger)
+                }
+            }
+            let stats = loaders.map(\.stats)
+            logger.info("writer thread", metadata: [
+                "busy_secs": "\(String(format: "%.2f", Double(queue.writerBusyNanos) / 1e9))",
+                "producer_waited_secs": "\(String(format: "%.2f", Double(queue.producerWaitNanos) / 1e9))",
+            ])
+            clock.done("extract, group and load")
+            if bulk {
+                try warehouse.createBulkIndexes()
+                clock.done("build indexes")
+            }
+            let regrouped = try warehouse.regroupCalls(full: full, writer: calls) { grouper.group($0) }
+            let callsWritten = calls.inserted + regrouped
+            let emailsWritten = loaders.compactMap { $0 as? MailLoader }.reduce(0) { $0 + $1.emailsWritten }
+            clock.done("regroup calls")
+            if let earliest = try warehouse.db.scalar("SELECT MIN(local_date) FROM calls")?.string,
+               let day = CivilTime.days(fromDateString: earliest), day < asOf - 400 {
+                try warehouse.refreshReference(config: config, calendar: day...(asOf + 31))
+            }
+            try warehouse.buildModels(asOf: asOf, clock: ZoneClock(identifier: config.company.timeZone)!,
+                                      allDates: change != .none || bulk,
+                                      crmChanged: funnelsChanged || !forget.isEmpty
+                                          || loaders.contains { $0 is CRMLoader && $0.stats.rowsLoaded > 0 })
+            for (model, secs) in warehouse.modelSeconds {
+                logger.debug("model built", metadata: ["model": "\(model)", "secs": "\(String(format: "%.3f", secs))"])
+            }
+            clock.done("models")
+            let kinds = Dictionary(pipeline.sources.map { ($0.name, $0.kind.rawValue) }, uniquingKeysWith: { a, _ in a })
+            try warehouse.finishRun(runID, stats: stats, kinds: kinds,
+                                    status: stats.contains { !$0.noData.isEmpty } ? "no_data" : "ok",
+                                    finishedAt: CivilTime.utcString(epoch: Int64(Date().timeIntervalSince1970)))
+            let outcome = RunOutcome(runID: runID, stats: stats, callsWritten: callsWritten, emailsWritten: emailsWritten,
+                                     headline: try warehouse.dayHeadline(localDate: asOfText))
+            if dryRun { throw DryRunRollback(outcome: outcome) }
+            return outcome
         }
     }
 

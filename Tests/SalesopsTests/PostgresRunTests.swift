@@ -179,6 +179,22 @@ final class PostgresRunTests: XCTestCase {
         XCTAssertTrue(statusOut.contains("moscow_asterisk: 0 files (3 already loaded), 0 rows read"), statusOut)
     }
 
+    func testRedefinedViewsAreReplacedInPlaceKeepingAnAnalystsViewOverThem() throws {
+        let (pg, _, dir, done) = try Self.loadedDemo()
+        defer { done() }
+        try pg.execute("""
+            CREATE VIEW analyst_effective AS SELECT rep_id, SUM(value) AS calls FROM rep_metric_daily
+            WHERE metric = 'calls_effective' GROUP BY rep_id
+            """)
+        // What a new version of salesops looks like to the warehouse: recorded definitions that differ.
+        try pg.execute("UPDATE models SET sql = 'an older definition' WHERE name IN ('rep_days', 'rep_metric_daily')")
+        let (code, _, err) = try Self.run(dir)
+        XCTAssertEqual(code, 0, err)
+        XCTAssertEqual(try pg.query("SELECT name, sql FROM models ORDER BY position", []).map { $0.map { $0.string ?? "" } },
+                       Models.all.map { [$0.name, $0.sql(for: .postgres)] })
+        XCTAssertGreaterThan(try pg.scalar("SELECT COUNT(*) FROM analyst_effective", [])?.int ?? 0, 0)
+    }
+
     func testADryRunIntoANewSchemaLeavesNoSchema() throws {
         let (pg, schema, dropSchema) = try TestPostgres.scratch()
         defer { dropSchema() }
