@@ -33,9 +33,10 @@ extension PipelineRunner {
     }
 
     /// Connects to the PostgreSQL warehouse for `purpose` (`run`, `report`), takes its run lock without
-    /// waiting (held: exit 75, naming the holder), then creates the schema or applies its pending
-    /// migrations. Returns whether the schema existed before.
-    func openPostgres(_ sink: PostgresSink, purpose: String) throws -> (PostgresConnection, PostgresRunLock, existed: Bool) {
+    /// waiting (held: exit 75, naming the holder), then creates the schema (only when `create`: a report
+    /// of a warehouse that does not exist is an input error) or applies its pending migrations. Returns
+    /// whether the schema existed before.
+    func openPostgres(_ sink: PostgresSink, purpose: String, create: Bool = true) throws -> (PostgresConnection, PostgresRunLock, existed: Bool) {
         let connection: PostgresConnection
         do { connection = try PostgresConnection(sink.url) } catch let error as PostgresError {
             throw SalesopsError(.database, "cannot reach the PostgreSQL warehouse \(sink.url)", cause: error.message)
@@ -50,6 +51,9 @@ extension PipelineRunner {
                                     + "try again when it finishes")
             }
             let existed = try connection.scalar("SELECT 1 FROM pg_namespace WHERE nspname = ?", [.text(sink.schema)]) != nil
+            guard existed || create else {
+                throw SalesopsError(.input, "no warehouse in schema \(sink.schema) at \(sink.url): run `salesops run` first")
+            }
             try PostgresMigrations.migrate(connection, schema: sink.schema)
             return (connection, lock, existed)
         } catch let error as PostgresError {
@@ -85,13 +89,13 @@ extension PipelineRunner {
     /// the as-of relations rebuilt for the date in a transaction, then the workbooks.
     func report(from sink: PostgresSink, asOf: Int) throws -> String {
         applyPermissions()
-        let (connection, lock, existed) = try openPostgres(sink, purpose: "report")
+        let (connection, lock, _) = try openPostgres(sink, purpose: "report", create: false)
         defer {
             lock.release()
             connection.close()
         }
         let warehouse = Warehouse(connection: connection, dialect: .postgres)
-        guard existed, try connection.scalar("SELECT 1 FROM etl_runs LIMIT 1") != nil else {
+        guard try connection.scalar("SELECT 1 FROM etl_runs LIMIT 1") != nil else {
             throw SalesopsError(.input, "the warehouse \(warehouseName) holds no run: run `salesops run` first")
         }
         do {

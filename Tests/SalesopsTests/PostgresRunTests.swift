@@ -195,7 +195,7 @@ final class PostgresRunTests: XCTestCase {
         XCTAssertGreaterThan(try pg.scalar("SELECT COUNT(*) FROM analyst_effective", [])?.int ?? 0, 0)
     }
 
-    func testADryRunIntoANewSchemaLeavesNoSchema() throws {
+    func testADryRunIntoANewSchemaLeavesNoSchemaAndAReportCreatesNone() throws {
         let (pg, schema, dropSchema) = try TestPostgres.scratch()
         defer { dropSchema() }
         try pg.execute("DROP SCHEMA \(schema)")
@@ -203,6 +203,13 @@ final class PostgresRunTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let (code, _, err) = try Self.run(dir, ["--dry-run"])
         XCTAssertEqual(code, 0, err)
+        XCTAssertNil(try pg.scalar("SELECT 1 FROM pg_namespace WHERE nspname = ?", [.text(schema)]))
+        // Neither a report nor the status creates the warehouse they would read.
+        for command in [["report", "--as-of", Self.asOf], ["status"]] {
+            let (code, _, err) = try runProcess(salesopsBinary, [command[0], "--project", dir.path] + command.dropFirst())
+            XCTAssertEqual(code, 66, err)
+            XCTAssertTrue(err.contains("no warehouse in schema \(schema)"), err)
+        }
         XCTAssertNil(try pg.scalar("SELECT 1 FROM pg_namespace WHERE nspname = ?", [.text(schema)]))
     }
 
