@@ -66,6 +66,24 @@ final class PostgresRunTests: XCTestCase {
         XCTAssertEqual(rebuilt[1], rebuilt[0])
         XCTAssertNotEqual(rebuilt[0], "  calls (re)built: 0")
         try assertSameRelations(sqliteDir, pg)
+
+        // The PBX rotates its log (a new, empty Master.csv): the loaded rows now live under the rotated
+        // name, in both engines.
+        for dir in [sqliteDir, pgDir] {
+            let folder = dir.appendingPathComponent("input/telephony/asterisk")
+            try FileManager.default.moveItem(at: folder.appendingPathComponent("Master.csv"),
+                                             to: folder.appendingPathComponent("Master.csv-20261121"))
+            try Data().write(to: folder.appendingPathComponent("Master.csv"))
+            let (code, _, err) = try Self.run(dir)
+            XCTAssertEqual(code, 0, err)
+        }
+        XCTAssertGreaterThan(try pg.scalar("""
+            SELECT COUNT(*) FROM calls WHERE src_file = 'input/telephony/asterisk/Master.csv-20261121'
+            """, [])?.int ?? 0, 0)
+        XCTAssertEqual(try pg.scalar("""
+            SELECT COUNT(*) FROM calls WHERE strpos(legs_json::text, '"input/telephony/asterisk/Master.csv"') > 0
+            """, [])?.int, 0)
+        try assertSameRelations(sqliteDir, pg)
     }
 
     /// Every table and view of the SQLite warehouse in `dir` holds the rows the PostgreSQL schema holds
