@@ -178,8 +178,10 @@ public final class CallWriter {
     public func mergeStaged() throws {
         guard let copier, staged.count > 0 else { return }
         try copier.copy(into: "pg_temp.staged_calls", columns: Self.columnList + ["seq"], rows: staged)
-        inserted += try copier.scalar(merge, [.integer(notesClientPhones ? 1 : 0)])?.int ?? 0
-        try copier.execute(setAsideStaged)
+        let added = try copier.scalar(merge, [.integer(notesClientPhones ? 1 : 0)])?.int ?? 0
+        inserted += added
+        // Every row inserted (ids new and distinct, as in a first load and most nights): none to set aside.
+        if added < staged.count { try copier.execute(setAsideStaged) }
         try copier.execute("TRUNCATE pg_temp.staged_calls")
         staged.removeAll()
     }
