@@ -197,6 +197,24 @@ final class PostgresRunTests: XCTestCase {
         XCTAssertTrue(statusOut.contains("moscow_asterisk: 0 files (3 already loaded), 0 rows read"), statusOut)
     }
 
+    func testAnAnalystsOpenTransactionNeitherBlocksTheRunNorSeesHalfOfIt() throws {
+        let (pg, schema, dir, done) = try Self.loadedDemo()
+        defer { done() }
+        let analyst = try PostgresConnection(try TestPostgres.url())
+        defer { analyst.close() }
+        try analyst.execute("SET search_path TO \(schema); BEGIN ISOLATION LEVEL REPEATABLE READ")
+        let calls = try analyst.scalar("SELECT COUNT(*) FROM calls", [])
+        let runs = try analyst.scalar("SELECT COUNT(*) FROM etl_runs", [])
+        XCTAssertEqual(try analyst.scalar("SELECT COUNT(*) FROM alert_items", [])?.int.map { $0 > 0 }, true)
+        // A night that drops a file's legs, writes its calls again and rebuilds every model.
+        let (code, _, err) = try Self.run(dir, ["--forget", "input/telephony/asterisk/Master.csv"])
+        XCTAssertEqual(code, 0, err)
+        XCTAssertEqual(try analyst.scalar("SELECT COUNT(*) FROM calls", []), calls)
+        XCTAssertEqual(try analyst.scalar("SELECT COUNT(*) FROM etl_runs", []), runs)
+        try analyst.execute("COMMIT")
+        XCTAssertEqual(try pg.scalar("SELECT COUNT(*) FROM etl_runs", [])?.int, (runs?.int ?? 0) + 1)
+    }
+
     func testRedefinedViewsAreReplacedInPlaceKeepingAnAnalystsViewOverThem() throws {
         let (pg, _, dir, done) = try Self.loadedDemo()
         defer { done() }
