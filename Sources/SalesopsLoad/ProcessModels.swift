@@ -64,7 +64,12 @@ enum ProcessModels {
     static let crmOwners = Model("crm_owners", .table,
                                  grain: "the rep of each stage entry and payment: its deal's",
                                  dependsOn: ["deals", "deal_stage_history", "payments"], sql: """
-        UPDATE deal_stage_history SET rep_id = (SELECT d.rep_id FROM deals d WHERE d.deal_id = deal_stage_history.deal_id);
+        -- Only the entries whose deal changed hands are written (each rewritten row is a new row version
+        -- in PostgreSQL: 500,000 of them took 4.5 s a night); an entry of no known deal has no rep.
+        UPDATE deal_stage_history SET rep_id = d.rep_id FROM deals d
+        WHERE d.deal_id = deal_stage_history.deal_id AND deal_stage_history.rep_id IS DISTINCT FROM d.rep_id;
+        UPDATE deal_stage_history SET rep_id = NULL
+        WHERE rep_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.deal_id = deal_stage_history.deal_id);
         UPDATE payments SET rep_id = (SELECT d.rep_id FROM deals d WHERE d.deal_id = payments.deal_id)
         WHERE rep_id IS NULL AND deal_id IS NOT NULL;
         """)

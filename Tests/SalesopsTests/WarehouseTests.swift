@@ -123,4 +123,26 @@ final class WarehouseTests: XCTestCase {
         try project.run()
         XCTAssertEqual(try project.rows(flags), [["30", "0"], ["31", "0"]])
     }
+
+    func testStageEntriesTakeTheirDealsRepAndAnEntryOfNoKnownDealHasNone() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("salesops-owners-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let warehouse = try Warehouse(path: dir.appendingPathComponent("warehouse.sqlite").path)
+        defer { warehouse.close() }
+        try warehouse.db.execute("""
+            INSERT INTO deals(deal_id, title, pipeline, stage_id, stage_semantic, rep_id, amount, currency, created_at,
+                              created_epoch, local_date, source_name, src_file, src_line, run_id)
+            VALUES ('D1', 'moved to r02', '0', 'NEW', 'open', 'r02', 1, 'RUB', '2026-11-20T06:00:00Z', 1795154400, '2026-11-20', 'crm', 'f', 1, 1),
+                   ('D2', 'kept by r01', '0', 'NEW', 'open', 'r01', 1, 'RUB', '2026-11-20T06:00:00Z', 1795154400, '2026-11-20', 'crm', 'f', 2, 1),
+                   ('D3', 'no rep', '0', 'NEW', 'open', NULL, 1, 'RUB', '2026-11-20T06:00:00Z', 1795154400, '2026-11-20', 'crm', 'f', 3, 1);
+            WITH v(deal, rep) AS (VALUES ('D1', 'r01'), ('D2', 'r01'), ('D3', 'r01'), ('D4', 'r01'), ('D5', NULL))
+            INSERT INTO deal_stage_history(deal_id, stage_id, pipeline, entered_at, entered_epoch, rep_id, source_name, src_file,
+                                           src_line, run_id)
+            SELECT deal, 'NEW', '0', '2026-11-20T06:00:00Z', 1795154400, rep, 'crm', 'f', 0, 1 FROM v;
+            """)
+        try Models.build(["crm_owners"], warehouse.db)
+        XCTAssertEqual(try warehouse.db.query("SELECT deal_id, rep_id FROM deal_stage_history ORDER BY deal_id").map { $0.map { $0.string ?? "NULL" } },
+                       [["D1", "r02"], ["D2", "r01"], ["D3", "NULL"], ["D4", "NULL"], ["D5", "NULL"]])
+    }
 }
