@@ -132,6 +132,7 @@ enum ProcessModels {
             SELECT d.deal_id, d.pipeline, d.rep_id, d.stage_id, d.created_epoch FROM deals d
             WHERE NOT EXISTS (SELECT 1 FROM deal_stage_history h WHERE h.deal_id = d.deal_id);
         \(d.createTempIndex("stage_entries_key", on: "stage_entries", "deal_id, stage_id, entered_epoch"));
+        \(d.analyze("stage_entries"))
         INSERT INTO stage_violations(deal_id, rep_id, pipeline, entered_stage, entered_at, skipped_stages)
         SELECT deal_id, rep_id, pipeline, stage_id, \(d.instant("entered_epoch")), skipped
         FROM (
@@ -175,6 +176,7 @@ enum ProcessModels {
               AND NOT EXISTS (SELECT 1 FROM deal_stage_history h WHERE h.deal_id = d.deal_id
                               AND h.entered_epoch > (SELECT as_of_end_epoch FROM as_of_context))) AS entered
         GROUP BY deal_id, rep_id, pipeline, month;
+        \(d.analyze("funnel_top"))
         -- Reached counts per month, pipeline, rep and stage, from one pass over the deals' top stages;
         -- the grid of every stage for every (month, pipeline, rep) keeps the zeros.
         CREATE TEMP TABLE IF NOT EXISTS funnel_counts(month TEXT, pipeline TEXT, rep_id TEXT, stage_id TEXT, reached INTEGER);
@@ -184,6 +186,7 @@ enum ProcessModels {
         JOIN funnel_stages fs ON fs.pipeline = t.pipeline AND fs.final IS DISTINCT FROM 'lost' AND t.top >= fs.stage_order
         GROUP BY t.month, t.pipeline, t.rep_id, fs.stage_id;
         \(d.createTempIndex("funnel_counts_key", on: "funnel_counts", "month, pipeline, stage_id, rep_id", ifNotExists: true));
+        \(d.analyze("funnel_counts"))
         INSERT INTO funnel(period_start, period_end, pipeline, stage_id, stage_order, rep_id, reached, conversion)
         SELECT period_start, \(d.monthEnd("period_start")), pipeline, stage_id, stage_order, rep_id, reached,
                CASE WHEN reached > 0 THEN 1.0 * LEAD(reached) OVER (PARTITION BY period_start, pipeline, rep_id

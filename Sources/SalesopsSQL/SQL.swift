@@ -296,6 +296,10 @@ public struct SQLDialect: Sendable, Equatable {
         return engine == .sqlite ? "\(create) temp.\(name) ON \(table)(\(columns))" : "\(create) \(name) ON pg_temp.\(table)(\(columns))"
     }
 
+    /// Statistics of a scratch table just filled, as a statement with its `;` (PostgreSQL's planner
+    /// otherwise guesses its size; SQLite's needs none): empty for SQLite.
+    public func analyze(_ table: String) -> String { engine == .sqlite ? "" : "ANALYZE pg_temp.\(table);" }
+
     /// A `YYYY-MM-DD` text as a date (SQLite keeps dates as that text).
     public func date(_ text: String) -> String { engine == .sqlite ? text : "(\(text))::date" }
 
