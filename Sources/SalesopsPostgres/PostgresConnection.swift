@@ -165,13 +165,15 @@ public final class PostgresConnection: SQLConnection {
     /// failure (the server skipped the statements after it), or one read earlier and not yet thrown.
     /// Nothing is left pending either way.
     func finishPipeline() throws {
-        if let failure = unreported {
-            unreported = nil
-            throw failure
+        // The pipeline is left in any case (a synchronous call may follow: a ROLLBACK), then the first
+        // failure is thrown.
+        var failure: Error? = unreported
+        unreported = nil
+        guard PQpipelineStatus(conn) != PQ_PIPELINE_OFF else {
+            if let failure { throw failure }
+            return
         }
-        guard PQpipelineStatus(conn) != PQ_PIPELINE_OFF else { return }
-        var failure: PostgresError?
-        if PQpipelineSync(conn) != 1 { failure = PostgresError(message: Self.trimmed(PQerrorMessage(conn))) }
+        if PQpipelineSync(conn) != 1 && failure == nil { failure = PostgresError(message: Self.trimmed(PQerrorMessage(conn))) }
         for (sql, statement) in pipelined {
             // A statement's results end with NULL.
             while let result = PQgetResult(conn) {

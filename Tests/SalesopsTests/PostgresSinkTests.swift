@@ -54,6 +54,7 @@ final class PostgresConnectionTests: XCTestCase {
         XCTAssertThrowsError(try db.transaction {
             try insert.run([.integer(13)])
             XCTAssertEqual(insert.changes, 0)
+            try insert.run([.integer(14)])   // sent after the failure was read: still pending at the commit
         }) { XCTAssertEqual(($0 as? PostgresError)?.sqlState, "23505", "\($0)") }
         XCTAssertEqual(try db.query("SELECT n FROM t"), [[.integer(13)]])
         // COMMIT of a transaction the server has failed is answered ROLLBACK: an error, never a commit.
