@@ -34,7 +34,7 @@ public enum Migrations {
         ("009a_add_what_shipped_schemas_lack", "010_shipped_schema_reconciled", EarlyWarehouseRepair.addWhatShippedSchemasLack),
     ]
 
-    /// Applies every migration not yet recorded, each in its own transaction (with its repairs).
+    /// Applies every migration not yet recorded, each in its own transaction.
     /// A migration's repairs (``repairs``) run first, in the same transaction.
     public static func migrate(_ db: SQLiteDatabase) throws {
         try db.execute("""
@@ -54,6 +54,8 @@ public enum Migrations {
         }
     }
 
+    /// Facts are history: a file read whole again (rewritten, truncated, a new log under the old name)
+    /// must not count an unmatched leg twice, so each carries the identity of its CDR row.
     /// The tables the models (``Models``) read and write: norms per period, absences, the reported
     /// metrics and captions, the dates and as-of date a build is for, and `rep_period` and `alerts`.
     /// `norms` (per-day norms resolved in Swift) gives way to `norm_rules` and the `rep_norms` view.
@@ -345,8 +347,6 @@ public enum Migrations {
     CREATE INDEX IF NOT EXISTS deals_lookup ON deals(deal_id, pipeline, rep_id, created_at);
     """
 
-    /// Facts are history: a file read whole again (rewritten, truncated, a new log under the old name)
-    /// must not count an unmatched leg twice, so each carries the identity of its CDR row.
     static let unmatchedLegIdentity = """
     ALTER TABLE unmatched_legs ADD COLUMN leg_hash INTEGER;   -- identity of the CDR row, whatever file it is read from
     CREATE INDEX unmatched_legs_hash ON unmatched_legs(leg_hash);

@@ -19,6 +19,11 @@ public enum PostgresMigrations {
         ("018_baseline", baseline),
     ]
 
+    /// Whether the server holds `schema`.
+    public static func schemaExists(_ db: PostgresConnection, _ schema: String) throws -> Bool {
+        try db.scalar("SELECT 1 FROM pg_namespace WHERE nspname = ?", [.text(schema)]) != nil
+    }
+
     /// Creates `schema` when missing and applies every migration not yet recorded in it. The caller
     /// holds the run lock (``PostgresRunLock``). Leaves the connection's `search_path` on `schema`.
     public static func migrate(_ db: PostgresConnection, schema: String) throws {

@@ -11,15 +11,12 @@ extension PipelineRunner {
         let warehouse: Warehouse
         var server: PostgresConnection?
         if let sink = pipeline.postgres {
-            let connection: PostgresConnection
-            do { connection = try PostgresConnection(sink.url) } catch let error as PostgresError {
-                throw SalesopsError(.database, "cannot reach the PostgreSQL warehouse \(sink.url)", cause: error.message)
-            }
+            let connection = try connect(sink)
             server = connection
             // Read only, and without the run lock: status never waits for a run (it sees the last commit).
-            guard try connection.scalar("SELECT 1 FROM pg_namespace WHERE nspname = ?", [.text(sink.schema)]) != nil else {
+            guard try PostgresMigrations.schemaExists(connection, sink.schema) else {
                 connection.close()
-                throw SalesopsError(.input, "no warehouse in schema \(sink.schema) at \(sink.url): run `salesops run` first")
+                throw noWarehouse(in: sink)
             }
             try connection.execute("SET search_path TO \(sink.schema); SET default_transaction_read_only = on")
             warehouse = Warehouse(connection: connection, dialect: .postgres)

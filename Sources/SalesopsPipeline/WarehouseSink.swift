@@ -12,19 +12,29 @@ extension PipelineRunner {
             let state = FileManager.default.fileExists(atPath: warehousePath) ? "exists" : "created by the first run"
             return "warehouse: SQLite \(warehousePath) (\(state))"
         }
-        let connection: PostgresConnection
-        do { connection = try PostgresConnection(sink.url) } catch let error as PostgresError {
-            throw SalesopsError(.database, "cannot reach the PostgreSQL warehouse \(sink.url)", cause: error.message)
-        }
+        let connection = try connect(sink)
         defer { connection.close() }
         do {
             let version = try connection.scalar("SHOW server_version")?.string ?? "?"
-            let exists = try connection.scalar("SELECT 1 FROM pg_namespace WHERE nspname = ?", [.text(sink.schema)]) != nil
+            let exists = try PostgresMigrations.schemaExists(connection, sink.schema)
             return "warehouse: PostgreSQL \(version) at \(connection.endpoint), schema \(sink.schema) "
                 + (exists ? "(exists)" : "(created by the first run)")
         } catch let error as PostgresError {
             throw SalesopsError(.database, "cannot query the PostgreSQL warehouse \(sink.url)", cause: error.description)
         }
+    }
+
+    /// A connection to the PostgreSQL warehouse; an unreachable server is a `.database` error naming the
+    /// URL and libpq's reason (exit 74).
+    func connect(_ sink: PostgresSink) throws -> PostgresConnection {
+        do { return try PostgresConnection(sink.url) } catch let error as PostgresError {
+            throw SalesopsError(.database, "cannot reach the PostgreSQL warehouse \(sink.url)", cause: error.message)
+        }
+    }
+
+    /// What a command that reads the warehouse says when the server holds no such schema (exit 66).
+    func noWarehouse(in sink: PostgresSink) -> SalesopsError {
+        SalesopsError(.input, "no warehouse in schema \(sink.schema) at \(sink.url): run `salesops run` first")
     }
 
     /// The configured warehouse in messages: the SQLite path, or the PostgreSQL URL and schema.
@@ -37,10 +47,7 @@ extension PipelineRunner {
     /// of a warehouse that does not exist is an input error) or applies its pending migrations. Returns
     /// whether the schema existed before.
     func openPostgres(_ sink: PostgresSink, purpose: String, create: Bool = true) throws -> (PostgresConnection, PostgresRunLock, existed: Bool) {
-        let connection: PostgresConnection
-        do { connection = try PostgresConnection(sink.url) } catch let error as PostgresError {
-            throw SalesopsError(.database, "cannot reach the PostgreSQL warehouse \(sink.url)", cause: error.message)
-        }
+        let connection = try connect(sink)
         do {
             // Named for the lock's holder message; the models' sorts and the bulk merges of calls kept in
             // memory (at the default 4 MB each batch's sort went to disk).
@@ -50,10 +57,8 @@ extension PipelineRunner {
                 throw SalesopsError(.locked, "\(held.description) at \(sink.url): the \(purpose) cannot start now; "
                                     + "try again when it finishes")
             }
-            let existed = try connection.scalar("SELECT 1 FROM pg_namespace WHERE nspname = ?", [.text(sink.schema)]) != nil
-            guard existed || create else {
-                throw SalesopsError(.input, "no warehouse in schema \(sink.schema) at \(sink.url): run `salesops run` first")
-            }
+            let existed = try PostgresMigrations.schemaExists(connection, sink.schema)
+            guard existed || create else { throw noWarehouse(in: sink) }
             try PostgresMigrations.migrate(connection, schema: sink.schema)
             return (connection, lock, existed)
         } catch let error as PostgresError {

@@ -114,6 +114,19 @@ final class PostgresTypeMappingTests: XCTestCase {
         }
     }
 
+    /// A relation read in both engines, but the columns `except` names (`table.column`): its rows in SQLite,
+    /// the values compared, and the first difference of PostgreSQL's rows from them (nil when the same).
+    static func compare(_ relation: String, sqlite: SQLiteDatabase, pg: PostgresConnection, except: Set<String> = [])
+        throws -> (rows: Int, values: Int, difference: String?) {
+        let columns = try sqlite.table("SELECT * FROM \(relation) LIMIT 0", []).columns.filter { !except.contains("\(relation).\($0)") }
+        let expected = try rows(sqlite, relation, columns)
+        let got = try rows(pg, relation, columns)
+        let values = expected.count * columns.count
+        guard got != expected else { return (expected.count, values, nil) }
+        return (expected.count, values, "\(got.count) rows, \(expected.count) expected; first difference: "
+                + "\(zip(got, expected).first { $0 != $1 }.map { "PostgreSQL \($0) vs SQLite \($1)" } ?? "-")")
+    }
+
     static func rows(_ db: SQLConnection, _ table: String, _ columns: [String]) throws -> [String] {
         try db.query("SELECT \(columns.joined(separator: ", ")) FROM \(table)", []).map { row in
             try zip(columns, row).map { try canonical($1, json: jsonColumns.contains("\(table).\($0)")) }.joined(separator: "|")
@@ -142,12 +155,8 @@ final class PostgresTypeMappingTests: XCTestCase {
         /// A relation read in both engines: its rows in SQLite, and the first difference of PostgreSQL's
         /// from them (nil when the same rows).
         func compare(_ relation: String) throws -> (rows: Int, difference: String?) {
-            let columns = try sqlite.table("SELECT * FROM \(relation) LIMIT 0", []).columns
-            let expected = try PostgresTypeMappingTests.rows(sqlite, relation, columns)
-            let got = try PostgresTypeMappingTests.rows(pg, relation, columns)
-            guard got != expected else { return (expected.count, nil) }
-            return (expected.count, "\(got.count) rows, \(expected.count) expected; first difference: "
-                    + "\(zip(got, expected).first { $0 != $1 }.map { "\($0) vs \($1)" } ?? "-")")
+            let (rows, _, difference) = try PostgresTypeMappingTests.compare(relation, sqlite: sqlite, pg: pg)
+            return (rows, difference)
         }
     }
 
